@@ -1,0 +1,68 @@
+#include "app/DesignOptions.h"
+#include "core/Errors.h"
+#include "core/Json.h"
+#include "models/DesignFields.h"
+#include "models/DesignJson.h"
+
+namespace llmdse {
+
+void addDesignOptions(QCommandLineParser& parser)
+{
+    parser.addOption({"design", "Design file (JSON with the same keys as these options); options override it.", "file"});
+    for (const auto& f : designFields()) {
+        if (f.key.find('.') != std::string::npos) continue;
+        std::string desc = f.help + (f.unit.empty() ? "" : " [" + f.unit + "]");
+        parser.addOption({QString::fromStdString(f.key), QString::fromStdString(desc), "value"});
+    }
+    parser.addOption({"set", "Set any parameter by dotted path, e.g. hardware.memory_bandwidth=4000 (repeatable).", "key=value"});
+}
+
+QJsonValue parseOptionValue(const std::string& key, const QString& text)
+{
+    const auto& f = requireDesignField(key, key);
+    using Kind = DesignField::Kind;
+    if (f.kind == Kind::Text) return text;
+    if (f.kind == Kind::Boolean) {
+        if (text == "true" || text == "1" || text == "on") return true;
+        if (text == "false" || text == "0" || text == "off") return false;
+        throw InputError("", key, "must be true or false, got '" + text.toStdString() + "'");
+    }
+    bool ok = false;
+    double v = text.toDouble(&ok);
+    if (!ok) throw InputError("", key, "must be a number, got '" + text.toStdString() + "'");
+    return v;
+}
+
+QJsonObject designOptionsToJson(const QCommandLineParser& parser)
+{
+    QJsonObject o;
+    for (const auto& f : designFields()) {
+        if (f.key.find('.') != std::string::npos) continue;
+        QString name = QString::fromStdString(f.key);
+        if (parser.isSet(name)) o[name] = parseOptionValue(f.key, parser.value(name));
+    }
+    for (const QString& kv : parser.values("set")) {
+        int eq = kv.indexOf('=');
+        if (eq <= 0) throw InputError("", "--set", "expected key=value, got '" + kv.toStdString() + "'");
+        std::string key = kv.left(eq).toStdString();
+        o[kv.left(eq)] = parseOptionValue(key, kv.mid(eq + 1));
+    }
+    return o;
+}
+
+Design designFromOptions(const QCommandLineParser& parser)
+{
+    QJsonObject obj;
+    std::string file;
+    if (parser.isSet("design")) {
+        file = parser.value("design").toStdString();
+        obj = readJsonObjectFile(file);
+    }
+    const QJsonObject opts = designOptionsToJson(parser);
+    for (auto it = opts.begin(); it != opts.end(); ++it) obj[it.key()] = it.value();
+    if (!obj.contains("model")) throw InputError(file, "--model", "missing: give a zoo id or a config.json path");
+    if (!obj.contains("hardware")) throw InputError(file, "--hardware", "missing: give a zoo id or a hardware JSON file");
+    return designFromJson(obj, file);
+}
+
+} // namespace llmdse

@@ -1,0 +1,105 @@
+// llmdse evaluate: one design, its metrics with units, per-op breakdown and provenance.
+#include "app/Command.h"
+#include "app/DesignOptions.h"
+#include "app/OutputFormat.h"
+#include "core/MetricsJson.h"
+#include "core/Units.h"
+#include "estimators/Estimator.h"
+#include "models/DesignJson.h"
+
+#include <QCommandLineParser>
+#include <QJsonDocument>
+#include <cstdio>
+
+namespace llmdse {
+
+namespace {
+
+void printTable(const Design& d, const Metrics& m, const std::string& estimator)
+{
+    std::printf("Design: %s on %s (%s), runtime %s, estimator %s\n", d.model.id.c_str(), d.hardware.id.c_str(),
+                toString(d.hardware.cls), d.runtime.id.c_str(), estimator.c_str());
+    std::printf("Workload: batch %d, prompt %d, output %d%s; weights %s, activations %s, KV %s; tp %d pp %d ep %d\n\n",
+                d.workload.batch, d.workload.prompt, d.workload.output,
+                d.workload.context > 0 ? (", decode at context " + std::to_string(d.workload.context)).c_str() : "",
+                toString(d.opts.weights).c_str(), toString(d.opts.activations), toString(d.opts.kvCache).c_str(),
+                d.parallel.tensor, d.parallel.pipeline, d.parallel.expert);
+    TextTable t({"metric", "value"});
+    t.add({"time to first token", formatSeconds(m.ttftS)});
+    t.add({"time per output token", formatSeconds(m.tpotS)});
+    t.add({"end-to-end latency", formatSeconds(m.e2eS)});
+    t.add({"decode throughput", formatSi(m.decodeTokensPerS, "tokens/s")});
+    t.add({"decode energy per token", formatSi(m.energyPerTokenJ, "J")});
+    t.add({"tokens per joule", fmt(m.tokensPerJ, 4) + " tokens/J"});
+    t.add({"average power", formatSi(m.avgPowerW, "W") + " (" + std::to_string(m.devices) + " device(s))"});
+    t.add({"prefill energy", formatSi(m.prefillEnergyJ, "J")});
+    t.add({"weights / device", formatBytes(m.memory.weightsBytes)});
+    t.add({"KV cache / device", formatBytes(m.memory.kvCacheBytes)});
+    t.add({"activations / device", formatBytes(m.memory.activationBytes)});
+    t.add({"memory", m.memory.fitMessage()});
+    std::fputs(t.render().c_str(), stdout);
+
+    std::printf("\nPer-operator cost (prefill: whole phase; decode: one step), all layers:\n");
+    TextTable ops({"phase", "op", "count", "precision", "FLOPs", "bytes", "time", "share", "bound"});
+    for (const auto& op : m.ops) {
+        double phaseTime = op.phase == "prefill" ? m.prefill.timeS : m.decodeStep.timeS;
+        ops.add({op.phase, op.name, std::to_string(op.count), toString(op.precision), formatSi(op.flops, ""),
+                 formatBytes(op.bytes), formatSeconds(op.timeS), fmt(100.0 * op.timeS / phaseTime, 3) + "%",
+                 toString(op.bound)});
+    }
+    std::fputs(ops.render().c_str(), stdout);
+    std::printf("\nProvenance:\n  hardware %s: %s\n  runtime %s: %s\n", d.hardware.id.c_str(), d.hardware.source.c_str(),
+                d.runtime.id.c_str(), d.runtime.provenance.c_str());
+    std::printf("  model %s: %s\n", d.model.id.c_str(), d.model.source.c_str());
+}
+
+void printCsv(const Metrics& m)
+{
+    TextTable t({"phase", "op", "class", "count", "precision", "flops", "bytes", "time_s", "energy_j", "bound"});
+    for (const auto& op : m.ops)
+        t.add({op.phase, op.name, toString(op.cls), std::to_string(op.count), toString(op.precision), fmt(op.flops, 10),
+               fmt(op.bytes, 10), fmt(op.timeS, 8), fmt(op.energyJ, 8), toString(op.bound)});
+    std::printf("# ttft_s=%.8g tpot_s=%.8g e2e_s=%.8g decode_tokens_per_s=%.8g energy_per_token_j=%.8g "
+                "tokens_per_j=%.8g avg_power_w=%.8g fits=%s\n",
+                m.ttftS, m.tpotS, m.e2eS, m.decodeTokensPerS, m.energyPerTokenJ, m.tokensPerJ, m.avgPowerW,
+                m.memory.fits ? "true" : "false");
+    std::fputs(t.csv().c_str(), stdout);
+}
+
+int run(const QStringList& args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        "Estimate latency, energy and memory of one design.\n"
+        "Example: llmdse evaluate --model llama-3-8b --hardware h100-sxm --batch 8 --prompt 2048 --output 256 --weights int4");
+    parser.addHelpOption();
+    addDesignOptions(parser);
+    addFormatOption(parser);
+    parser.addOption({"estimator", "Estimator (default analytical).", "name", "analytical"});
+    parser.process(args);
+    return guarded([&] {
+        const OutputFormat format = parseFormat(parser);
+        Design d = designFromOptions(parser);
+        auto est = createEstimator(parser.value("estimator").toStdString());
+        Metrics m = est->evaluate(d, true);
+        if (format == OutputFormat::Json) {
+            QJsonObject o = toJson(m);
+            o["design"] = toJson(d);
+            o["estimator"] = QString::fromStdString(est->version());
+            o["provenance"] = QJsonObject{{"hardware", QString::fromStdString(d.hardware.source)},
+                                          {"runtime", QString::fromStdString(d.runtime.provenance)},
+                                          {"model", QString::fromStdString(d.model.source)}};
+            std::fputs(QJsonDocument(o).toJson(QJsonDocument::Indented).constData(), stdout);
+        } else if (format == OutputFormat::Csv) {
+            printCsv(m);
+        } else {
+            printTable(d, m, est->version());
+        }
+        return 0;
+    });
+}
+
+const bool registered = registerCommand({"evaluate", "Estimate one design (latency, energy, memory, per-op).", run});
+
+} // namespace
+} // namespace llmdse

@@ -1,0 +1,58 @@
+#include "core/HardwareSpec.h"
+#include "core/Errors.h"
+
+namespace llmdse {
+
+const char* toString(HardwareClass c)
+{
+    switch (c) {
+    case HardwareClass::CPU: return "cpu";
+    case HardwareClass::GPU: return "gpu";
+    case HardwareClass::FPGA: return "fpga";
+    case HardwareClass::ASIC: return "asic";
+    case HardwareClass::PIM: return "pim";
+    }
+    return "gpu";
+}
+
+HardwareClass parseHardwareClass(const std::string& s, const std::string& field)
+{
+    for (auto c : {HardwareClass::CPU, HardwareClass::GPU, HardwareClass::FPGA, HardwareClass::ASIC, HardwareClass::PIM})
+        if (s == toString(c)) return c;
+    throw InputError("", field, "unknown hardware class '" + s + "' (expected cpu, gpu, fpga, asic or pim)");
+}
+
+Precision HardwareSpec::executedPrecision(Precision p) const
+{
+    // Widening order when a format has no native support.
+    static const Precision order[] = {Precision::INT4, Precision::INT8, Precision::FP8,
+                                      Precision::FP16, Precision::BF16, Precision::FP32};
+    int start = 0;
+    while (order[start] != p) ++start;
+    for (int i = start; i < 6; ++i)
+        if (peakFlops[static_cast<int>(order[i])] > 0) return order[i];
+    return Precision::FP32;
+}
+
+double HardwareSpec::peakFor(Precision p) const
+{
+    double v = peakFlops[static_cast<int>(executedPrecision(p))];
+    return v > 0 ? v : vectorFlops;
+}
+
+void HardwareSpec::validate(const std::string& file) const
+{
+    if (memory.empty()) throw InputError(file, "memory", "needs at least one memory level");
+    for (size_t i = 0; i < memory.size(); ++i) {
+        std::string f = "memory[" + std::to_string(i) + "]";
+        if (!(memory[i].bandwidthBytesPerS > 0)) throw InputError(file, f + ".bandwidth_gb_s", "must be > 0");
+        if (!(memory[i].capacityBytes > 0)) throw InputError(file, f + ".capacity_gb", "must be > 0");
+    }
+    bool anyPeak = vectorFlops > 0;
+    for (double v : peakFlops) anyPeak = anyPeak || v > 0;
+    if (!anyPeak) throw InputError(file, "peak_tflops", "needs at least one precision with peak > 0");
+    if (!(tdpW > 0)) throw InputError(file, "power.tdp_w", "must be > 0");
+    if (idleW < 0 || idleW > tdpW) throw InputError(file, "power.idle_w", "must be between 0 and tdp_w");
+}
+
+} // namespace llmdse

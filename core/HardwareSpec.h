@@ -1,0 +1,62 @@
+#pragma once
+// A hardware target: one device (GPU, CPU socket, FPGA card, ASIC chip, PIM system).
+#include "core/Precision.h"
+
+#include <array>
+#include <string>
+#include <vector>
+
+namespace llmdse {
+
+enum class HardwareClass : unsigned char { CPU, GPU, FPGA, ASIC, PIM };
+const char* toString(HardwareClass c);
+HardwareClass parseHardwareClass(const std::string& s, const std::string& field);
+
+struct MemoryLevel {
+    std::string name;          // "HBM3"
+    std::string kind;          // hbm3, ddr5, sram, ...
+    double capacityBytes = 0;
+    double bandwidthBytesPerS = 0;
+    double energyPjPerBit = 0;
+};
+
+struct Interconnect {
+    std::string name;
+    double bandwidthBytesPerS = 0; // per direction, per device
+    double latencyS = 0;           // per message
+};
+
+struct HardwareSpec {
+    std::string id;
+    std::string name;
+    HardwareClass cls = HardwareClass::GPU;
+    std::string vendor;
+    double processNm = 7;
+    double clockGhz = 1.0;
+    // Dense matrix-engine peak per precision in FLOP/s; 0 = not native.
+    std::array<double, kPrecisionCount> peakFlops{};
+    double vectorFlops = 0;        // non-matrix throughput (elementwise, softmax, dequantisation)
+    std::vector<MemoryLevel> memory; // [0] holds weights and KV cache
+    double sramBytes = 0;
+    double sramBandwidthBytesPerS = 0;
+    double sramEnergyPjPerBit = 0.5;
+    double tdpW = 0;
+    double idleW = 0;
+    Interconnect interconnect;
+    // Processing in memory: near-bank compute sees internalBandwidth for weight-streaming ops.
+    double pimInternalBandwidthBytesPerS = 0;
+    double pimComputeFlops = 0;
+    std::string source;
+    std::string notes;
+
+    // Peak for `p`, falling back to the next wider native format (int4 -> int8 -> fp16 ...).
+    double peakFor(Precision p) const;
+    // The precision that actually runs when `p` is asked for.
+    Precision executedPrecision(Precision p) const;
+    const MemoryLevel& mainMemory() const { return memory.front(); }
+    bool isPim() const { return pimInternalBandwidthBytesPerS > 0; }
+
+    void validate(const std::string& file = "") const;
+};
+
+} // namespace llmdse

@@ -1,0 +1,104 @@
+#include "core/HardwareSpecJson.h"
+#include "core/Errors.h"
+#include "core/Json.h"
+
+namespace llmdse {
+
+static constexpr double kGB = 1e9;
+
+HardwareSpec hardwareFromJson(const QJsonObject& obj, const std::string& file)
+{
+    try {
+        JsonReader r(obj);
+        HardwareSpec hw;
+        hw.id = r.string("id");
+        hw.name = r.string("name", hw.id);
+        hw.cls = parseHardwareClass(r.string("class"), "class");
+        hw.vendor = r.string("vendor", "");
+        hw.processNm = r.positive("process_nm");
+        hw.clockGhz = r.positive("clock_ghz", 1.0);
+        auto peaks = r.object("peak_tflops");
+        for (int i = 0; i < kPrecisionCount; ++i)
+            hw.peakFlops[i] = peaks.nonNegative(toString(static_cast<Precision>(i)), 0.0) * 1e12;
+        for (auto it = peaks.raw().begin(); it != peaks.raw().end(); ++it)
+            parsePrecision(it.key().toStdString(), peaks.field(it.key().toUtf8().constData()));
+        hw.vectorFlops = r.nonNegative("vector_tflops", 0.0) * 1e12;
+        auto mem = r.array("memory");
+        for (int i = 0; i < mem.size(); ++i) {
+            std::string path = "memory[" + std::to_string(i) + "]";
+            if (!mem[i].isObject()) throw InputError("", path, "must be an object");
+            JsonReader m(mem[i].toObject(), path);
+            MemoryLevel lvl;
+            lvl.name = m.string("name");
+            lvl.kind = m.string("kind", lvl.name);
+            lvl.capacityBytes = m.positive("capacity_gb") * kGB;
+            lvl.bandwidthBytesPerS = m.positive("bandwidth_gb_s") * kGB;
+            lvl.energyPjPerBit = m.nonNegative("energy_pj_per_bit", 4.0);
+            hw.memory.push_back(lvl);
+        }
+        if (auto s = r.optionalObject("sram")) {
+            hw.sramBytes = s->nonNegative("capacity_mb", 0.0) * 1e6;
+            hw.sramBandwidthBytesPerS = s->nonNegative("bandwidth_gb_s", 0.0) * kGB;
+            hw.sramEnergyPjPerBit = s->nonNegative("energy_pj_per_bit", 0.5);
+        }
+        auto p = r.object("power");
+        hw.tdpW = p.positive("tdp_w");
+        hw.idleW = p.nonNegative("idle_w", 0.1 * hw.tdpW);
+        if (auto ic = r.optionalObject("interconnect")) {
+            hw.interconnect.name = ic->string("name", "");
+            hw.interconnect.bandwidthBytesPerS = ic->nonNegative("bandwidth_gb_s", 0.0) * kGB;
+            hw.interconnect.latencyS = ic->nonNegative("latency_us", 0.0) * 1e-6;
+        }
+        if (auto pim = r.optionalObject("pim")) {
+            hw.pimInternalBandwidthBytesPerS = pim->positive("internal_bandwidth_gb_s") * kGB;
+            hw.pimComputeFlops = pim->nonNegative("compute_tflops", 0.0) * 1e12;
+        }
+        hw.source = r.string("source");
+        hw.notes = r.string("notes", "");
+        hw.validate();
+        return hw;
+    } catch (const InputError& e) {
+        rethrowWithFile(e, file);
+    }
+}
+
+QJsonObject toJson(const HardwareSpec& hw)
+{
+    QJsonObject o;
+    o["id"] = QString::fromStdString(hw.id);
+    o["name"] = QString::fromStdString(hw.name);
+    o["class"] = toString(hw.cls);
+    o["vendor"] = QString::fromStdString(hw.vendor);
+    o["process_nm"] = hw.processNm;
+    o["clock_ghz"] = hw.clockGhz;
+    QJsonObject peaks;
+    for (int i = 0; i < kPrecisionCount; ++i) peaks[toString(static_cast<Precision>(i))] = hw.peakFlops[i] / 1e12;
+    o["peak_tflops"] = peaks;
+    o["vector_tflops"] = hw.vectorFlops / 1e12;
+    QJsonArray mem;
+    for (auto& m : hw.memory) {
+        QJsonObject mo;
+        mo["name"] = QString::fromStdString(m.name);
+        mo["kind"] = QString::fromStdString(m.kind);
+        mo["capacity_gb"] = m.capacityBytes / kGB;
+        mo["bandwidth_gb_s"] = m.bandwidthBytesPerS / kGB;
+        mo["energy_pj_per_bit"] = m.energyPjPerBit;
+        mem.append(mo);
+    }
+    o["memory"] = mem;
+    o["sram"] = QJsonObject{{"capacity_mb", hw.sramBytes / 1e6},
+                            {"bandwidth_gb_s", hw.sramBandwidthBytesPerS / kGB},
+                            {"energy_pj_per_bit", hw.sramEnergyPjPerBit}};
+    o["power"] = QJsonObject{{"tdp_w", hw.tdpW}, {"idle_w", hw.idleW}};
+    o["interconnect"] = QJsonObject{{"name", QString::fromStdString(hw.interconnect.name)},
+                                    {"bandwidth_gb_s", hw.interconnect.bandwidthBytesPerS / kGB},
+                                    {"latency_us", hw.interconnect.latencyS * 1e6}};
+    if (hw.isPim())
+        o["pim"] = QJsonObject{{"internal_bandwidth_gb_s", hw.pimInternalBandwidthBytesPerS / kGB},
+                               {"compute_tflops", hw.pimComputeFlops / 1e12}};
+    o["source"] = QString::fromStdString(hw.source);
+    if (!hw.notes.empty()) o["notes"] = QString::fromStdString(hw.notes);
+    return o;
+}
+
+} // namespace llmdse

@@ -1,0 +1,12 @@
+#pragma once
+#include "core/HardwareSpec.h"
+#include <vector>
+
+namespace llmdse {
+
+// The bundled presets (resources/hardware), loaded once.
+const std::vector<HardwareSpec>& hardwareZoo();
+// A zoo id or a path to a hardware JSON file; InputError naming `field` otherwise.
+HardwareSpec resolveHardware(const std::string& idOrPath, const std::string& field = "hardware");
+
+} // namespace llmdse

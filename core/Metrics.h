@@ -1,0 +1,72 @@
+#pragma once
+// What an estimator returns. Units are in the names (_s, _j, _w, bytes).
+#include "core/OpClass.h"
+#include "core/Precision.h"
+
+#include <string>
+#include <vector>
+
+namespace llmdse {
+
+enum class Bound : unsigned char { Compute, Memory, Overhead, Communication };
+const char* toString(Bound b);
+
+// Time split by what limits it; the parts add up to the total.
+struct TimeBreakdown {
+    double compute = 0, memory = 0, overhead = 0, communication = 0;
+    double total() const { return compute + memory + overhead + communication; }
+    TimeBreakdown& operator+=(const TimeBreakdown& o);
+    TimeBreakdown scaled(double f) const;
+};
+
+struct PhaseCost {
+    double timeS = 0;
+    double energyJ = 0;
+    double flops = 0;
+    double bytes = 0;   // main-memory bytes moved
+    TimeBreakdown breakdown;
+};
+
+struct OpCost {
+    std::string name;
+    std::string phase;  // prefill | decode
+    OpClass cls = OpClass::Matmul;
+    Precision precision = Precision::FP16;
+    int count = 1;      // repetitions (layers) included in the figures
+    double flops = 0;
+    double bytes = 0;
+    double timeS = 0;
+    double energyJ = 0;
+    Bound bound = Bound::Memory;
+};
+
+struct MemoryFootprint {
+    double weightsBytes = 0;     // per device
+    double kvCacheBytes = 0;     // per device, at prompt + output tokens
+    double activationBytes = 0;  // per device, peak transient
+    double capacityBytes = 0;    // per device
+    bool fits = true;
+    double totalBytes() const { return weightsBytes + kvCacheBytes + activationBytes; }
+    std::string fitMessage() const; // "fits: 15.2 GB of 80 GB" / "does not fit: needs 152.3 GB, has 80 GB"
+};
+
+struct Metrics {
+    PhaseCost prefill;        // one prefill of B x S tokens
+    PhaseCost decodeStep;     // one decode step (at workload.context, or the mean over N steps)
+    PhaseCost decodeTotal;    // all N decode steps
+    double ttftS = 0;
+    double tpotS = 0;
+    double e2eS = 0;
+    double decodeTokensPerS = 0;
+    double energyPerTokenJ = 0;   // decode, per sequence-token
+    double tokensPerJ = 0;
+    double avgPowerW = 0;         // whole request, all devices
+    double prefillEnergyJ = 0;
+    double totalEnergyJ = 0;
+    double areaMm2 = -1;          // < 0: unknown
+    int devices = 1;
+    MemoryFootprint memory;
+    std::vector<OpCost> ops;      // filled only when asked for
+};
+
+} // namespace llmdse

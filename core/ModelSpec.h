@@ -1,0 +1,62 @@
+#pragma once
+// Architecture of a decoder-only transformer, as far as cost is concerned.
+#include <cstdint>
+#include <string>
+
+namespace llmdse {
+
+enum class MlpKind : unsigned char { Gated, Plain }; // gated: gate+up+down (SwiGLU/GeGLU); plain: up+down
+enum class NormKind : unsigned char { RMSNorm, LayerNorm };
+
+struct ModelSpec {
+    std::string id;       // zoo id or the config file's name
+    std::string family;   // Hugging Face model_type (llama, mistral, qwen2, mixtral, gemma, phi3, qwen2_moe)
+    std::string source;   // where the shape came from
+
+    int hidden = 0;
+    int layers = 0;
+    int heads = 0;
+    int kvHeads = 0;
+    int headDim = 0;
+    int intermediate = 0; // dense MLP width
+    int vocab = 0;
+    int maxPosition = 0;
+    double ropeTheta = 10000.0;
+    double normEps = 1e-5;
+
+    bool tiedEmbeddings = false;
+    bool qkvBias = false;
+    bool outputBias = false;
+    bool mlpBias = false;
+    MlpKind mlp = MlpKind::Gated;
+    NormKind norm = NormKind::RMSNorm;
+
+    // Mixture of experts: experts > 0 replaces the dense MLP in MoE layers.
+    int experts = 0;
+    int expertsPerToken = 0;
+    int expertIntermediate = 0;
+    int sharedExperts = 0;            // always-active experts (Qwen-MoE / DeepSeek style)
+    int sharedExpertIntermediate = 0;
+    bool normTopK = true;             // renormalise the top-k gate weights
+
+    bool isMoe() const { return experts > 0; }
+    int qDim() const { return heads * headDim; }
+    int kvDim() const { return kvHeads * headDim; }
+
+    // Parameters per layer and in total (embeddings included, lm_head once if tied).
+    double attentionParamsPerLayer() const;
+    double denseMlpParamsPerLayer() const;
+    double expertParams() const;       // one routed expert
+    double moeParamsPerLayer() const;  // router + all routed experts + shared experts
+    double mlpParamsPerLayer() const;  // dense or MoE, whichever the model has
+    double normParamsPerLayer() const;
+    double embeddingParams() const;
+    double lmHeadParams() const;       // 0 when tied
+    double totalParams() const;
+    double activeParamsPerToken() const;
+
+    // Throws InputError naming the offending field (for file `file`).
+    void validate(const std::string& file = "") const;
+};
+
+} // namespace llmdse

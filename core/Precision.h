@@ -1,0 +1,30 @@
+#pragma once
+// Numeric formats for weights, activations and the KV cache.
+#include <string>
+#include <string_view>
+
+namespace llmdse {
+
+enum class Precision : unsigned char { FP32, FP16, BF16, FP8, INT8, INT4 };
+constexpr int kPrecisionCount = 6;
+
+double bytesPerElement(Precision p);
+const char* toString(Precision p);
+// Throws InputError(field) for an unknown name.
+Precision parsePrecision(std::string_view name, const std::string& field = "precision");
+bool isInteger(Precision p);
+
+// A stored format: precision plus the group size of its scales (integer formats).
+struct QuantFormat {
+    Precision precision = Precision::FP16;
+    int groupSize = 128; // elements per fp16 scale; only used for integer formats
+
+    // Bytes per element including the amortised scale.
+    double bytesPerElementWithScales() const;
+};
+
+// "int4" or "int4:g64" -> QuantFormat.
+QuantFormat parseQuantFormat(std::string_view text, const std::string& field);
+std::string toString(const QuantFormat& q);
+
+} // namespace llmdse

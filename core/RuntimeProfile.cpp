@@ -1,0 +1,23 @@
+#include "core/RuntimeProfile.h"
+
+namespace llmdse {
+
+const char* toString(OpClass c)
+{
+    switch (c) {
+    case OpClass::Embedding: return "embedding";
+    case OpClass::Norm: return "norm";
+    case OpClass::Matmul: return "matmul";
+    case OpClass::Rope: return "rope";
+    case OpClass::KvWrite: return "kv_write";
+    case OpClass::Attention: return "attention";
+    case OpClass::Softmax: return "softmax";
+    case OpClass::Activation: return "activation";
+    case OpClass::Residual: return "residual";
+    case OpClass::Router: return "router";
+    case OpClass::Communication: return "communication";
+    }
+    return "matmul";
+}
+
+} // namespace llmdse

@@ -1,0 +1,42 @@
+#pragma once
+// How a software stack turns logical operators into kernels and how close
+// each class of work gets to the hardware's peak. Data, fitted by `calibrate`.
+#include "core/OpClass.h"
+
+#include <array>
+#include <string>
+
+namespace llmdse {
+
+struct OpImplementation {
+    int kernels = 1;          // kernel launches (or dispatches) per logical op
+    double trafficFactor = 1; // bytes actually moved / minimal bytes (unfused elementwise chains move more)
+};
+
+struct RuntimeProfile {
+    std::string id;
+    std::string description;
+    std::string provenance;   // where the numbers came from (fit data, date, error)
+
+    double kernelOverheadS = 0;       // fixed cost per kernel (launch, ramp-up, tail)
+    double gemmEfficiency = 1;        // fraction of matrix peak reached by a large GEMM
+    double gemmHalfTokens = 0;        // rows (tokens) at which a GEMM reaches half of gemmEfficiency
+    double attentionEfficiency = 1;   // fraction of matrix peak in fused attention (prefill)
+    double bandwidthEfficiency = 1;   // fraction of memory bandwidth when streaming weights / KV
+    double elementwiseEfficiency = 1; // fraction of memory bandwidth for elementwise kernels
+    double vectorEfficiency = 1;      // fraction of vector peak (softmax, dequantisation)
+    double moeImbalance = 1;          // busiest expert's load / mean load
+    bool powerCapped = true;          // clocks drop when power would exceed TDP
+
+    // Energy, as multipliers on first-principles constants.
+    double busyPowerFraction = 0;     // extra static power while busy, fraction of (TDP - idle)
+    double flopEnergyScale = 1;       // system-level energy per FLOP / logic-only energy per FLOP
+    double memoryEnergyScale = 1;     // energy per main-memory bit / interface figure
+
+    std::array<OpImplementation, kOpClassCount> ops{};
+
+    const OpImplementation& impl(OpClass c) const { return ops[static_cast<int>(c)]; }
+    OpImplementation& impl(OpClass c) { return ops[static_cast<int>(c)]; }
+};
+
+} // namespace llmdse

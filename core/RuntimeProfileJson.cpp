@@ -1,0 +1,77 @@
+#include "core/RuntimeProfileJson.h"
+#include "core/Errors.h"
+#include "core/Json.h"
+
+namespace llmdse {
+
+RuntimeProfile runtimeFromJson(const QJsonObject& obj, const std::string& file)
+{
+    try {
+        JsonReader r(obj);
+        RuntimeProfile p;
+        p.id = r.string("id");
+        p.description = r.string("description", "");
+        p.provenance = r.string("provenance", "");
+        p.kernelOverheadS = r.nonNegative("kernel_overhead_us", 0.0) * 1e-6;
+        auto e = r.object("efficiency");
+        p.gemmEfficiency = e.fraction("gemm", 1.0);
+        p.gemmHalfTokens = e.nonNegative("gemm_half_tokens", 0.0);
+        p.attentionEfficiency = e.fraction("attention", 1.0);
+        p.bandwidthEfficiency = e.fraction("bandwidth", 1.0);
+        p.elementwiseEfficiency = e.fraction("elementwise_bandwidth", p.bandwidthEfficiency);
+        p.vectorEfficiency = e.fraction("vector", 1.0);
+        p.moeImbalance = r.positive("moe_imbalance", 1.0);
+        if (p.moeImbalance < 1) r.fail("moe_imbalance", "must be >= 1 (busiest expert / mean)");
+        p.powerCapped = r.boolean("power_capped", true);
+        if (auto en = r.optionalObject("energy")) {
+            p.busyPowerFraction = en->nonNegative("busy_power_fraction", 0.0);
+            if (p.busyPowerFraction > 1) en->fail("busy_power_fraction", "must be <= 1");
+            p.flopEnergyScale = en->positive("flop_energy_scale", 1.0);
+            p.memoryEnergyScale = en->positive("memory_energy_scale", 1.0);
+        }
+        if (auto ops = r.optionalObject("ops")) {
+            for (auto it = ops->raw().begin(); it != ops->raw().end(); ++it) {
+                std::string key = it.key().toStdString();
+                int found = -1;
+                for (int i = 0; i < kOpClassCount; ++i)
+                    if (key == toString(static_cast<OpClass>(i))) found = i;
+                if (found < 0) ops->fail(key.c_str(), "unknown operator class");
+                if (!it.value().isObject()) ops->fail(key.c_str(), "must be an object");
+                JsonReader o(it.value().toObject(), ops->field(key.c_str()));
+                p.ops[found].kernels = o.nonNegativeInt("kernels", 1);
+                p.ops[found].trafficFactor = o.positive("traffic_factor", 1.0);
+            }
+        }
+        return p;
+    } catch (const InputError& e) {
+        rethrowWithFile(e, file);
+    }
+}
+
+QJsonObject toJson(const RuntimeProfile& p)
+{
+    QJsonObject o;
+    o["id"] = QString::fromStdString(p.id);
+    o["description"] = QString::fromStdString(p.description);
+    o["provenance"] = QString::fromStdString(p.provenance);
+    o["kernel_overhead_us"] = p.kernelOverheadS * 1e6;
+    o["efficiency"] = QJsonObject{{"gemm", p.gemmEfficiency},
+                                  {"gemm_half_tokens", p.gemmHalfTokens},
+                                  {"attention", p.attentionEfficiency},
+                                  {"bandwidth", p.bandwidthEfficiency},
+                                  {"elementwise_bandwidth", p.elementwiseEfficiency},
+                                  {"vector", p.vectorEfficiency}};
+    o["moe_imbalance"] = p.moeImbalance;
+    o["power_capped"] = p.powerCapped;
+    o["energy"] = QJsonObject{{"busy_power_fraction", p.busyPowerFraction},
+                              {"flop_energy_scale", p.flopEnergyScale},
+                              {"memory_energy_scale", p.memoryEnergyScale}};
+    QJsonObject ops;
+    for (int i = 0; i < kOpClassCount; ++i)
+        ops[toString(static_cast<OpClass>(i))] =
+            QJsonObject{{"kernels", p.ops[i].kernels}, {"traffic_factor", p.ops[i].trafficFactor}};
+    o["ops"] = ops;
+    return o;
+}
+
+} // namespace llmdse

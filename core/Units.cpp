@@ -1,0 +1,60 @@
+#include "core/Units.h"
+#include "core/Metrics.h"
+
+#include <cmath>
+#include <cstdio>
+
+namespace llmdse {
+
+std::string formatSi(double v, const char* unit, int digits)
+{
+    static const char* prefixes[] = {"p", "n", "u", "m", "", "k", "M", "G", "T", "P", "E"};
+    if (v == 0 || !std::isfinite(v)) {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%g %s", v, unit);
+        return buf;
+    }
+    int exp3 = static_cast<int>(std::floor(std::log10(std::fabs(v)) / 3.0));
+    exp3 = std::max(-4, std::min(6, exp3));
+    double scaled = v / std::pow(10.0, 3 * exp3);
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*g %s%s", digits, scaled, prefixes[exp3 + 4], unit);
+    return buf;
+}
+
+std::string formatBytes(double bytes) { return formatSi(bytes, "B"); }
+std::string formatSeconds(double s) { return formatSi(s, "s"); }
+
+const char* toString(Bound b)
+{
+    switch (b) {
+    case Bound::Compute: return "compute";
+    case Bound::Memory: return "memory";
+    case Bound::Overhead: return "overhead";
+    case Bound::Communication: return "communication";
+    }
+    return "memory";
+}
+
+TimeBreakdown& TimeBreakdown::operator+=(const TimeBreakdown& o)
+{
+    compute += o.compute;
+    memory += o.memory;
+    overhead += o.overhead;
+    communication += o.communication;
+    return *this;
+}
+
+TimeBreakdown TimeBreakdown::scaled(double f) const { return {compute * f, memory * f, overhead * f, communication * f}; }
+
+std::string MemoryFootprint::fitMessage() const
+{
+    char buf[160];
+    if (fits)
+        std::snprintf(buf, sizeof buf, "fits: needs %.1f GB of %.1f GB", totalBytes() / 1e9, capacityBytes / 1e9);
+    else
+        std::snprintf(buf, sizeof buf, "does not fit: needs %.1f GB, has %.1f GB", totalBytes() / 1e9, capacityBytes / 1e9);
+    return buf;
+}
+
+} // namespace llmdse

@@ -1,0 +1,11 @@
+#pragma once
+// Human-readable quantities with units (for tables, messages and reports).
+#include <string>
+
+namespace llmdse {
+
+std::string formatBytes(double bytes);        // "15.2 GB"
+std::string formatSeconds(double s);          // "7.57 ms"
+std::string formatSi(double v, const char* unit, int digits = 3); // "989 TFLOP/s"
+
+} // namespace llmdse

@@ -1,0 +1,30 @@
+#pragma once
+// Estimator contract: a Design in, Metrics out (latency, energy, memory, and
+// per-op costs on request). Implementations are stateless after construction
+// and safe to call from many threads at once.
+#include "core/Design.h"
+#include "core/Metrics.h"
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace llmdse {
+
+class Estimator {
+public:
+    virtual ~Estimator() = default;
+    virtual std::string id() const = 0;
+    virtual std::string version() const = 0;
+    virtual Metrics evaluate(const Design& d, bool withOps = false) const = 0;
+};
+
+using EstimatorFactory = std::function<std::unique_ptr<Estimator>()>;
+
+// Implementations register by name (see each implementation's .cpp).
+bool registerEstimator(const std::string& id, EstimatorFactory factory);
+std::unique_ptr<Estimator> createEstimator(const std::string& id); // InputError("estimator") if unknown
+std::vector<std::string> estimatorIds();
+
+} // namespace llmdse

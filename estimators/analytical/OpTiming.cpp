@@ -1,0 +1,84 @@
+#include "estimators/analytical/OpTiming.h"
+
+#include <algorithm>
+
+namespace llmdse {
+
+namespace {
+constexpr double kFallbackLinkBw = 25e9; // PCIe-class when a preset names no interconnect
+}
+
+TargetRates::TargetRates(const Design& d, Phase phase)
+{
+    const auto& hw = d.hardware;
+    const auto& rt = d.runtime;
+    runtime = &rt;
+    decode = phase == Phase::Decode;
+    for (int i = 0; i < kPrecisionCount; ++i) {
+        auto p = static_cast<Precision>(i);
+        executed[i] = hw.executedPrecision(p);
+        matrixPeak[i] = std::max(hw.peakFor(p), 1.0);
+    }
+    vector = std::max(hw.vectorFlops > 0 ? hw.vectorFlops : matrixPeak[int(Precision::FP32)], 1.0) * rt.vectorEfficiency;
+    streamBw = hw.mainMemory().bandwidthBytesPerS * rt.bandwidthEfficiency;
+    elementwiseBw = hw.mainMemory().bandwidthBytesPerS * rt.elementwiseEfficiency;
+    if (hw.isPim()) {
+        pimBw = hw.pimInternalBandwidthBytesPerS * rt.bandwidthEfficiency;
+        pimFlops = hw.pimComputeFlops;
+    }
+    linkBw = d.parallel.linkBandwidthBytesPerS > 0 ? d.parallel.linkBandwidthBytesPerS
+             : hw.interconnect.bandwidthBytesPerS > 0 ? hw.interconnect.bandwidthBytesPerS
+                                                      : kFallbackLinkBw;
+    linkLatency = d.parallel.linkLatencyS >= 0 ? d.parallel.linkLatencyS : hw.interconnect.latencyS;
+}
+
+double OpTime::at(double c) const
+{
+    return std::max(compute.at(c), memory.at(c)) + overhead + communication;
+}
+
+OpTime timeOp(const Op& op, const TargetRates& r)
+{
+    const RuntimeProfile& rt = *r.runtime;
+    const OpImplementation& impl = rt.impl(op.cls);
+    OpTime t;
+    t.precision = r.executed[int(op.precision)];
+    t.overhead = impl.kernels * rt.kernelOverheadS;
+
+    if (op.cls == OpClass::Communication) {
+        const double p = std::max(1, op.commParticipants);
+        if (op.allReduce) // ring: reduce-scatter + all-gather
+            t.communication = 2.0 * (p - 1) / p * op.commBytes / r.linkBw + 2.0 * (p - 1) * r.linkLatency;
+        else
+            t.communication = op.commBytes / r.linkBw + r.linkLatency;
+        return t;
+    }
+
+    const bool matrix = op.cls == OpClass::Matmul || op.cls == OpClass::Attention;
+    // Weight-streaming GEMV and decode attention run beside the DRAM banks on PIM.
+    const bool nearMemory = r.pimBw > 0 && r.decode && matrix;
+    double flopRate;
+    if (nearMemory && r.pimFlops > 0) {
+        flopRate = r.pimFlops;
+    } else if (matrix) {
+        double eff = op.cls == OpClass::Matmul ? rt.gemmEfficiency : rt.attentionEfficiency;
+        if (op.cls == OpClass::Matmul && rt.gemmHalfTokens > 0) {
+            double m = std::max<double>(1.0, double(op.m));
+            eff *= m / (m + rt.gemmHalfTokens);
+        }
+        flopRate = r.matrixPeak[int(op.precision)] * eff;
+    } else {
+        flopRate = r.vector;
+    }
+    const double imbalance = op.routed ? rt.moeImbalance : 1.0;
+    t.compute.x0 = op.flops.x0 / flopRate * imbalance + op.dequantFlops / r.vector;
+    t.compute.x1 = op.flops.x1 / flopRate * imbalance;
+
+    const double bw = nearMemory ? r.pimBw : (matrix || op.cls == OpClass::KvWrite ? r.streamBw : r.elementwiseBw);
+    const double act = impl.trafficFactor;
+    t.memory.x0 = (op.weightBytes + op.actBytes.x0 * act + op.kvBytes.x0) / bw;
+    t.memory.x1 = (op.actBytes.x1 * act + op.kvBytes.x1) / bw;
+    return t;
+}
+
+} // namespace llmdse

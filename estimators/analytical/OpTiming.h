@@ -1,0 +1,37 @@
+#pragma once
+// Time of one operator on a target under a runtime profile: roofline
+// (compute vs main memory, affine in the decode context) plus fixed
+// per-kernel cost plus interconnect time for communication ops.
+#include "core/Design.h"
+#include "models/OpGraph.h"
+
+namespace llmdse {
+
+// Rates derived once per design; cheap to use per op.
+struct TargetRates {
+    double matrixPeak[kPrecisionCount]{};
+    Precision executed[kPrecisionCount]{};
+    double vector = 1;             // FLOP/s reached on vector work
+    double streamBw = 1;           // bytes/s for weights/KV streaming kernels
+    double elementwiseBw = 1;      // bytes/s for elementwise kernels
+    double pimBw = 0, pimFlops = 0;
+    double linkBw = 1, linkLatency = 0;
+    const RuntimeProfile* runtime = nullptr;
+    bool decode = false;
+
+    TargetRates(const Design& d, Phase phase);
+};
+
+struct OpTime {
+    Affine compute;     // seconds, per repetition
+    Affine memory;      // seconds, per repetition
+    double overhead = 0;
+    double communication = 0;
+    Precision precision = Precision::FP16;
+
+    double at(double c) const;
+};
+
+OpTime timeOp(const Op& op, const TargetRates& r);
+
+} // namespace llmdse

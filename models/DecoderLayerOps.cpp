@@ -1,0 +1,263 @@
+#include "models/DecoderLayerOps.h"
+
+#include <cmath>
+
+namespace llmdse {
+
+namespace {
+
+int ceilDiv(int a, int b) { return (a + b - 1) / b; }
+
+// Weight-only quantisation computes at the activation precision; W8A8 / FP8
+// run natively when both operands share the format.
+Precision computePrecision(Precision w, Precision a)
+{
+    if (w == a) return a;
+    return bytesPerElement(w) < bytesPerElement(a) ? a : w;
+}
+
+} // namespace
+
+DecoderOpsBuilder::DecoderOpsBuilder(const ModelSpec& m, const Optimizations& o, const Parallelism& p, OpGraph& out)
+    : m_(m), o_(o), p_(p), g_(out)
+{
+    actB_ = bytesPerElement(o.activations);
+    kvB_ = o.kvCache.bytesPerElementWithScales();
+    wB_ = o.weights.bytesPerElementWithScales();
+    compute_ = computePrecision(o.weights.precision, o.activations);
+    tokens_ = double(out.batch) * out.tokensPerSequence;
+    int tp = std::max(1, p.tensor);
+    heads_ = ceilDiv(m.heads, tp);
+    kvHeads_ = ceilDiv(m.kvHeads, tp); // fewer KV heads than ranks: replicated
+    ffn_ = ceilDiv(m.intermediate, tp);
+    vocab_ = ceilDiv(m.vocab, tp);
+}
+
+Op& DecoderOpsBuilder::matmul(const char* name, double m, double n, double k, int count, bool bias)
+{
+    Op op;
+    op.name = name;
+    op.cls = OpClass::Matmul;
+    op.precision = compute_;
+    op.count = count;
+    op.m = static_cast<std::int64_t>(m);
+    op.n = static_cast<std::int64_t>(n);
+    op.k = static_cast<std::int64_t>(k);
+    op.flops.x0 = 2.0 * m * n * k + (bias ? m * n : 0.0);
+    op.weightBytes = n * k * wB_ + (bias ? n * actB_ : 0.0);
+    op.actBytes.x0 = (m * k + m * n) * actB_;
+    if (bytesPerElement(o_.weights.precision) < bytesPerElement(compute_)) op.dequantFlops = 2.0 * n * k;
+    g_.ops.push_back(op);
+    return g_.ops.back();
+}
+
+Op& DecoderOpsBuilder::elementwise(const char* name, OpClass cls, double elems, double flopsPerElem,
+                                   double readsPerElem, double writesPerElem, int count)
+{
+    Op op;
+    op.name = name;
+    op.cls = cls;
+    op.precision = o_.activations;
+    op.count = count;
+    op.m = static_cast<std::int64_t>(elems);
+    op.n = 1;
+    op.flops.x0 = flopsPerElem * elems;
+    op.actBytes.x0 = (readsPerElem + writesPerElem) * elems * actB_;
+    g_.ops.push_back(op);
+    return g_.ops.back();
+}
+
+void DecoderOpsBuilder::embedding()
+{
+    elementwise("embedding", OpClass::Embedding, tokens_ * m_.hidden, 0, 1, 1, 1);
+}
+
+void DecoderOpsBuilder::norm(const char* name, double rows, int count)
+{
+    double flopsPerElem = m_.norm == NormKind::RMSNorm ? 4.0 : 7.0;
+    Op& op = elementwise(name, OpClass::Norm, rows * m_.hidden, flopsPerElem, 1, 1, count);
+    op.weightBytes = m_.hidden * actB_;
+}
+
+void DecoderOpsBuilder::residual(const char* name)
+{
+    elementwise(name, OpClass::Residual, tokens_ * m_.hidden, 1, 2, 1, m_.layers);
+}
+
+void DecoderOpsBuilder::allReduce(const char* name)
+{
+    if (p_.tensor <= 1) return;
+    Op op;
+    op.name = name;
+    op.cls = OpClass::Communication;
+    op.precision = o_.activations;
+    op.count = m_.layers;
+    op.m = static_cast<std::int64_t>(tokens_);
+    op.n = m_.hidden;
+    op.commBytes = tokens_ * m_.hidden * actB_;
+    op.commParticipants = p_.tensor;
+    op.allReduce = true;
+    g_.ops.push_back(op);
+}
+
+void DecoderOpsBuilder::attention()
+{
+    const int L = m_.layers;
+    const double hd = m_.headDim;
+    const double B = g_.batch;
+    const double S = g_.tokensPerSequence;
+    const bool decode = g_.phase == Phase::Decode;
+    norm("attn.norm", tokens_, L);
+    matmul("attn.qkv_proj", tokens_, (heads_ + 2.0 * kvHeads_) * hd, m_.hidden, L, m_.qkvBias);
+    elementwise("attn.rope", OpClass::Rope, tokens_ * (heads_ + kvHeads_) * hd, 6, 1, 1, L);
+    {
+        // New k and v appended to the cache, converted to the cache's format.
+        Op& kv = elementwise("attn.kv_write", OpClass::KvWrite, tokens_ * 2.0 * kvHeads_ * hd, 2, 1, 0, L);
+        kv.kvBytes.x0 = tokens_ * 2.0 * kvHeads_ * hd * kvB_;
+    }
+    const double qo = tokens_ * 2.0 * heads_ * hd * actB_; // q read, output written
+    if (o_.fusedAttention) {
+        Op op;
+        op.name = "attn.flash";
+        op.cls = OpClass::Attention;
+        op.precision = o_.activations;
+        op.count = L;
+        op.m = static_cast<std::int64_t>(tokens_);
+        op.n = heads_;
+        op.k = static_cast<std::int64_t>(hd);
+        op.actBytes.x0 = qo;
+        if (decode) {
+            op.flops.x1 = 4.0 * B * heads_ * hd;             // QK^T and PV over c cached tokens
+            op.kvBytes.x1 = 2.0 * B * kvHeads_ * hd * kvB_;  // each KV head read once (GQA-aware)
+        } else {
+            op.flops.x0 = 4.0 * B * heads_ * hd * S * (S + 1) / 2.0; // causal
+            op.kvBytes.x0 = 2.0 * B * kvHeads_ * hd * S * actB_;
+        }
+        g_.ops.push_back(op);
+    } else {
+        // Scores go through main memory: QK^T, softmax, PV as separate kernels.
+        auto scores = [&](Affine& a, double perC, double prefillPairs) {
+            if (decode) a.x1 += perC; else a.x0 += prefillPairs;
+        };
+        const double pairsPerHead = decode ? 0 : S * S;
+        Op qk;
+        qk.name = "attn.scores";
+        qk.cls = OpClass::Attention;
+        qk.precision = o_.activations;
+        qk.count = L;
+        qk.m = static_cast<std::int64_t>(tokens_);
+        qk.n = heads_;
+        qk.k = static_cast<std::int64_t>(hd);
+        scores(qk.flops, 2.0 * B * heads_ * hd, 2.0 * B * heads_ * hd * pairsPerHead);
+        scores(qk.kvBytes, B * kvHeads_ * hd * kvB_, 0);
+        if (!decode) qk.actBytes.x0 += B * kvHeads_ * hd * S * actB_;
+        qk.actBytes.x0 += qo / 2;
+        scores(qk.actBytes, B * heads_ * actB_, B * heads_ * pairsPerHead * actB_);
+        g_.ops.push_back(qk);
+        Op sm = qk;
+        sm.name = "attn.softmax";
+        sm.cls = OpClass::Softmax;
+        sm.flops = {};
+        sm.kvBytes = {};
+        sm.actBytes = {};
+        scores(sm.flops, 5.0 * B * heads_, 5.0 * B * heads_ * pairsPerHead);
+        scores(sm.actBytes, 2.0 * B * heads_ * actB_, 2.0 * B * heads_ * pairsPerHead * actB_);
+        g_.ops.push_back(sm);
+        Op pv = qk;
+        pv.name = "attn.context";
+        g_.ops.push_back(pv);
+    }
+    matmul("attn.o_proj", tokens_, m_.hidden, heads_ * hd, L, m_.outputBias);
+    allReduce("attn.all_reduce");
+    residual("attn.residual");
+}
+
+void DecoderOpsBuilder::mlp()
+{
+    const int L = m_.layers;
+    norm("mlp.norm", tokens_, L);
+    const bool gated = m_.mlp == MlpKind::Gated;
+    matmul(gated ? "mlp.gate_up_proj" : "mlp.up_proj", tokens_, (gated ? 2.0 : 1.0) * ffn_, m_.hidden, L, m_.mlpBias);
+    elementwise("mlp.act", OpClass::Activation, tokens_ * ffn_, 8, gated ? 2 : 1, 1, L);
+    matmul("mlp.down_proj", tokens_, m_.hidden, ffn_, L, m_.mlpBias);
+    allReduce("mlp.all_reduce");
+    residual("mlp.residual");
+}
+
+void DecoderOpsBuilder::moe()
+{
+    const int L = m_.layers;
+    const int ep = std::max(1, p_.expert);
+    norm("mlp.norm", tokens_, L);
+    matmul("moe.router", tokens_, m_.experts, m_.hidden, L).weightBytes = double(m_.experts) * m_.hidden * actB_;
+    elementwise("moe.topk", OpClass::Router, tokens_ * m_.experts, 5, 1, 0, L);
+
+    // Expected distinct experts a step touches (uniform routing): the weights
+    // that must be streamed; the rows they see set the GEMM efficiency.
+    const double expertsHere = std::ceil(double(m_.experts) / ep);
+    const double pUnused = std::pow(1.0 - double(m_.expertsPerToken) / m_.experts, tokens_);
+    const double touched = std::max(1.0, expertsHere * (1.0 - pUnused));
+    const double rows = tokens_ * m_.expertsPerToken / ep;
+    const double eFfn = ceilDiv(m_.expertIntermediate, std::max(1, p_.tensor));
+    const bool gated = m_.mlp == MlpKind::Gated;
+    const double upN = (gated ? 2.0 : 1.0) * eFfn;
+    auto expertMatmul = [&](const char* name, double n, double k) {
+        Op& op = matmul(name, rows / touched, n, k, L);
+        op.flops.x0 = 2.0 * rows * n * k;
+        op.weightBytes = touched * n * k * wB_;
+        op.actBytes.x0 = rows * (n + k) * actB_;
+        op.dequantFlops *= touched;
+        op.routed = true;
+    };
+    if (ep > 1) {
+        Op a2a;
+        a2a.name = "moe.all_to_all";
+        a2a.cls = OpClass::Communication;
+        a2a.precision = o_.activations;
+        a2a.count = L;
+        a2a.commBytes = 2.0 * tokens_ * m_.expertsPerToken * m_.hidden * actB_ * (ep - 1) / ep;
+        a2a.commParticipants = ep;
+        g_.ops.push_back(a2a);
+    }
+    expertMatmul("moe.experts_gate_up", upN, m_.hidden);
+    elementwise("moe.experts_act", OpClass::Activation, rows * eFfn, 8, gated ? 2 : 1, 1, L);
+    expertMatmul("moe.experts_down", m_.hidden, eFfn);
+    elementwise("moe.combine", OpClass::Residual, tokens_ * m_.expertsPerToken * m_.hidden, 2, 1, 0, L);
+    if (m_.sharedExperts > 0) {
+        const double sFfn = ceilDiv(m_.sharedExpertIntermediate, std::max(1, p_.tensor));
+        matmul("moe.shared_gate_up", tokens_, (gated ? 2.0 : 1.0) * sFfn + 1.0, m_.hidden, L);
+        elementwise("moe.shared_act", OpClass::Activation, tokens_ * sFfn, 8, gated ? 2 : 1, 1, L);
+        matmul("moe.shared_down", tokens_, m_.hidden, sFfn, L);
+    }
+    allReduce("mlp.all_reduce");
+    residual("mlp.residual");
+}
+
+void DecoderOpsBuilder::lmHead()
+{
+    // Only the last position of each sequence produces logits.
+    norm("final_norm", g_.batch, 1);
+    Op& head = matmul("lm_head", g_.batch, vocab_, m_.hidden, 1);
+    head.actBytes.x0 = (double(g_.batch) * m_.hidden + double(g_.batch) * vocab_) * actB_;
+}
+
+void DecoderOpsBuilder::build()
+{
+    g_.ops.reserve(32);
+    embedding();
+    attention();
+    if (m_.isMoe()) moe(); else mlp();
+    if (p_.pipeline > 1) {
+        Op send;
+        send.name = "pipeline.send";
+        send.cls = OpClass::Communication;
+        send.precision = o_.activations;
+        send.count = p_.pipeline - 1;
+        send.commBytes = tokens_ * m_.hidden * actB_;
+        send.commParticipants = 2;
+        g_.ops.push_back(send);
+    }
+    lmHead();
+}
+
+} // namespace llmdse

@@ -1,0 +1,226 @@
+#include "models/DesignFields.h"
+#include "core/Errors.h"
+#include "core/HardwareZoo.h"
+#include "core/RuntimeZoo.h"
+#include "models/ModelZoo.h"
+
+#include <cmath>
+
+namespace llmdse {
+
+namespace {
+
+using Kind = DesignField::Kind;
+
+double parseNumber(const QJsonValue& v, const std::string& where, bool integer, double minimum)
+{
+    if (!v.isDouble()) throw InputError("", where, "must be a number");
+    double d = v.toDouble();
+    if (!std::isfinite(d)) throw InputError("", where, "must be finite");
+    if (integer && d != std::floor(d)) throw InputError("", where, "must be a whole number, got " + std::to_string(d));
+    if (d < minimum) {
+        std::string m = minimum == 0 ? ">= 0" : (minimum == 1 ? "a positive whole number" : "> 0");
+        throw InputError("", where, "must be " + m + ", got " + std::to_string(d));
+    }
+    if (integer && d > 2.0e9) throw InputError("", where, "is too large");
+    return d;
+}
+
+std::string parseText(const QJsonValue& v, const std::string& where)
+{
+    if (!v.isString()) throw InputError("", where, "must be a string");
+    return v.toString().toStdString();
+}
+
+DesignField integer(std::string key, std::string help, std::function<int&(Design&)> ref, int minimum = 1)
+{
+    DesignField f;
+    f.key = std::move(key);
+    f.kind = Kind::Integer;
+    f.help = std::move(help);
+    f.parse = [minimum](const QJsonValue& v, const std::string& where) {
+        return FieldValue{parseNumber(v, where, true, minimum), {}, {}};
+    };
+    f.apply = [ref](Design& d, const FieldValue& v) { ref(d) = static_cast<int>(v.number); };
+    f.read = [ref](const Design& d) { return QJsonValue(ref(const_cast<Design&>(d))); };
+    return f;
+}
+
+// A real-valued field stored in SI units but written by users in `unit` (scale converts).
+DesignField number(std::string key, std::string unit, std::string help, double scale,
+                   std::function<double&(Design&)> ref, double minimum = 1e-300)
+{
+    DesignField f;
+    f.key = std::move(key);
+    f.kind = Kind::Number;
+    f.unit = std::move(unit);
+    f.help = std::move(help);
+    f.parse = [minimum](const QJsonValue& v, const std::string& where) {
+        return FieldValue{parseNumber(v, where, false, minimum), {}, {}};
+    };
+    f.apply = [ref, scale](Design& d, const FieldValue& v) { ref(d) = v.number * scale; };
+    f.read = [ref, scale](const Design& d) { return QJsonValue(ref(const_cast<Design&>(d)) / scale); };
+    return f;
+}
+
+template <class T>
+DesignField resolvedText(std::string key, std::string help, std::function<T(const std::string&)> resolve,
+                         std::function<void(Design&, const T&)> assign, std::function<std::string(const Design&)> name)
+{
+    DesignField f;
+    f.key = std::move(key);
+    f.kind = Kind::Text;
+    f.help = std::move(help);
+    f.parse = [resolve](const QJsonValue& v, const std::string& where) {
+        FieldValue fv;
+        fv.text = parseText(v, where);
+        try {
+            fv.resolved = std::make_shared<const T>(resolve(fv.text));
+        } catch (const InputError& e) {
+            if (!e.file().empty()) throw;
+            throw InputError("", where, e.reason());
+        }
+        return fv;
+    };
+    f.apply = [assign](Design& d, const FieldValue& v) { assign(d, *static_cast<const T*>(v.resolved.get())); };
+    f.read = [name](const Design& d) { return QJsonValue(QString::fromStdString(name(d))); };
+    return f;
+}
+
+DesignField quant(std::string key, std::string help, std::function<QuantFormat&(Design&)> ref)
+{
+    DesignField f;
+    f.key = std::move(key);
+    f.kind = Kind::Text;
+    f.help = std::move(help);
+    f.parse = [](const QJsonValue& v, const std::string& where) {
+        FieldValue fv;
+        fv.text = parseText(v, where);
+        auto q = parseQuantFormat(fv.text, where);
+        fv.number = q.groupSize;
+        fv.resolved = std::make_shared<const QuantFormat>(q);
+        return fv;
+    };
+    f.apply = [ref](Design& d, const FieldValue& v) { ref(d) = *static_cast<const QuantFormat*>(v.resolved.get()); };
+    f.read = [ref](const Design& d) { return QJsonValue(QString::fromStdString(toString(ref(const_cast<Design&>(d))))); };
+    return f;
+}
+
+std::vector<DesignField> makeFields()
+{
+    std::vector<DesignField> v;
+    v.push_back(resolvedText<ModelSpec>(
+        "model", "zoo id, config.json path or checkpoint folder", [](const std::string& s) { return resolveModel(s); },
+        [](Design& d, const ModelSpec& m) { if (d.model.id != m.id || d.model.source != m.source) d.model = m; },
+        [](const Design& d) { return d.model.id; }));
+    v.push_back(resolvedText<HardwareSpec>(
+        "hardware", "zoo id or hardware JSON file", [](const std::string& s) { return resolveHardware(s); },
+        [](Design& d, const HardwareSpec& h) { d.hardware = h; }, [](const Design& d) { return d.hardware.id; }));
+    v.push_back(resolvedText<RuntimeProfile>(
+        "runtime", "runtime profile id or JSON file", [](const std::string& s) { return resolveRuntime(s); },
+        [](Design& d, const RuntimeProfile& r) { d.runtime = r; }, [](const Design& d) { return d.runtime.id; }));
+    v.push_back(integer("batch", "sequences per step", [](Design& d) -> int& { return d.workload.batch; }));
+    v.push_back(integer("prompt", "prompt tokens per sequence", [](Design& d) -> int& { return d.workload.prompt; }));
+    v.push_back(integer("output", "generated tokens per sequence", [](Design& d) -> int& { return d.workload.output; }));
+    v.push_back(integer("context", "cached tokens for the reported decode step (0: mean over the output)",
+                        [](Design& d) -> int& { return d.workload.context; }, 0));
+    v.push_back(quant("weights", "weight format: fp32 fp16 bf16 fp8 int8 int4, optional :g<group>",
+                      [](Design& d) -> QuantFormat& { return d.opts.weights; }));
+    {
+        DesignField f = quant("activations", "activation precision", [](Design& d) -> QuantFormat& {
+            static thread_local QuantFormat q;
+            q.precision = d.opts.activations;
+            return q;
+        });
+        f.apply = [](Design& d, const FieldValue& fv) {
+            d.opts.activations = static_cast<const QuantFormat*>(fv.resolved.get())->precision;
+        };
+        f.read = [](const Design& d) { return QJsonValue(toString(d.opts.activations)); };
+        v.push_back(f);
+    }
+    v.push_back(quant("kv", "KV-cache format", [](Design& d) -> QuantFormat& { return d.opts.kvCache; }));
+    {
+        DesignField f;
+        f.key = "fused_attention";
+        f.kind = Kind::Boolean;
+        f.help = "FlashAttention-style fused attention";
+        f.parse = [](const QJsonValue& val, const std::string& where) {
+            if (!val.isBool()) throw InputError("", where, "must be true or false");
+            return FieldValue{val.toBool() ? 1.0 : 0.0, {}, {}};
+        };
+        f.apply = [](Design& d, const FieldValue& fv) { d.opts.fusedAttention = fv.number != 0; };
+        f.read = [](const Design& d) { return QJsonValue(d.opts.fusedAttention); };
+        v.push_back(f);
+    }
+    v.push_back(integer("tp", "tensor-parallel devices", [](Design& d) -> int& { return d.parallel.tensor; }));
+    v.push_back(integer("pp", "pipeline-parallel stages", [](Design& d) -> int& { return d.parallel.pipeline; }));
+    v.push_back(integer("ep", "expert-parallel devices", [](Design& d) -> int& { return d.parallel.expert; }));
+    v.push_back(number("link_bandwidth", "GB/s", "interconnect bandwidth per direction (0: the hardware's)", 1e9,
+                       [](Design& d) -> double& { return d.parallel.linkBandwidthBytesPerS; }, 0));
+    v.push_back(number("link_latency", "us", "interconnect latency per message", 1e-6,
+                       [](Design& d) -> double& { return d.parallel.linkLatencyS; }, 0));
+
+    // Hardware parameters.
+    v.push_back(number("hardware.memory_bandwidth", "GB/s", "main-memory bandwidth", 1e9,
+                       [](Design& d) -> double& { return d.hardware.memory.front().bandwidthBytesPerS; }));
+    v.push_back(number("hardware.memory_capacity", "GB", "main-memory capacity", 1e9,
+                       [](Design& d) -> double& { return d.hardware.memory.front().capacityBytes; }));
+    v.push_back(number("hardware.memory_energy", "pJ/bit", "main-memory access energy", 1,
+                       [](Design& d) -> double& { return d.hardware.memory.front().energyPjPerBit; }, 0));
+    for (int i = 0; i < kPrecisionCount; ++i) {
+        auto p = static_cast<Precision>(i);
+        v.push_back(number(std::string("hardware.peak_tflops.") + toString(p), "TFLOP/s",
+                           std::string("dense matrix peak at ") + toString(p), 1e12,
+                           [i](Design& d) -> double& { return d.hardware.peakFlops[i]; }, 0));
+    }
+    v.push_back(number("hardware.vector_tflops", "TFLOP/s", "vector-unit peak", 1e12,
+                       [](Design& d) -> double& { return d.hardware.vectorFlops; }, 0));
+    v.push_back(number("hardware.sram_mb", "MB", "on-chip SRAM", 1e6, [](Design& d) -> double& { return d.hardware.sramBytes; }, 0));
+    v.push_back(number("hardware.tdp_w", "W", "thermal design power", 1, [](Design& d) -> double& { return d.hardware.tdpW; }));
+    v.push_back(number("hardware.idle_w", "W", "idle power", 1, [](Design& d) -> double& { return d.hardware.idleW; }, 0));
+    v.push_back(number("hardware.process_nm", "nm", "logic process node", 1,
+                       [](Design& d) -> double& { return d.hardware.processNm; }));
+    v.push_back(number("hardware.interconnect_bandwidth", "GB/s", "device-to-device bandwidth per direction", 1e9,
+                       [](Design& d) -> double& { return d.hardware.interconnect.bandwidthBytesPerS; }, 0));
+
+    // Model shape.
+    v.push_back(integer("model.layers", "decoder layers", [](Design& d) -> int& { return d.model.layers; }));
+    v.push_back(integer("model.hidden", "hidden size", [](Design& d) -> int& { return d.model.hidden; }));
+    v.push_back(integer("model.heads", "attention heads", [](Design& d) -> int& { return d.model.heads; }));
+    v.push_back(integer("model.kv_heads", "key/value heads", [](Design& d) -> int& { return d.model.kvHeads; }));
+    v.push_back(integer("model.head_dim", "head dimension", [](Design& d) -> int& { return d.model.headDim; }));
+    v.push_back(integer("model.intermediate", "MLP width", [](Design& d) -> int& { return d.model.intermediate; }));
+    v.push_back(integer("model.vocab", "vocabulary", [](Design& d) -> int& { return d.model.vocab; }));
+
+    // Runtime profile.
+    v.push_back(number("runtime.kernel_overhead_us", "us", "fixed cost per kernel", 1e-6,
+                       [](Design& d) -> double& { return d.runtime.kernelOverheadS; }, 0));
+    v.push_back(number("runtime.gemm_efficiency", "", "fraction of matrix peak", 1,
+                       [](Design& d) -> double& { return d.runtime.gemmEfficiency; }));
+    v.push_back(number("runtime.bandwidth_efficiency", "", "fraction of memory bandwidth", 1,
+                       [](Design& d) -> double& { return d.runtime.bandwidthEfficiency; }));
+    return v;
+}
+
+} // namespace
+
+const std::vector<DesignField>& designFields()
+{
+    static const std::vector<DesignField> fields = makeFields();
+    return fields;
+}
+
+const DesignField* findDesignField(const std::string& key)
+{
+    for (const auto& f : designFields())
+        if (f.key == key) return &f;
+    return nullptr;
+}
+
+const DesignField& requireDesignField(const std::string& key, const std::string& where)
+{
+    if (auto f = findDesignField(key)) return *f;
+    throw InputError("", where, "unknown design parameter '" + key + "' (`llmdse evaluate --help` lists them)");
+}
+
+} // namespace llmdse

@@ -1,0 +1,51 @@
+#include "models/DesignJson.h"
+#include "core/Errors.h"
+#include "core/Json.h"
+#include "core/RuntimeZoo.h"
+#include "models/DesignFields.h"
+
+namespace llmdse {
+
+Design designFromJson(const QJsonObject& obj, const std::string& file, const std::string& path)
+{
+    auto where = [&](const std::string& key) { return path.empty() ? key : path + "." + key; };
+    try {
+        Design d;
+        for (const char* key : {"model", "hardware"}) {
+            if (!obj.contains(QLatin1String(key))) throw InputError("", where(key), "missing required field");
+            const auto& f = requireDesignField(key, where(key));
+            f.apply(d, f.parse(obj.value(QLatin1String(key)), where(key)));
+        }
+        const std::string runtime = obj.contains("runtime") ? obj.value("runtime").toString().toStdString()
+                                                            : defaultRuntimeId(d.hardware.cls);
+        if (obj.contains("runtime")) {
+            const auto& f = requireDesignField("runtime", where("runtime"));
+            f.apply(d, f.parse(obj.value("runtime"), where("runtime")));
+        } else {
+            d.runtime = resolveRuntime(runtime, where("runtime"));
+        }
+        for (auto it = obj.begin(); it != obj.end(); ++it) {
+            std::string key = it.key().toStdString();
+            if (key == "model" || key == "hardware" || key == "runtime" || key.rfind("_", 0) == 0) continue;
+            const auto& f = requireDesignField(key, where(key));
+            f.apply(d, f.parse(it.value(), where(key)));
+        }
+        d.validate();
+        return d;
+    } catch (const InputError& e) {
+        rethrowWithFile(e, file);
+    }
+}
+
+Design readDesignFile(const std::string& file) { return designFromJson(readJsonObjectFile(file), file); }
+
+QJsonObject toJson(const Design& d)
+{
+    QJsonObject o;
+    for (const char* key : {"model", "hardware", "runtime", "batch", "prompt", "output", "context", "weights",
+                            "activations", "kv", "fused_attention", "tp", "pp", "ep"})
+        o[key] = findDesignField(key)->read(d);
+    return o;
+}
+
+} // namespace llmdse

@@ -1,0 +1,61 @@
+#pragma once
+// The operators of one inference phase with their exact work.
+//
+// Every quantity is per repetition (`count` = layers for layer ops) and per
+// device shard (tensor/expert parallel split). Decode quantities are affine in
+// the attended context c: value(c) = x0 + x1 * c, so the estimator can sum a
+// whole generation in closed form instead of step by step.
+#include "core/ModelSpec.h"
+#include "core/OpClass.h"
+#include "core/Optimizations.h"
+#include "core/Parallelism.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace llmdse {
+
+enum class Phase : unsigned char { Prefill, Decode };
+const char* toString(Phase p);
+
+struct Affine {
+    double x0 = 0, x1 = 0;
+    double at(double c) const { return x0 + x1 * c; }
+};
+
+struct Op {
+    const char* name = "";
+    OpClass cls = OpClass::Matmul;
+    Precision precision = Precision::FP16; // requested compute precision
+    int count = 1;
+    std::int64_t m = 0, n = 0, k = 0;      // GEMM shape (m tokens), or m x n elements
+    Affine flops;
+    double weightBytes = 0;                // weights streamed from main memory (scales included)
+    Affine actBytes;                       // activations read + written, minimal (fused) traffic
+    Affine kvBytes;                        // KV cache read + written
+    double dequantFlops = 0;               // vector work to unpack quantised weights
+    double commBytes = 0;                  // payload per device over the interconnect
+    int commParticipants = 1;              // devices in the collective
+    bool allReduce = false;                // ring all-reduce (else point-to-point)
+    bool routed = false;                   // MoE expert work: the busiest expert sets the pace
+
+    Affine bytes() const { return {weightBytes + actBytes.x0 + kvBytes.x0, actBytes.x1 + kvBytes.x1}; }
+};
+
+struct OpGraph {
+    Phase phase = Phase::Prefill;
+    int batch = 1;
+    int tokensPerSequence = 1; // prompt length for prefill, 1 for decode
+    std::vector<Op> ops;
+
+    // Totals over all repetitions at context c (decode) on one device shard.
+    double totalFlops(double c = 0) const;
+    double totalBytes(double c = 0) const;
+};
+
+// Prefill of `batch` sequences of `prompt` tokens.
+void buildPrefill(const ModelSpec& m, const Optimizations& o, const Parallelism& p, int batch, int prompt, OpGraph& out);
+// One decode step for `batch` sequences; attention cost is affine in the context.
+void buildDecode(const ModelSpec& m, const Optimizations& o, const Parallelism& p, int batch, OpGraph& out);
+
+} // namespace llmdse
