@@ -10,8 +10,9 @@ EnergyModel::EnergyModel(const Design& d)
     const auto& tech = TechnologyTable::instance();
     const auto& hw = d.hardware;
     const auto& rt = d.runtime;
+    const double node = tech.nodeFactor(hw.processNm); // one interpolation per design, not per precision
     for (int i = 0; i < kPrecisionCount; ++i)
-        flopPj_[i] = tech.pjPerFlop(static_cast<Precision>(i), hw.processNm) * rt.flopEnergyScale;
+        flopPj_[i] = tech.pjPerFlop45(static_cast<Precision>(i)) * node * rt.flopEnergyScale;
     memPjPerByte_ = hw.mainMemory().energyPjPerBit * 8.0 * rt.memoryEnergyScale;
     linkPjPerByte_ = tech.linkPjPerBit() * 8.0;
     idleW_ = hw.idleW;

@@ -17,6 +17,7 @@ public:
     // Logic-only energy per FLOP (pJ) at `nodeNm` for a precision.
     double pjPerFlop(Precision p, double nodeNm) const;
     double nodeFactor(double nodeNm) const; // energy relative to 45 nm
+    double pjPerFlop45(Precision p) const { return pj45_[static_cast<int>(p)]; }
     double linkPjPerBit() const { return linkPjPerBit_; }
     const std::string& source() const { return source_; }
 

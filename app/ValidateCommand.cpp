@@ -1,0 +1,88 @@
+// llmdse validate: measured vs predicted for every row, and the error per phase.
+#include "app/Command.h"
+#include "core/Errors.h"
+#include "app/OutputFormat.h"
+#include "core/RuntimeZoo.h"
+#include "estimators/analytical/AnalyticalEstimator.h"
+#include "estimators/validation/Prediction.h"
+
+#include <QCommandLineParser>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <cmath>
+#include <cstdio>
+
+namespace llmdse {
+
+namespace {
+
+std::string pct(double predicted, double measured)
+{
+    return measured > 0 ? fmt(100.0 * (predicted / measured - 1.0), 3) + "%" : "-";
+}
+
+int run(const QStringList& args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription("Compare the estimator with measured runs: per row, and the mean absolute\n"
+                                     "percentage error (MAPE) per phase and for energy.\n"
+                                     "Example: llmdse validate --data gpu-measurements.json");
+    parser.addHelpOption();
+    parser.addOption({"data", "Measurements (shared/validation JSON format).", "file"});
+    parser.addOption({"runtime", "Runtime profile (default: the hardware class's default).", "id"});
+    addFormatOption(parser, false);
+    parser.process(args);
+    return guarded([&] {
+        if (!parser.isSet("data")) throw InputError("", "--data", "missing: the measurements file");
+        const OutputFormat format = parseFormat(parser, false);
+        const MeasurementSet set = loadMeasurements(parser.value("data").toStdString());
+        AnalyticalEstimator est;
+        std::vector<RowPrediction> preds;
+        TextTable t({"device", "model", "phase", "batch", "tokens", "measured ms", "predicted ms", "error", "measured J",
+                     "predicted J", "error"});
+        QJsonArray rows;
+        for (const auto& m : set.rows) {
+            Design probe = designForMeasurement(set, m, RuntimeProfile{});
+            const std::string rt = parser.isSet("runtime") ? parser.value("runtime").toStdString()
+                                                           : defaultRuntimeId(probe.hardware.cls);
+            Design d = designForMeasurement(set, m, resolveRuntime(rt, "--runtime"));
+            RowPrediction p = predictRow(est, d, m.phase);
+            preds.push_back(p);
+            t.add({m.device, m.model, toString(m.phase), std::to_string(m.batch), std::to_string(m.tokens),
+                   fmt(m.latencyS * 1e3), fmt(p.latencyS * 1e3), pct(p.latencyS, m.latencyS),
+                   m.energyJ > 0 ? fmt(m.energyJ) : "-", fmt(p.energyJ), pct(p.energyJ, m.energyJ)});
+            rows.append(QJsonObject{{"device", QString::fromStdString(m.device)},
+                                    {"model", QString::fromStdString(m.model)},
+                                    {"phase", toString(m.phase)},
+                                    {"batch", m.batch},
+                                    {"tokens", m.tokens},
+                                    {"measured_latency_s", m.latencyS},
+                                    {"predicted_latency_s", p.latencyS},
+                                    {"measured_energy_j", m.energyJ},
+                                    {"predicted_energy_j", p.energyJ}});
+        }
+        const ValidationSummary s = summarise(set, preds);
+        if (format == OutputFormat::Json) {
+            QJsonObject o{{"rows", rows},
+                          {"mape_percent", QJsonObject{{"prefill_latency", s.prefillLatencyMape},
+                                                       {"decode_latency", s.decodeLatencyMape},
+                                                       {"prefill_energy", s.prefillEnergyMape},
+                                                       {"decode_energy", s.decodeEnergyMape},
+                                                       {"energy", s.energyMape}}}};
+            std::fputs(QJsonDocument(o).toJson(QJsonDocument::Indented).constData(), stdout);
+        } else {
+            std::fputs(t.render().c_str(), stdout);
+            std::printf("\nMAPE: prefill latency %.1f%% (%d rows), decode latency %.1f%% (%d rows), "
+                        "energy %.1f%% (%d rows; prefill %.1f%%, decode %.1f%%)\n",
+                        s.prefillLatencyMape, s.prefillRows, s.decodeLatencyMape, s.decodeRows, s.energyMape,
+                        s.energyRows, s.prefillEnergyMape, s.decodeEnergyMape);
+        }
+        return 0;
+    });
+}
+
+const bool registered = registerCommand({"validate", "Compare estimates with measured runs (MAPE per phase).", run});
+
+} // namespace
+} // namespace llmdse

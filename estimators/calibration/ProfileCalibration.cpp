@@ -1,0 +1,142 @@
+#include "estimators/calibration/ProfileCalibration.h"
+#include "core/Errors.h"
+#include "estimators/analytical/AnalyticalEstimator.h"
+#include "estimators/calibration/LevenbergMarquardt.h"
+#include "estimators/validation/Prediction.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace llmdse {
+
+namespace {
+
+// Parameters live in an unconstrained space: logit for fractions, log for scales.
+double logit(double p) { return std::log(p / (1 - p)); }
+double sigmoid(double u) { return 1.0 / (1.0 + std::exp(-u)); }
+
+struct Mapping {
+    const char* name;
+    bool fraction;
+    double RuntimeProfile::*field;
+};
+
+const Mapping kParams[] = {
+    {"kernel_overhead_us", false, &RuntimeProfile::kernelOverheadS},
+    {"gemm_setup_us", false, &RuntimeProfile::gemmSetupS},
+    {"efficiency.gemm", true, &RuntimeProfile::gemmEfficiency},
+    {"efficiency.gemm_half_tokens", false, &RuntimeProfile::gemmHalfTokens},
+    {"efficiency.attention", true, &RuntimeProfile::attentionEfficiency},
+    {"efficiency.bandwidth", true, &RuntimeProfile::bandwidthEfficiency},
+    {"efficiency.elementwise_bandwidth", true, &RuntimeProfile::elementwiseEfficiency},
+    {"energy.busy_power_fraction", true, &RuntimeProfile::busyPowerFraction},
+    {"energy.flop_energy_scale", false, &RuntimeProfile::flopEnergyScale},
+    {"energy.memory_energy_scale", false, &RuntimeProfile::memoryEnergyScale},
+};
+constexpr int kN = sizeof(kParams) / sizeof(kParams[0]);
+
+// Only the free parameters (indices in `free`) are in x.
+Eigen::VectorXd encode(const RuntimeProfile& p, const std::vector<int>& free)
+{
+    Eigen::VectorXd x(static_cast<Eigen::Index>(free.size()));
+    for (size_t k = 0; k < free.size(); ++k) {
+        const Mapping& m = kParams[free[k]];
+        double v = p.*(m.field);
+        if (m.fraction) v = std::min(std::max(v, 1e-3), 0.999);
+        else v = std::max(v, 1e-9);
+        x[static_cast<Eigen::Index>(k)] = m.fraction ? logit(v) : std::log(v);
+    }
+    return x;
+}
+
+RuntimeProfile decode(const RuntimeProfile& base, const Eigen::VectorXd& x, const std::vector<int>& free)
+{
+    RuntimeProfile p = base;
+    for (size_t k = 0; k < free.size(); ++k) {
+        const Mapping& m = kParams[free[k]];
+        const double u = x[static_cast<Eigen::Index>(k)];
+        p.*(m.field) = m.fraction ? sigmoid(u) : std::exp(u);
+    }
+    return p;
+}
+
+struct Errors {
+    double latency = 0, energy = 0;
+};
+
+} // namespace
+
+std::vector<std::string> calibrationParameterNames()
+{
+    std::vector<std::string> v;
+    for (const auto& m : kParams) v.push_back(m.name);
+    return v;
+}
+
+CalibrationResult calibrateProfile(const MeasurementSet& data, const RuntimeProfile& start, const std::string& hardware,
+                                   const std::vector<std::string>& fixed)
+{
+    std::vector<int> free;
+    for (int i = 0; i < kN; ++i)
+        if (std::find(fixed.begin(), fixed.end(), kParams[i].name) == fixed.end()) free.push_back(i);
+    for (const auto& f : fixed) {
+        bool known = false;
+        for (const auto& m : kParams) known = known || f == m.name;
+        if (!known) throw InputError("", "--fix", "unknown parameter '" + f + "'");
+    }
+    std::vector<const Measurement*> rows;
+    for (const auto& m : data.rows)
+        if (hardware.empty() || m.device == hardware) rows.push_back(&m);
+    if (rows.size() < free.size())
+        throw InputError(data.file, "runs", "only " + std::to_string(rows.size()) + " rows" +
+                                                (hardware.empty() ? "" : " for hardware '" + hardware + "'") +
+                                                "; need at least " + std::to_string(free.size()) + " to fit the profile");
+    AnalyticalEstimator est;
+    std::vector<Design> designs;
+    for (const auto* m : rows) designs.push_back(designForMeasurement(data, *m, start));
+
+    auto evaluate = [&](const RuntimeProfile& p, Eigen::VectorXd* r) {
+        Errors e;
+        int energyRows = 0;
+        int k = 0;
+        for (size_t i = 0; i < rows.size(); ++i) {
+            designs[i].runtime = p;
+            RowPrediction pr = predictRow(est, designs[i], rows[i]->phase);
+            double lt = std::log(pr.latencyS / rows[i]->latencyS);
+            e.latency += std::fabs(pr.latencyS / rows[i]->latencyS - 1);
+            if (r) (*r)[k++] = lt;
+            if (rows[i]->energyJ > 0) {
+                e.energy += std::fabs(pr.energyJ / rows[i]->energyJ - 1);
+                ++energyRows;
+                if (r) (*r)[k++] = std::log(pr.energyJ / rows[i]->energyJ);
+            } else if (r) {
+                (*r)[k++] = 0;
+            }
+        }
+        e.latency *= 100.0 / rows.size();
+        e.energy *= energyRows ? 100.0 / energyRows : 0;
+        return e;
+    };
+    const Eigen::Index residualCount = static_cast<Eigen::Index>(2 * rows.size());
+    auto residuals = [&](const Eigen::VectorXd& x) {
+        Eigen::VectorXd r(residualCount);
+        evaluate(decode(start, x, free), &r);
+        return r;
+    };
+
+    CalibrationResult res;
+    Errors before = evaluate(start, nullptr);
+    auto fit = levenbergMarquardt(residuals, encode(start, free), 200);
+    res.profile = decode(start, fit.x, free);
+    Errors after = evaluate(res.profile, nullptr);
+    res.latencyMapeBefore = before.latency;
+    res.energyMapeBefore = before.energy;
+    res.latencyMapeAfter = after.latency;
+    res.energyMapeAfter = after.energy;
+    res.rows = static_cast<int>(rows.size());
+    res.iterations = fit.iterations;
+    for (int i = 0; i < kN; ++i) res.parameters.push_back({kParams[i].name, res.profile.*(kParams[i].field)});
+    return res;
+}
+
+} // namespace llmdse

@@ -1,0 +1,74 @@
+#include "estimators/sweep/JsonSink.h"
+#include "core/Errors.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QJsonValue>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+
+namespace llmdse {
+
+JsonSink::JsonSink(const std::string& path) : path_(path)
+{
+    f_ = std::fopen(path.c_str(), "wb");
+    if (!f_) throw InputError(path, "", std::string("cannot write: ") + std::strerror(errno));
+}
+
+JsonSink::~JsonSink()
+{
+    if (f_) std::fclose(f_);
+}
+
+static std::string quoted(const std::string& s)
+{
+    // QJsonValue handles escaping of arbitrary text correctly.
+    QJsonObject o{{"v", QString::fromStdString(s)}};
+    QByteArray b = QJsonDocument(o).toJson(QJsonDocument::Compact);
+    return std::string(b.constData() + 5, b.size() - 6);
+}
+
+void JsonSink::begin(const SweepSchema& schema)
+{
+    schema_ = schema;
+    std::fputs("[\n", f_);
+}
+
+void JsonSink::write(const std::vector<SweepRow>& rows)
+{
+    buf_.clear();
+    for (const auto& r : rows) {
+        buf_ += first_ ? "{" : ",\n{";
+        first_ = false;
+        buf_ += "\"index\":" + std::to_string(r.index);
+        for (size_t a = 0; a < schema_.paramNames.size(); ++a) {
+            buf_ += "," + quoted(schema_.paramNames[a]) + ":";
+            const std::string cell = paramCell(schema_, a, r.params[a]);
+            buf_ += schema_.paramText[a].empty() ? cell : quoted(cell);
+        }
+        if (r.error.empty()) {
+            for (int m = 0; m < kMetricCount; ++m) {
+                buf_ += std::string(",\"") + metricName(static_cast<MetricId>(m)) + "\":";
+                const double v = r.metrics[m];
+                if (static_cast<MetricId>(m) == MetricId::Fits) buf_ += v != 0 ? "true" : "false";
+                else buf_ += std::isfinite(v) ? formatNumber(v) : "null";
+            }
+        } else {
+            buf_ += ",\"error\":" + quoted(r.error);
+        }
+        buf_ += "}";
+    }
+    if (std::fwrite(buf_.data(), 1, buf_.size(), f_) != buf_.size())
+        throw InputError(path_, "", std::string("write failed: ") + std::strerror(errno));
+}
+
+void JsonSink::finish()
+{
+    std::fputs("\n]\n", f_);
+    const bool ok = std::fclose(f_) == 0;
+    f_ = nullptr;
+    if (!ok) throw InputError(path_, "", "write failed on close");
+}
+
+} // namespace llmdse

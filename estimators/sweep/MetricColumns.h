@@ -1,0 +1,25 @@
+#pragma once
+// The metrics a sweep records per point, by name (objectives refer to these).
+#include "core/Metrics.h"
+
+#include <array>
+#include <string>
+
+namespace llmdse {
+
+enum class MetricId : unsigned char {
+    TtftS, TpotS, E2eS, DecodeTokensPerS, EnergyPerTokenJ, TokensPerJ, AvgPowerW, PrefillEnergyJ, TotalEnergyJ,
+    WeightsBytes, KvCacheBytes, MemoryBytes, Fits, AreaMm2
+};
+constexpr int kMetricCount = 14;
+
+const char* metricName(MetricId id);
+const char* metricUnit(MetricId id);
+// InputError(where) for an unknown name.
+MetricId parseMetric(const std::string& name, const std::string& where);
+double metricValue(const Metrics& m, MetricId id);
+
+using MetricRow = std::array<double, kMetricCount>;
+void extractMetrics(const Metrics& m, MetricRow& out);
+
+} // namespace llmdse

@@ -1,0 +1,29 @@
+#pragma once
+#include "estimators/storage/SqliteDatabase.h"
+#include "estimators/sweep/ResultSink.h"
+
+#include <memory>
+
+namespace llmdse {
+
+// Tables: meta(key, value), points(idx PRIMARY KEY, params..., metrics..., error), pareto(idx).
+// Each batch is one transaction, so a killed run keeps every finished batch.
+class SqliteSink : public ResultSink {
+public:
+    SqliteSink(const std::string& path, SinkMode mode);
+    void begin(const SweepSchema& schema) override;
+    void write(const std::vector<SweepRow>& rows) override;
+    void finish() override;
+    std::vector<bool> finished(std::int64_t begin, std::int64_t end) override;
+    void writePareto(const std::vector<std::int64_t>& indices) override;
+    void scanStored(const std::function<void(std::int64_t, const MetricRow&)>& visit) override;
+
+private:
+    std::string meta(const std::string& key);
+    SinkMode mode_;
+    SqliteDatabase db_;
+    SweepSchema schema_;
+    std::unique_ptr<SqliteStatement> insert_;
+};
+
+} // namespace llmdse

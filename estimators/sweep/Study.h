@@ -1,0 +1,67 @@
+#pragma once
+// A study: a base design, the parameters to vary (grid values and/or random
+// ranges), objectives and the estimator. Compiled once; any point can then be
+// generated from its index alone, which makes sharding and resuming exact.
+#include "core/Design.h"
+#include "estimators/sweep/MetricColumns.h"
+#include "models/DesignFields.h"
+
+#include <QJsonObject>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace llmdse {
+
+struct StudyAxis {
+    enum class Kind { Grid, Range, Choice };
+    std::string key;
+    const DesignField* field = nullptr;
+    Kind kind = Kind::Grid;
+    std::vector<FieldValue> values;     // Grid and Choice
+    std::vector<QJsonValue> rawValues;  // as written, for output columns
+    double min = 0, max = 0;            // Range
+    bool log = false, integer = false;  // Range
+    bool root() const { return key == "model" || key == "hardware" || key == "runtime"; }
+    bool textual() const { return kind != Kind::Range && field->kind == DesignField::Kind::Text; }
+};
+
+struct Objective {
+    MetricId metric;
+    bool maximise = false;
+};
+
+struct Study {
+    std::string file;
+    QJsonObject json;              // as read, stored with results
+    Design base;
+    std::vector<StudyAxis> axes;   // application order: roots first
+    std::vector<std::pair<const DesignField*, FieldValue>> baseOverrides; // dotted base keys, re-applied per point
+    std::vector<Objective> objectives;
+    std::string estimator = "analytical";
+    std::int64_t gridSize = 1;
+    std::int64_t samples = 1;
+    std::uint64_t seed = 0;
+    bool autoRuntime = false;      // no runtime named: follow each hardware's class default
+
+    std::int64_t totalPoints() const { return gridSize * samples; }
+    std::string fingerprint() const; // identifies the study for --resume
+};
+
+Study parseStudy(const QJsonObject& obj, const std::string& file);
+Study readStudyFile(const std::string& file);
+
+// Per-thread point generator: applies a point's parameters to its own Design.
+class PointGenerator {
+public:
+    explicit PointGenerator(const Study& s);
+    // Sets `design` to point `index`; fills `params` (numbers, or value indices for text axes).
+    const Design& at(std::int64_t index, double* params);
+
+private:
+    const Study& s_;
+    Design design_;
+    std::vector<std::int64_t> lastRoot_;
+};
+
+} // namespace llmdse
