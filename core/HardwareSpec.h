@@ -46,6 +46,7 @@ struct HardwareSpec {
     // Processing in memory: near-bank compute sees internalBandwidth for weight-streaming ops.
     double pimInternalBandwidthBytesPerS = 0;
     double pimComputeFlops = 0;
+    double pimEnergyPjPerBit = 0;  // near-bank access energy (no off-chip I/O)
     std::string source;
     std::string notes;
 

@@ -52,6 +52,8 @@ HardwareSpec hardwareFromJson(const QJsonObject& obj, const std::string& file)
         if (auto pim = r.optionalObject("pim")) {
             hw.pimInternalBandwidthBytesPerS = pim->positive("internal_bandwidth_gb_s") * kGB;
             hw.pimComputeFlops = pim->nonNegative("compute_tflops", 0.0) * 1e12;
+            // Default [U]: in-bank access skips the I/O interface, about 30% of an off-chip access.
+            hw.pimEnergyPjPerBit = pim->nonNegative("internal_energy_pj_per_bit", 0.3 * hw.memory.front().energyPjPerBit);
         }
         hw.source = r.string("source");
         hw.notes = r.string("notes", "");
@@ -95,7 +97,8 @@ QJsonObject toJson(const HardwareSpec& hw)
                                     {"latency_us", hw.interconnect.latencyS * 1e6}};
     if (hw.isPim())
         o["pim"] = QJsonObject{{"internal_bandwidth_gb_s", hw.pimInternalBandwidthBytesPerS / kGB},
-                               {"compute_tflops", hw.pimComputeFlops / 1e12}};
+                               {"compute_tflops", hw.pimComputeFlops / 1e12},
+                               {"internal_energy_pj_per_bit", hw.pimEnergyPjPerBit}};
     o["source"] = QString::fromStdString(hw.source);
     if (!hw.notes.empty()) o["notes"] = QString::fromStdString(hw.notes);
     return o;

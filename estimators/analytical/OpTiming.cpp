@@ -58,6 +58,7 @@ OpTime timeOp(const Op& op, const TargetRates& r)
     const bool matrix = op.cls == OpClass::Matmul || op.cls == OpClass::Attention;
     // Weight-streaming GEMV and decode attention run beside the DRAM banks on PIM.
     const bool nearMemory = r.pimBw > 0 && r.decode && matrix;
+    t.nearMemory = nearMemory;
     double flopRate;
     if (nearMemory && r.pimFlops > 0) {
         flopRate = r.pimFlops;

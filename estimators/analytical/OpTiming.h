@@ -28,6 +28,7 @@ struct OpTime {
     double overhead = 0;
     double communication = 0;
     Precision precision = Precision::FP16;
+    bool nearMemory = false; // ran beside the DRAM banks (PIM)
 
     double at(double c) const;
 };

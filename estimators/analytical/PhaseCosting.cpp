@@ -43,7 +43,7 @@ PhaseCost costPhase(const OpGraph& g, const TargetRates& rates, const EnergyMode
         const double flops = sumAffine(op.flops, c0, n) * reps;
         const double bytes = sumAffine(moved, c0, n) * reps;
         const double dyn = energy.dynamicJ(t.precision, flops, bytes, op.commBytes * n * reps,
-                                           op.dequantFlops * n * reps) * active;
+                                           op.dequantFlops * n * reps, t.nearMemory) * active;
         dynamic += dyn;
         phase.breakdown += b;
         phase.flops += flops * active;

@@ -14,6 +14,7 @@ EnergyModel::EnergyModel(const Design& d)
     for (int i = 0; i < kPrecisionCount; ++i)
         flopPj_[i] = tech.pjPerFlop45(static_cast<Precision>(i)) * node * rt.flopEnergyScale;
     memPjPerByte_ = hw.mainMemory().energyPjPerBit * 8.0 * rt.memoryEnergyScale;
+    pimPjPerByte_ = hw.pimEnergyPjPerBit * 8.0 * rt.memoryEnergyScale;
     linkPjPerByte_ = tech.linkPjPerBit() * 8.0;
     idleW_ = hw.idleW;
     tdpW_ = hw.tdpW;
@@ -24,9 +25,10 @@ EnergyModel::EnergyModel(const Design& d)
 }
 
 double EnergyModel::dynamicJ(Precision executed, double flops, double memoryBytes, double commBytes,
-                             double dequantFlops) const
+                             double dequantFlops, bool nearMemory) const
 {
-    double pj = flops * flopPj_[int(executed)] + memoryBytes * memPjPerByte_ + commBytes * linkPjPerByte_;
+    double pj = flops * flopPj_[int(executed)] + memoryBytes * (nearMemory ? pimPjPerByte_ : memPjPerByte_) +
+                commBytes * linkPjPerByte_;
     pj += dequantFlops * flopPj_[int(Precision::FP32)];
     return pj * 1e-12;
 }

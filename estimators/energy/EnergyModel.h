@@ -14,7 +14,8 @@ public:
     explicit EnergyModel(const Design& d);
 
     // Dynamic energy (J) on one device shard.
-    double dynamicJ(Precision executed, double flops, double memoryBytes, double commBytes, double dequantFlops) const;
+    double dynamicJ(Precision executed, double flops, double memoryBytes, double commBytes, double dequantFlops,
+                    bool nearMemory = false) const;
     // Devices that execute each op (shards of one layer) and devices powered in total.
     double activeDevices() const { return active_; }
     double poweredDevices() const { return powered_; }
@@ -25,7 +26,7 @@ public:
 
 private:
     double flopPj_[kPrecisionCount]{};
-    double memPjPerByte_ = 0, linkPjPerByte_ = 0;
+    double memPjPerByte_ = 0, pimPjPerByte_ = 0, linkPjPerByte_ = 0;
     double idleW_ = 0, busyW_ = 0, tdpW_ = 0;
     double active_ = 1, powered_ = 1;
     bool capped_ = true;

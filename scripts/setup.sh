@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what the build needs (Debian 12) and builds llmdse in ./build.
+# Idempotent: skips apt-get when everything is present. Usage: bash scripts/setup.sh [Release|Debug]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD_TYPE="${1:-Release}"
+PACKAGES=(build-essential cmake ninja-build qt6-base-dev qt6-charts-dev libqt6opengl6-dev libxkbcommon-dev
+          libgl-dev libqt6sql6-sqlite libeigen3-dev libtbb-dev libsqlite3-dev fonts-dejavu-core xvfb xauth)
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "== installing: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+echo "== configuring ($BUILD_TYPE)"
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE="$BUILD_TYPE" > build.log 2>&1 || { cat build.log; exit 1; }
+echo "== building"
+ninja -C build >> build.log 2>&1 || { tail -50 build.log; exit 1; }
+if grep -q "warning:" build.log; then echo "== build warnings:"; grep "warning:" build.log; fi
+echo "== built build/bin/llmdse"
