@@ -55,10 +55,13 @@ void printTable(const Design& d, const Metrics& m, const std::string& estimator)
 
 void printCsv(const Metrics& m)
 {
-    TextTable t({"phase", "op", "class", "count", "precision", "flops", "bytes", "time_s", "energy_j", "bound"});
+    TextTable t({"phase", "op", "class", "count", "precision", "m", "n", "k", "flops", "bytes", "weight_bytes",
+                 "activation_bytes", "kv_bytes", "comm_bytes", "time_s", "energy_j", "bound"});
     for (const auto& op : m.ops)
-        t.add({op.phase, op.name, toString(op.cls), std::to_string(op.count), toString(op.precision), fmt(op.flops, 10),
-               fmt(op.bytes, 10), fmt(op.timeS, 8), fmt(op.energyJ, 8), toString(op.bound)});
+        t.add({op.phase, op.name, toString(op.cls), std::to_string(op.count), toString(op.precision),
+               std::to_string(op.m), std::to_string(op.n), std::to_string(op.k), fmt(op.flops, 10), fmt(op.bytes, 10),
+               fmt(op.weightBytes, 10), fmt(op.activationBytes, 10), fmt(op.kvBytes, 10), fmt(op.commBytes, 10),
+               fmt(op.timeS, 8), fmt(op.energyJ, 8), toString(op.bound)});
     std::printf("# ttft_s=%.8g tpot_s=%.8g e2e_s=%.8g decode_tokens_per_s=%.8g energy_per_token_j=%.8g "
                 "tokens_per_j=%.8g avg_power_w=%.8g fits=%s\n",
                 m.ttftS, m.tpotS, m.e2eS, m.decodeTokensPerS, m.energyPerTokenJ, m.tokensPerJ, m.avgPowerW,

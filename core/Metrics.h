@@ -34,7 +34,12 @@ struct OpCost {
     Precision precision = Precision::FP16;
     int count = 1;      // repetitions (layers) included in the figures
     double flops = 0;
-    double bytes = 0;
+    double bytes = 0;          // main-memory bytes moved, all classes
+    double weightBytes = 0;    // of which weights (with quantisation scales)
+    double activationBytes = 0;
+    double kvBytes = 0;
+    double commBytes = 0;      // over the interconnect
+    long long m = 0, n = 0, k = 0; // GEMM shape per device shard (m rows), or elements
     double timeS = 0;
     double energyJ = 0;
     Bound bound = Bound::Memory;

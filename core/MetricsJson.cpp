@@ -49,6 +49,11 @@ QJsonObject toJson(const Metrics& m)
                                {"count", op.count},
                                {"flops", op.flops},
                                {"bytes", op.bytes},
+                               {"weight_bytes", op.weightBytes},
+                               {"activation_bytes", op.activationBytes},
+                               {"kv_bytes", op.kvBytes},
+                               {"comm_bytes", op.commBytes},
+                               {"shape", QJsonArray{double(op.m), double(op.n), double(op.k)}},
                                {"time_s", op.timeS},
                                {"energy_j", op.energyJ},
                                {"bound", toString(op.bound)}});

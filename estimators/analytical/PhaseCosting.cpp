@@ -57,6 +57,13 @@ PhaseCost costPhase(const OpGraph& g, const TargetRates& rates, const EnergyMode
             c.count = op.count;
             c.flops = flops * active / n;
             c.bytes = bytes * active / n;
+            c.weightBytes = op.weightBytes * reps * active;
+            c.activationBytes = sumAffine({op.actBytes.x0 * tf, op.actBytes.x1 * tf}, c0, n) * reps * active / n;
+            c.kvBytes = sumAffine(op.kvBytes, c0, n) * reps * active / n;
+            c.commBytes = op.commBytes * reps * active;
+            c.m = op.m;
+            c.n = op.n;
+            c.k = op.k;
             c.timeS = b.total() / n;
             c.energyJ = dyn / n;
             c.bound = dominant(b);
