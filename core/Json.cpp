@@ -1,5 +1,6 @@
 #include "core/Json.h"
 #include "core/Errors.h"
+#include "core/Units.h"
 
 #include <QFile>
 #include <QSaveFile>
@@ -76,7 +77,7 @@ double JsonReader::number(const char* key, double fallback) const
 double JsonReader::positive(const char* key) const
 {
     double d = number(key);
-    if (!(d > 0)) fail(key, "must be > 0, got " + std::to_string(d));
+    if (!(d > 0)) fail(key, "must be > 0, got " + formatNumber(d));
     return d;
 }
 
@@ -89,7 +90,7 @@ double JsonReader::nonNegative(const char* key, double fallback) const
 {
     if (!has(key)) return fallback;
     double d = number(key);
-    if (d < 0) fail(key, "must be >= 0, got " + std::to_string(d));
+    if (d < 0) fail(key, "must be >= 0, got " + formatNumber(d));
     return d;
 }
 
@@ -97,7 +98,7 @@ double JsonReader::fraction(const char* key, double fallback) const
 {
     if (!has(key)) return fallback;
     double d = number(key);
-    if (!(d > 0 && d <= 1)) fail(key, "must be in (0, 1], got " + std::to_string(d));
+    if (!(d > 0 && d <= 1)) fail(key, "must be in (0, 1], got " + formatNumber(d));
     return d;
 }
 

@@ -6,6 +6,13 @@
 
 namespace llmdse {
 
+std::string formatNumber(double v)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.15g", v);
+    return buf;
+}
+
 std::string formatSi(double v, const char* unit, int digits)
 {
     static const char* prefixes[] = {"p", "n", "u", "m", "", "k", "M", "G", "T", "P", "E"};

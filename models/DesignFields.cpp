@@ -1,6 +1,7 @@
 #include "models/DesignFields.h"
 #include "core/Errors.h"
 #include "core/HardwareZoo.h"
+#include "core/Units.h"
 #include "core/RuntimeZoo.h"
 #include "models/ModelZoo.h"
 
@@ -17,10 +18,10 @@ double parseNumber(const QJsonValue& v, const std::string& where, bool integer, 
     if (!v.isDouble()) throw InputError("", where, "must be a number");
     double d = v.toDouble();
     if (!std::isfinite(d)) throw InputError("", where, "must be finite");
-    if (integer && d != std::floor(d)) throw InputError("", where, "must be a whole number, got " + std::to_string(d));
+    if (integer && d != std::floor(d)) throw InputError("", where, "must be a whole number, got " + formatNumber(d));
     if (d < minimum) {
         std::string m = minimum == 0 ? ">= 0" : (minimum == 1 ? "a positive whole number" : "> 0");
-        throw InputError("", where, "must be " + m + ", got " + std::to_string(d));
+        throw InputError("", where, "must be " + m + ", got " + formatNumber(d));
     }
     if (integer && d > 2.0e9) throw InputError("", where, "is too large");
     return d;

@@ -46,7 +46,7 @@ void CsvSink::write(const std::vector<SweepRow>& rows)
         }
         for (int m = 0; m < kMetricCount; ++m) {
             buf_ += ',';
-            if (r.error.empty()) buf_ += formatNumber(r.metrics[m]);
+            if (r.error.empty()) buf_ += csvNumber(r.metrics[m]);
         }
         buf_ += ',';
         buf_ += csvText(r.error);

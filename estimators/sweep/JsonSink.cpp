@@ -52,7 +52,7 @@ void JsonSink::write(const std::vector<SweepRow>& rows)
                 buf_ += std::string(",\"") + metricName(static_cast<MetricId>(m)) + "\":";
                 const double v = r.metrics[m];
                 if (static_cast<MetricId>(m) == MetricId::Fits) buf_ += v != 0 ? "true" : "false";
-                else buf_ += std::isfinite(v) ? formatNumber(v) : "null";
+                else buf_ += std::isfinite(v) ? csvNumber(v) : "null";
             }
         } else {
             buf_ += ",\"error\":" + quoted(r.error);

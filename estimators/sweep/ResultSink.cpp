@@ -37,7 +37,7 @@ std::unique_ptr<ResultSink> openSink(const std::string& path, SinkMode mode)
     return std::make_unique<JsonSink>(path);
 }
 
-std::string formatNumber(double v)
+std::string csvNumber(double v)
 {
     if (std::isnan(v)) return "";
     char buf[32];
@@ -49,7 +49,7 @@ std::string paramCell(const SweepSchema& s, size_t axis, double value)
 {
     const auto& text = s.paramText[axis];
     if (!text.empty()) return text[static_cast<size_t>(value)];
-    return formatNumber(value);
+    return csvNumber(value);
 }
 
 } // namespace llmdse

@@ -30,7 +30,7 @@ enum class SinkMode { Create, Overwrite, Resume };
 std::unique_ptr<ResultSink> openSink(const std::string& path, SinkMode mode);
 
 // Shared formatting for the text formats.
-std::string formatNumber(double v);
+std::string csvNumber(double v);
 std::string paramCell(const SweepSchema& s, size_t axis, double value);
 
 } // namespace llmdse
