@@ -1,6 +1,7 @@
 #include "models/DesignFields.h"
 #include "core/Errors.h"
 #include "core/HardwareZoo.h"
+#include "core/ResourceFiles.h"
 #include "core/Units.h"
 #include "core/RuntimeZoo.h"
 #include "models/ModelZoo.h"
@@ -113,7 +114,8 @@ std::vector<DesignField> makeFields()
     v.push_back(resolvedText<ModelSpec>(
         "model", "zoo id, config.json path or checkpoint folder", [](const std::string& s) { return resolveModel(s); },
         [](Design& d, const ModelSpec& m) { if (d.model.id != m.id || d.model.source != m.source) d.model = m; },
-        [](const Design& d) { return d.model.id; }));
+        // A model read from a file is written back as its path so the design reloads.
+        [](const Design& d) { return fileExists(d.model.source) ? d.model.source : d.model.id; }));
     v.push_back(resolvedText<HardwareSpec>(
         "hardware", "zoo id or hardware JSON file", [](const std::string& s) { return resolveHardware(s); },
         [](Design& d, const HardwareSpec& h) { d.hardware = h; }, [](const Design& d) { return d.hardware.id; }));
@@ -128,14 +130,17 @@ std::vector<DesignField> makeFields()
     v.push_back(quant("weights", "weight format: fp32 fp16 bf16 fp8 int8 int4, optional :g<group>",
                       [](Design& d) -> QuantFormat& { return d.opts.weights; }));
     {
-        DesignField f = quant("activations", "activation precision", [](Design& d) -> QuantFormat& {
-            static thread_local QuantFormat q;
-            q.precision = d.opts.activations;
-            return q;
-        });
-        f.apply = [](Design& d, const FieldValue& fv) {
-            d.opts.activations = static_cast<const QuantFormat*>(fv.resolved.get())->precision;
+        DesignField f;
+        f.key = "activations";
+        f.kind = Kind::Text;
+        f.help = "activation precision";
+        f.parse = [](const QJsonValue& val, const std::string& where) {
+            FieldValue fv;
+            fv.text = parseText(val, where);
+            fv.number = static_cast<double>(parsePrecision(fv.text, where));
+            return fv;
         };
+        f.apply = [](Design& d, const FieldValue& fv) { d.opts.activations = static_cast<Precision>(int(fv.number)); };
         f.read = [](const Design& d) { return QJsonValue(toString(d.opts.activations)); };
         v.push_back(f);
     }
