@@ -1,4 +1,5 @@
 #include "models/DecoderLayerOps.h"
+#include "models/OpConventions.h"
 
 #include <cmath>
 
@@ -74,14 +75,14 @@ void DecoderOpsBuilder::embedding()
 
 void DecoderOpsBuilder::norm(const char* name, double rows, int count)
 {
-    double flopsPerElem = m_.norm == NormKind::RMSNorm ? 4.0 : 7.0;
+    double flopsPerElem = m_.norm == NormKind::RMSNorm ? conventions::kRmsNormFlops : conventions::kLayerNormFlops;
     Op& op = elementwise(name, OpClass::Norm, rows * m_.hidden, flopsPerElem, 1, 1, count);
     op.weightBytes = m_.hidden * actB_;
 }
 
 void DecoderOpsBuilder::residual(const char* name)
 {
-    elementwise(name, OpClass::Residual, tokens_ * m_.hidden, 1, 2, 1, m_.layers);
+    elementwise(name, OpClass::Residual, tokens_ * m_.hidden, conventions::kResidualFlops, 2, 1, m_.layers);
 }
 
 void DecoderOpsBuilder::allReduce(const char* name)
@@ -109,10 +110,12 @@ void DecoderOpsBuilder::attention()
     const bool decode = g_.phase == Phase::Decode;
     norm("attn.norm", tokens_, L);
     matmul("attn.qkv_proj", tokens_, (heads_ + 2.0 * kvHeads_) * hd, m_.hidden, L, m_.qkvBias);
-    elementwise("attn.rope", OpClass::Rope, tokens_ * (heads_ + kvHeads_) * hd, 6, 1, 1, L);
+    elementwise("attn.rope", OpClass::Rope, tokens_ * (heads_ + kvHeads_) * hd, conventions::kRopeFlops, 1, 1, L);
     {
         // New k and v appended to the cache, converted to the cache's format.
-        Op& kv = elementwise("attn.kv_write", OpClass::KvWrite, tokens_ * 2.0 * kvHeads_ * hd, 2, 1, 0, L);
+        const bool convert = o_.kvCache.precision != o_.activations;
+        Op& kv = elementwise("attn.kv_write", OpClass::KvWrite, tokens_ * 2.0 * kvHeads_ * hd,
+                             convert ? conventions::kKvQuantiseFlops : 0.0, 1, 0, L);
         kv.kvBytes.x0 = tokens_ * 2.0 * kvHeads_ * hd * kvB_;
     }
     const double qo = tokens_ * 2.0 * heads_ * hd * actB_; // q read, output written
@@ -178,7 +181,7 @@ void DecoderOpsBuilder::mlp()
     norm("mlp.norm", tokens_, L);
     const bool gated = m_.mlp == MlpKind::Gated;
     matmul(gated ? "mlp.gate_up_proj" : "mlp.up_proj", tokens_, (gated ? 2.0 : 1.0) * ffn_, m_.hidden, L, m_.mlpBias);
-    elementwise("mlp.act", OpClass::Activation, tokens_ * ffn_, 8, gated ? 2 : 1, 1, L);
+    elementwise("mlp.act", OpClass::Activation, tokens_ * ffn_, conventions::kGatedActFlops, gated ? 2 : 1, 1, L);
     matmul("mlp.down_proj", tokens_, m_.hidden, ffn_, L, m_.mlpBias);
     allReduce("mlp.all_reduce");
     residual("mlp.residual");
@@ -190,7 +193,7 @@ void DecoderOpsBuilder::moe()
     const int ep = std::max(1, p_.expert);
     norm("mlp.norm", tokens_, L);
     matmul("moe.router", tokens_, m_.experts, m_.hidden, L).weightBytes = double(m_.experts) * m_.hidden * actB_;
-    elementwise("moe.topk", OpClass::Router, tokens_ * m_.experts, 5, 1, 0, L);
+    elementwise("moe.topk", OpClass::Router, tokens_ * m_.experts, conventions::kRouterFlops, 1, 0, L);
 
     // Expected distinct experts a step touches (uniform routing): the weights
     // that must be streamed; the rows they see set the GEMM efficiency.
@@ -220,13 +223,13 @@ void DecoderOpsBuilder::moe()
         g_.ops.push_back(a2a);
     }
     expertMatmul("moe.experts_gate_up", upN, m_.hidden);
-    elementwise("moe.experts_act", OpClass::Activation, rows * eFfn, 8, gated ? 2 : 1, 1, L);
+    elementwise("moe.experts_act", OpClass::Activation, rows * eFfn, conventions::kGatedActFlops, gated ? 2 : 1, 1, L);
     expertMatmul("moe.experts_down", m_.hidden, eFfn);
-    elementwise("moe.combine", OpClass::Residual, tokens_ * m_.expertsPerToken * m_.hidden, 2, 1, 0, L);
+    elementwise("moe.combine", OpClass::Residual, tokens_ * m_.expertsPerToken * m_.hidden, conventions::kCombineFlops, 1, 0, L);
     if (m_.sharedExperts > 0) {
         const double sFfn = ceilDiv(m_.sharedExpertIntermediate, std::max(1, p_.tensor));
         matmul("moe.shared_gate_up", tokens_, (gated ? 2.0 : 1.0) * sFfn + 1.0, m_.hidden, L);
-        elementwise("moe.shared_act", OpClass::Activation, tokens_ * sFfn, 8, gated ? 2 : 1, 1, L);
+        elementwise("moe.shared_act", OpClass::Activation, tokens_ * sFfn, conventions::kGatedActFlops, gated ? 2 : 1, 1, L);
         matmul("moe.shared_down", tokens_, m_.hidden, sFfn, L);
     }
     allReduce("mlp.all_reduce");

@@ -1,0 +1,155 @@
+#include "models/engine/Linear.h"
+#include "core/Errors.h"
+#include "models/engine/Safetensors.h"
+
+#include <oneapi/tbb/parallel_for.h>
+#include <cmath>
+#include <cstring>
+
+namespace llmdse {
+
+std::uint16_t floatToHalf(float f)
+{
+    std::uint32_t x;
+    std::memcpy(&x, &f, 4);
+    const std::uint32_t sign = (x >> 16) & 0x8000u;
+    const int exp = int((x >> 23) & 0xff) - 127 + 15;
+    std::uint32_t mant = x & 0x7fffffu;
+    if (exp <= 0) {
+        if (exp < -10) return static_cast<std::uint16_t>(sign);
+        mant |= 0x800000u;
+        const int shift = 14 - exp;
+        std::uint32_t h = mant >> shift;
+        if ((mant >> (shift - 1)) & 1u) ++h; // round half up
+        return static_cast<std::uint16_t>(sign | h);
+    }
+    if (exp >= 31) return static_cast<std::uint16_t>(sign | 0x7c00u);
+    std::uint32_t h = sign | (std::uint32_t(exp) << 10) | (mant >> 13);
+    if (mant & 0x1000u) ++h; // round to nearest
+    return static_cast<std::uint16_t>(h);
+}
+
+Linear stackRows(const std::vector<Linear>& parts)
+{
+    int rows = 0;
+    bool bias = false;
+    for (const auto& p : parts) {
+        rows += p.out();
+        bias = bias || p.hasBias();
+    }
+    RowMatrix w(rows, parts.front().in());
+    Eigen::VectorXf b = bias ? Eigen::VectorXf(Eigen::VectorXf::Zero(rows)) : Eigen::VectorXf();
+    int r = 0;
+    for (const auto& p : parts) {
+        w.middleRows(r, p.out()) = p.dense();
+        if (p.hasBias()) b.segment(r, p.out()) = p.bias();
+        r += p.out();
+    }
+    return Linear(std::move(w), std::move(b));
+}
+
+Linear::Linear(RowMatrix w, Eigen::VectorXf bias)
+    : in_(static_cast<int>(w.cols())), out_(static_cast<int>(w.rows())), w_(std::move(w)), bias_(std::move(bias))
+{
+}
+
+void Linear::quantize(const QuantFormat& q)
+{
+    if (q.precision == Precision::FP32) return;
+    if (q.precision != Precision::INT8 && q.precision != Precision::INT4)
+        throw InputError("", "weights", std::string("the reference engine runs fp32, int8 or int4 weights, not ") +
+                                            toString(q.precision));
+    const int g = q.groupSize > 0 ? std::min(q.groupSize, in_) : in_;
+    if (in_ % g != 0)
+        throw InputError("", "weights", "group size " + std::to_string(g) + " does not divide the input width " +
+                                            std::to_string(in_));
+    format_ = {q.precision, g};
+    groups_ = in_ / g;
+    const int qmax = q.precision == Precision::INT8 ? 127 : 7;
+    scales_.assign(static_cast<size_t>(out_) * groups_, 0);
+    if (q.precision == Precision::INT8) q8_.assign(static_cast<size_t>(out_) * in_, 0);
+    else q4_.assign(static_cast<size_t>(out_) * in_ / 2 + 1, 0);
+    for (int r = 0; r < out_; ++r) {
+        for (int gi = 0; gi < groups_; ++gi) {
+            float amax = 0;
+            for (int c = gi * g; c < (gi + 1) * g; ++c) amax = std::max(amax, std::fabs(w_(r, c)));
+            const std::uint16_t hs = floatToHalf(amax / qmax);
+            scales_[size_t(r) * groups_ + gi] = hs;
+            const float s = halfToFloat(hs);
+            for (int c = gi * g; c < (gi + 1) * g; ++c) {
+                const int v = s > 0 ? std::max(-qmax, std::min(qmax, int(std::lround(w_(r, c) / s)))) : 0;
+                const size_t idx = size_t(r) * in_ + c;
+                if (q.precision == Precision::INT8) {
+                    q8_[idx] = static_cast<std::int8_t>(v);
+                } else {
+                    const std::uint8_t nib = static_cast<std::uint8_t>(v & 0xf);
+                    q4_[idx / 2] |= (idx % 2 == 0) ? nib : std::uint8_t(nib << 4);
+                }
+            }
+        }
+    }
+    w_.resize(0, 0);
+}
+
+double Linear::weightBytes() const
+{
+    double values = double(out_) * in_ * bytesPerElement(format_.precision);
+    double scales = double(scales_.size()) * 2.0;
+    return values + scales + double(bias_.size()) * 4.0;
+}
+
+float Linear::dot(int row, const float* x) const
+{
+    const int g = format_.groupSize;
+    float acc = 0;
+    if (format_.precision == Precision::INT8) {
+        const std::int8_t* q = q8_.data() + size_t(row) * in_;
+        for (int gi = 0; gi < groups_; ++gi) {
+            float s = 0;
+            for (int c = gi * g; c < (gi + 1) * g; ++c) s += float(q[c]) * x[c];
+            acc += s * halfToFloat(scales_[size_t(row) * groups_ + gi]);
+        }
+    } else {
+        const size_t base = size_t(row) * in_;
+        for (int gi = 0; gi < groups_; ++gi) {
+            float s = 0;
+            for (int c = gi * g; c < (gi + 1) * g; ++c) {
+                const size_t idx = base + c;
+                const std::uint8_t byte = q4_[idx / 2];
+                const int nib = (idx % 2 == 0) ? (byte & 0xf) : (byte >> 4);
+                s += float(nib >= 8 ? nib - 16 : nib) * x[c];
+            }
+            acc += s * halfToFloat(scales_[size_t(row) * groups_ + gi]);
+        }
+    }
+    return acc;
+}
+
+void Linear::applyRow(const float* x, float* y) const
+{
+    Eigen::Map<const Eigen::RowVectorXf> xv(x, in_);
+    Eigen::Map<Eigen::RowVectorXf> yv(y, out_);
+    if (format_.precision == Precision::FP32) yv.noalias() = xv * w_.transpose();
+    else for (int r = 0; r < out_; ++r) y[r] = dot(r, x);
+    if (hasBias()) yv += bias_.transpose();
+}
+
+void Linear::apply(const RowMatrix& x, RowMatrix& y) const
+{
+    const int rows = static_cast<int>(x.rows());
+    y.resize(rows, out_);
+    // Split the output features; each block streams its slice of W once for all rows.
+    const int grain = std::max(16, out_ / 64);
+    oneapi::tbb::parallel_for(oneapi::tbb::blocked_range<int>(0, out_, grain), [&](const auto& r) {
+        const int n = r.end() - r.begin();
+        if (format_.precision == Precision::FP32) {
+            y.middleCols(r.begin(), n).noalias() = x * w_.middleRows(r.begin(), n).transpose();
+        } else {
+            for (int o = r.begin(); o < r.end(); ++o) // weight row stays in cache across tokens
+                for (int t = 0; t < rows; ++t) y(t, o) = dot(o, x.row(t).data());
+        }
+        if (hasBias()) y.middleCols(r.begin(), n).rowwise() += bias_.segment(r.begin(), n).transpose();
+    });
+}
+
+} // namespace llmdse

@@ -1,0 +1,52 @@
+#pragma once
+// y = x W^T + b with W stored as fp32, or as int8 / int4 with one fp16 scale
+// per group of input columns; dequantisation happens inside the dot products
+// (never materialising an fp32 copy). Rows are split across oneTBB workers.
+#include "core/Precision.h"
+
+#include <Eigen/Dense>
+#include <cstdint>
+#include <vector>
+
+namespace llmdse {
+
+using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+class Linear {
+public:
+    Linear() = default;
+    Linear(RowMatrix w, Eigen::VectorXf bias = {});
+
+    // Replaces the fp32 weights by a symmetric group-wise integer format.
+    void quantize(const QuantFormat& q);
+
+    // x: rows x in -> y: rows x out.
+    void apply(const RowMatrix& x, RowMatrix& y) const;
+    // One row of a larger matrix (MoE experts see scattered tokens).
+    void applyRow(const float* x, float* y) const;
+
+    int in() const { return in_; }
+    int out() const { return out_; }
+    bool hasBias() const { return bias_.size() > 0; }
+    Precision precision() const { return format_.precision; }
+    double weightBytes() const; // bytes streamed per application (values + scales + bias)
+    const RowMatrix& dense() const { return w_; }
+    const Eigen::VectorXf& bias() const { return bias_; }
+
+private:
+    float dot(int row, const float* x) const;
+    int in_ = 0, out_ = 0;
+    QuantFormat format_{Precision::FP32, 0};
+    RowMatrix w_;                    // fp32
+    std::vector<std::int8_t> q8_;    // int8, row-major
+    std::vector<std::uint8_t> q4_;   // int4, two per byte, row-major (low nibble first)
+    std::vector<std::uint16_t> scales_; // fp16, rows x groups
+    int groups_ = 0;
+    Eigen::VectorXf bias_;
+};
+
+std::uint16_t floatToHalf(float f);
+// Stacks fp32 projections that share an input (rows of the first, then the next ...).
+Linear stackRows(const std::vector<Linear>& parts);
+
+} // namespace llmdse

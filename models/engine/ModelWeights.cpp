@@ -1,0 +1,252 @@
+#include "models/engine/ModelWeights.h"
+#include "core/Errors.h"
+#include "core/Json.h"
+#include "models/HfConfigImporter.h"
+#include "models/engine/Safetensors.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <memory>
+
+namespace llmdse {
+
+namespace {
+
+// Tensor lookup over one or several safetensors shards.
+class TensorSource {
+public:
+    explicit TensorSource(const std::string& folder) : folder_(folder)
+    {
+        const std::string index = folder + "/model.safetensors.index.json";
+        if (QFileInfo::exists(QString::fromStdString(index))) {
+            JsonReader r(readJsonObjectFile(index));
+            const JsonReader map = r.object("weight_map");
+            for (auto it = map.raw().begin(); it != map.raw().end(); ++it) {
+                if (!it.value().isString()) map.fail(it.key().toUtf8().constData(), "must be a file name");
+                const std::string file = it.value().toString().toStdString();
+                if (file.find('/') != std::string::npos || file.find("..") != std::string::npos)
+                    map.fail(it.key().toUtf8().constData(), "shard file must be a plain name inside the folder");
+                owner_[it.key().toStdString()] = file;
+            }
+        } else {
+            const std::string single = folder + "/model.safetensors";
+            if (!QFileInfo::exists(QString::fromStdString(single)))
+                throw InputError(folder, "", "no model.safetensors or model.safetensors.index.json in the folder");
+            single_ = std::make_unique<SafetensorsFile>(single);
+        }
+    }
+
+    const TensorView* find(const std::string& name)
+    {
+        if (single_) return single_->find(name);
+        auto it = owner_.find(name);
+        if (it == owner_.end()) return nullptr;
+        auto& f = shards_[it->second];
+        if (!f) f = std::make_unique<SafetensorsFile>(folder_ + "/" + it->second);
+        return f->find(name);
+    }
+
+    const TensorView& require(const std::string& name, std::vector<std::int64_t> shape)
+    {
+        const TensorView* t = find(name);
+        if (!t) throw InputError(folder_, "tensor '" + name + "'", "missing from the checkpoint");
+        if (t->shape != shape) {
+            auto text = [](const std::vector<std::int64_t>& s) {
+                std::string o = "[";
+                for (size_t i = 0; i < s.size(); ++i) o += (i ? ", " : "") + std::to_string(s[i]);
+                return o + "]";
+            };
+            throw InputError(folder_, "tensor '" + name + "'",
+                             "has shape " + text(t->shape) + ", config.json implies " + text(shape));
+        }
+        return *t;
+    }
+
+    RowMatrix matrix(const std::string& name, int rows, int cols)
+    {
+        RowMatrix m(rows, cols);
+        require(name, {rows, cols}).toFloat(m.data());
+        return m;
+    }
+    Eigen::VectorXf vector(const std::string& name, int n)
+    {
+        Eigen::VectorXf v(n);
+        require(name, {n}).toFloat(v.data());
+        return v;
+    }
+    Linear linear(const std::string& prefix, int out, int in, bool bias)
+    {
+        return Linear(matrix(prefix + ".weight", out, in), bias ? vector(prefix + ".bias", out) : Eigen::VectorXf());
+    }
+    bool has(const std::string& name) { return find(name) != nullptr; }
+
+private:
+    std::string folder_;
+    std::unique_ptr<SafetensorsFile> single_;
+    std::map<std::string, std::string> owner_;
+    std::map<std::string, std::unique_ptr<SafetensorsFile>> shards_;
+};
+
+// splitmix64 -> Box-Muller: the same weights on every machine.
+class Gaussian {
+public:
+    explicit Gaussian(std::uint64_t seed) : s_(seed) {}
+    float next()
+    {
+        const double u1 = (double((mix() >> 11) + 1)) / 9007199254740993.0, u2 = double(mix() >> 11) / 9007199254740992.0;
+        return static_cast<float>(std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2));
+    }
+
+private:
+    std::uint64_t mix()
+    {
+        std::uint64_t z = (s_ += 0x9e3779b97f4a7c15ULL);
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+        return z ^ (z >> 31);
+    }
+    std::uint64_t s_;
+};
+
+} // namespace
+
+void ModelWeights::quantize(const QuantFormat& q)
+{
+    if (q.precision == Precision::FP32) return;
+    auto each = [&](Linear& l) { if (l.out() > 0) l.quantize(q); };
+    for (auto& L : layers) {
+        for (Linear* l : {&L.qkv, &L.o, &L.gateUp, &L.down, &L.shared.gateUp, &L.shared.down}) each(*l);
+        for (auto& e : L.experts) {
+            each(e.gateUp);
+            each(e.down);
+        }
+    }
+    format = q;
+}
+
+double ModelWeights::bytes() const
+{
+    double b = double(embed.size()) * 4 + lmHead.weightBytes();
+    for (const auto& L : layers) {
+        for (const Linear* l : {&L.qkv, &L.o, &L.gateUp, &L.down, &L.router, &L.shared.gateUp, &L.shared.down, &L.sharedGate})
+            b += l->weightBytes();
+        for (const auto& e : L.experts) b += e.gateUp.weightBytes() + e.down.weightBytes();
+    }
+    return b;
+}
+
+ModelWeights loadCheckpoint(const std::string& folder)
+{
+    ModelWeights w;
+    w.spec = importHfConfigFile(folder + "/config.json");
+    const ModelSpec& m = w.spec;
+    TensorSource src(folder);
+    w.embed = src.matrix("model.embed_tokens.weight", m.vocab, m.hidden);
+    for (int i = 0; i < m.layers; ++i) {
+        const std::string p = "model.layers." + std::to_string(i);
+        LayerWeights L;
+        L.attnNorm = src.vector(p + ".input_layernorm.weight", m.hidden);
+        L.mlpNorm = src.vector(p + ".post_attention_layernorm.weight", m.hidden);
+        L.qkv = stackRows({src.linear(p + ".self_attn.q_proj", m.qDim(), m.hidden, m.qkvBias),
+                           src.linear(p + ".self_attn.k_proj", m.kvDim(), m.hidden, m.qkvBias),
+                           src.linear(p + ".self_attn.v_proj", m.kvDim(), m.hidden, m.qkvBias)});
+        L.o = src.linear(p + ".self_attn.o_proj", m.hidden, m.qDim(), m.outputBias);
+        if (m.family == "mixtral") {
+            L.router = src.linear(p + ".block_sparse_moe.gate", m.experts, m.hidden, false);
+            for (int e = 0; e < m.experts; ++e) {
+                const std::string x = p + ".block_sparse_moe.experts." + std::to_string(e);
+                L.experts.push_back({stackRows({src.linear(x + ".w1", m.expertIntermediate, m.hidden, false),
+                                                src.linear(x + ".w3", m.expertIntermediate, m.hidden, false)}),
+                                     src.linear(x + ".w2", m.hidden, m.expertIntermediate, false)});
+            }
+        } else if (m.isMoe()) {
+            L.router = src.linear(p + ".mlp.gate", m.experts, m.hidden, false);
+            for (int e = 0; e < m.experts; ++e) {
+                const std::string x = p + ".mlp.experts." + std::to_string(e);
+                L.experts.push_back({stackRows({src.linear(x + ".gate_proj", m.expertIntermediate, m.hidden, false),
+                                                src.linear(x + ".up_proj", m.expertIntermediate, m.hidden, false)}),
+                                     src.linear(x + ".down_proj", m.hidden, m.expertIntermediate, false)});
+            }
+            if (m.sharedExperts > 0) {
+                const std::string x = p + ".mlp.shared_expert";
+                L.shared = {stackRows({src.linear(x + ".gate_proj", m.sharedExpertIntermediate, m.hidden, false),
+                                       src.linear(x + ".up_proj", m.sharedExpertIntermediate, m.hidden, false)}),
+                            src.linear(x + ".down_proj", m.hidden, m.sharedExpertIntermediate, false)};
+                L.sharedGate = src.linear(p + ".mlp.shared_expert_gate", 1, m.hidden, false);
+            }
+        } else {
+            L.gateUp = stackRows({src.linear(p + ".mlp.gate_proj", m.intermediate, m.hidden, m.mlpBias),
+                                  src.linear(p + ".mlp.up_proj", m.intermediate, m.hidden, m.mlpBias)});
+            L.down = src.linear(p + ".mlp.down_proj", m.hidden, m.intermediate, m.mlpBias);
+        }
+        w.layers.push_back(std::move(L));
+    }
+    w.finalNorm = src.vector("model.norm.weight", m.hidden);
+    if (!m.tiedEmbeddings) w.lmHead = src.linear("lm_head", m.vocab, m.hidden, false);
+    return w;
+}
+
+double engineBytes(const ModelSpec& spec) { return spec.totalParams() * 4.0; }
+
+double availableMemoryBytes()
+{
+    std::ifstream f("/proc/meminfo");
+    std::string key;
+    double kb = 0;
+    std::string unit;
+    while (f >> key >> kb >> unit)
+        if (key == "MemAvailable:") return kb * 1024.0;
+    return 8e9;
+}
+
+ModelWeights syntheticWeights(const ModelSpec& spec, std::uint64_t seed)
+{
+    const double need = engineBytes(spec), have = availableMemoryBytes();
+    if (need > 0.8 * have) {
+        char buf[200];
+        std::snprintf(buf, sizeof buf, "too large for this machine: needs %.1f GB for fp32 weights, %.1f GB of RAM available",
+                      need / 1e9, have / 1e9);
+        throw InputError("", "model", std::string(spec.id) + " is " + buf);
+    }
+    ModelWeights w;
+    w.spec = spec;
+    const ModelSpec& m = spec;
+    Gaussian g(seed);
+    auto mat = [&](int r, int c) {
+        RowMatrix x(r, c);
+        for (Eigen::Index i = 0; i < x.size(); ++i) x.data()[i] = 0.02f * g.next();
+        return x;
+    };
+    auto lin = [&](int out, int in, bool bias) {
+        return Linear(mat(out, in), bias ? Eigen::VectorXf(Eigen::VectorXf::Zero(out)) : Eigen::VectorXf());
+    };
+    w.embed = mat(m.vocab, m.hidden);
+    for (int i = 0; i < m.layers; ++i) {
+        LayerWeights L;
+        L.attnNorm = Eigen::VectorXf::Ones(m.hidden);
+        L.mlpNorm = Eigen::VectorXf::Ones(m.hidden);
+        L.qkv = lin(m.qDim() + 2 * m.kvDim(), m.hidden, m.qkvBias);
+        L.o = lin(m.hidden, m.qDim(), m.outputBias);
+        if (m.isMoe()) {
+            L.router = lin(m.experts, m.hidden, false);
+            for (int e = 0; e < m.experts; ++e)
+                L.experts.push_back({lin(2 * m.expertIntermediate, m.hidden, false), lin(m.hidden, m.expertIntermediate, false)});
+            if (m.sharedExperts > 0) {
+                L.shared = {lin(2 * m.sharedExpertIntermediate, m.hidden, false), lin(m.hidden, m.sharedExpertIntermediate, false)};
+                L.sharedGate = lin(1, m.hidden, false);
+            }
+        } else {
+            L.gateUp = lin(2 * m.intermediate, m.hidden, m.mlpBias);
+            L.down = lin(m.hidden, m.intermediate, m.mlpBias);
+        }
+        w.layers.push_back(std::move(L));
+    }
+    w.finalNorm = Eigen::VectorXf::Ones(m.hidden);
+    if (!m.tiedEmbeddings) w.lmHead = lin(m.vocab, m.hidden, false);
+    return w;
+}
+
+} // namespace llmdse

@@ -1,0 +1,49 @@
+#pragma once
+// The weights the reference engine runs: loaded from a Hugging Face
+// checkpoint folder (safetensors, sharded or not) or generated
+// deterministically for any ModelSpec.
+#include "core/ModelSpec.h"
+#include "models/engine/Linear.h"
+
+#include <string>
+#include <vector>
+
+namespace llmdse {
+
+// Projections that read the same input are stored stacked (q|k|v, gate|up)
+// so one pass streams the weights once, as fused kernels do.
+struct ExpertWeights {
+    Linear gateUp, down;
+};
+
+struct LayerWeights {
+    Eigen::VectorXf attnNorm, mlpNorm;
+    Linear qkv, o;
+    Linear gateUp, down;                // dense MLP
+    Linear router;                      // MoE
+    std::vector<ExpertWeights> experts;
+    ExpertWeights shared;               // qwen2_moe shared expert
+    Linear sharedGate;                  // its 1-output sigmoid gate
+};
+
+struct ModelWeights {
+    ModelSpec spec;
+    RowMatrix embed;                    // vocab x hidden
+    std::vector<LayerWeights> layers;
+    Eigen::VectorXf finalNorm;
+    Linear lmHead;                      // empty (out() == 0) when tied to embed
+    QuantFormat format{Precision::FP32, 0};
+
+    void quantize(const QuantFormat& q); // int8 / int4 group-wise on every projection and expert
+    double bytes() const;
+};
+
+// Folder with config.json and model.safetensors or model.safetensors.index.json.
+ModelWeights loadCheckpoint(const std::string& folder);
+// Deterministic N(0, 0.02) projections, unit norms; InputError if it cannot fit in RAM.
+ModelWeights syntheticWeights(const ModelSpec& spec, std::uint64_t seed = 1);
+// Bytes of RAM the engine would need for `spec` at fp32.
+double engineBytes(const ModelSpec& spec);
+double availableMemoryBytes();
+
+} // namespace llmdse

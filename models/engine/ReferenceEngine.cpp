@@ -1,0 +1,299 @@
+#include "models/engine/ReferenceEngine.h"
+#include "core/Errors.h"
+#include "models/OpConventions.h"
+
+#include <oneapi/tbb/parallel_for.h>
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace llmdse {
+
+namespace conv = conventions;
+
+std::vector<std::string> engineFamilies() { return {"llama", "mistral", "qwen2", "mixtral", "qwen2_moe"}; }
+
+KvCache::KvCache(const ModelSpec& m, int batch, int capacity)
+    : batch_(batch), kvHeads_(m.kvHeads), headDim_(m.headDim), capacity_(capacity)
+{
+    const size_t n = size_t(m.layers) * batch * m.kvHeads * capacity * m.headDim;
+    k_.assign(n, 0.f);
+    v_.assign(n, 0.f);
+}
+
+ReferenceEngine::ReferenceEngine(ModelWeights weights) : w_(std::move(weights))
+{
+    const auto fams = engineFamilies();
+    if (std::find(fams.begin(), fams.end(), w_.spec.family) == fams.end())
+        throw InputError("", "model_type", "the reference engine runs llama, mistral, qwen2, mixtral and qwen2_moe, not '" +
+                                               w_.spec.family + "'");
+    const int hd = w_.spec.headDim;
+    for (int i = 0; i < hd / 2; ++i)
+        invFreq_.push_back(static_cast<float>(1.0 / std::pow(w_.spec.ropeTheta, 2.0 * i / hd)));
+}
+
+namespace {
+
+constexpr double kF = 4.0; // bytes per fp32 activation
+
+void rmsNorm(const RowMatrix& x, const Eigen::VectorXf& w, float eps, RowMatrix& y)
+{
+    y.resize(x.rows(), x.cols());
+    for (Eigen::Index r = 0; r < x.rows(); ++r) {
+        const float ms = x.row(r).squaredNorm() / float(x.cols());
+        y.row(r) = (x.row(r) * (1.0f / std::sqrt(ms + eps))).cwiseProduct(w.transpose());
+    }
+}
+
+double matmulFlops(const Linear& l, double rows) { return 2.0 * rows * l.out() * l.in() + (l.hasBias() ? rows * l.out() : 0.0); }
+double matmulBytes(const Linear& l, double rows) { return l.weightBytes() + rows * (l.in() + l.out()) * kF; }
+
+float silu(float g) { return g / (1.0f + std::exp(-g)); }
+
+} // namespace
+
+void ReferenceEngine::attention(const RowMatrix& qkv, KvCache& cache, int layer, int batch, int n, RowMatrix& out)
+{
+    const ModelSpec& m = w_.spec;
+    const int hd = m.headDim, H = m.heads, KV = m.kvHeads, group = H / KV;
+    const int past = cache.length();
+    const float scale = 1.0f / std::sqrt(float(hd));
+    out.resize(qkv.rows(), m.qDim());
+    // Each KV head is read once for the query heads that share it (GQA).
+    oneapi::tbb::parallel_for(0, batch * KV, [&](int job) {
+        const int b = job / KV, kh = job % KV;
+        std::vector<float> scores(size_t(past + n));
+        for (int g = 0; g < group; ++g) {
+            const int h = kh * group + g;
+            for (int i = 0; i < n; ++i) {
+                const int keys = past + i + 1; // causal
+                const float* q = qkv.row(b * n + i).data() + h * hd;
+                float mx = -INFINITY;
+                for (int p = 0; p < keys; ++p) {
+                    const float* k = cache.k(layer, b, kh, p);
+                    float s = 0;
+                    for (int d = 0; d < hd; ++d) s += q[d] * k[d];
+                    scores[p] = s * scale;
+                    mx = std::max(mx, scores[p]);
+                }
+                float sum = 0;
+                for (int p = 0; p < keys; ++p) sum += (scores[p] = std::exp(scores[p] - mx));
+                float* o = out.row(b * n + i).data() + h * hd;
+                std::fill(o, o + hd, 0.f);
+                for (int p = 0; p < keys; ++p) {
+                    const float* v = cache.v(layer, b, kh, p);
+                    const float wgt = scores[p] / sum;
+                    for (int d = 0; d < hd; ++d) o[d] += wgt * v[d];
+                }
+            }
+        }
+    });
+}
+
+void ReferenceEngine::moe(const LayerWeights& L, const RowMatrix& h, RowMatrix& x)
+{
+    const ModelSpec& m = w_.spec;
+    const int T = static_cast<int>(h.rows()), E = m.experts, k = m.expertsPerToken;
+    RowMatrix logits;
+    {
+        OpScope s(counters, "moe.router", matmulFlops(L.router, T), matmulBytes(L.router, T));
+        L.router.apply(h, logits);
+    }
+    std::vector<std::vector<std::pair<int, float>>> chosen(static_cast<size_t>(T));
+    {
+        OpScope s(counters, "moe.topk", conv::kRouterFlops * T * E, double(T) * E * kF);
+        for (int t = 0; t < T; ++t) {
+            Eigen::RowVectorXf p = logits.row(t);
+            p = (p.array() - p.maxCoeff()).exp();
+            p /= p.sum();
+            std::vector<int> idx(static_cast<size_t>(E));
+            std::iota(idx.begin(), idx.end(), 0);
+            std::partial_sort(idx.begin(), idx.begin() + k, idx.end(), [&](int a, int b) { return p[a] > p[b]; });
+            float norm = 0;
+            for (int j = 0; j < k; ++j) norm += p[idx[j]];
+            for (int j = 0; j < k; ++j) chosen[t].push_back({idx[j], m.normTopK ? p[idx[j]] / norm : p[idx[j]]});
+        }
+    }
+    // Group tokens by expert so each expert's weights stream once per step.
+    std::vector<std::vector<std::pair<int, float>>> byExpert(static_cast<size_t>(E));
+    for (int t = 0; t < T; ++t)
+        for (auto [e, wgt] : chosen[t]) byExpert[e].push_back({t, wgt});
+    RowMatrix acc = RowMatrix::Zero(T, m.hidden);
+    for (int e = 0; e < E; ++e) {
+        const auto& toks = byExpert[e];
+        if (toks.empty()) continue;
+        const ExpertWeights& ex = L.experts[size_t(e)];
+        const int rows = static_cast<int>(toks.size()), f = ex.down.in();
+        RowMatrix in(rows, m.hidden), gu, act(rows, f), y;
+        for (int r = 0; r < rows; ++r) in.row(r) = h.row(toks[r].first);
+        {
+            OpScope s(counters, "moe.experts_gate_up", matmulFlops(ex.gateUp, rows), matmulBytes(ex.gateUp, rows));
+            ex.gateUp.apply(in, gu);
+        }
+        {
+            OpScope s(counters, "moe.experts_act", conv::kGatedActFlops * rows * f, 3.0 * rows * f * kF);
+            for (int r = 0; r < rows; ++r)
+                for (int c = 0; c < f; ++c) act(r, c) = silu(gu(r, c)) * gu(r, f + c);
+        }
+        {
+            OpScope s(counters, "moe.experts_down", matmulFlops(ex.down, rows), matmulBytes(ex.down, rows));
+            ex.down.apply(act, y);
+        }
+        OpScope s(counters, "moe.combine", conv::kCombineFlops * rows * m.hidden, double(rows) * m.hidden * kF);
+        for (int r = 0; r < rows; ++r) acc.row(toks[r].first) += toks[r].second * y.row(r);
+    }
+    if (m.sharedExperts > 0) {
+        const int f = L.shared.down.in();
+        RowMatrix gu, act(T, f), y, gate;
+        {
+            OpScope s(counters, "moe.shared_gate_up", matmulFlops(L.shared.gateUp, T) + matmulFlops(L.sharedGate, T),
+                      matmulBytes(L.shared.gateUp, T) + L.sharedGate.weightBytes() + T * kF);
+            L.shared.gateUp.apply(h, gu);
+            L.sharedGate.apply(h, gate);
+        }
+        {
+            OpScope s(counters, "moe.shared_act", conv::kGatedActFlops * double(T) * f, 3.0 * T * f * kF);
+            for (int r = 0; r < T; ++r)
+                for (int c = 0; c < f; ++c) act(r, c) = silu(gu(r, c)) * gu(r, f + c);
+        }
+        OpScope s(counters, "moe.shared_down", matmulFlops(L.shared.down, T), matmulBytes(L.shared.down, T));
+        L.shared.down.apply(act, y);
+        for (int r = 0; r < T; ++r) acc.row(r) += (1.0f / (1.0f + std::exp(-gate(r, 0)))) * y.row(r);
+    }
+    OpScope s(counters, "mlp.residual", conv::kResidualFlops * double(T) * m.hidden, 3.0 * T * m.hidden * kF);
+    x += acc;
+}
+
+RowMatrix ReferenceEngine::forward(const std::vector<std::vector<int>>& tokens, KvCache& cache, bool allPositions)
+{
+    const ModelSpec& m = w_.spec;
+    const int B = static_cast<int>(tokens.size());
+    if (B == 0) throw InputError("", "input_ids", "no sequences");
+    const int n = static_cast<int>(tokens[0].size());
+    for (const auto& t : tokens)
+        if (static_cast<int>(t.size()) != n || n == 0)
+            throw InputError("", "input_ids", "sequences in a batch must be non-empty and of equal length");
+    if (cache.length() + n > cache.capacity())
+        throw InputError("", "max_new_tokens", "the KV cache holds " + std::to_string(cache.capacity()) + " tokens");
+    const int T = B * n, d = m.hidden, hd = m.headDim, H = m.heads, KV = m.kvHeads;
+    const int past = cache.length();
+
+    RowMatrix x(T, d), h, qkv, att, o, gu, act, y;
+    {
+        OpScope s(counters, "embedding", 0, 2.0 * T * d * kF);
+        for (int b = 0; b < B; ++b)
+            for (int i = 0; i < n; ++i) {
+                const int id = tokens[b][i];
+                if (id < 0 || id >= m.vocab)
+                    throw InputError("", "input_ids", "token " + std::to_string(id) + " is outside the vocabulary (0.." +
+                                                          std::to_string(m.vocab - 1) + ")");
+                x.row(b * n + i) = w_.embed.row(id);
+            }
+    }
+    for (int l = 0; l < m.layers; ++l) {
+        const LayerWeights& L = w_.layers[size_t(l)];
+        {
+            OpScope s(counters, "attn.norm", conv::kRmsNormFlops * T * d, (2.0 * T * d + d) * kF);
+            rmsNorm(x, L.attnNorm, float(m.normEps), h);
+        }
+        {
+            OpScope s(counters, "attn.qkv_proj", matmulFlops(L.qkv, T), matmulBytes(L.qkv, T));
+            L.qkv.apply(h, qkv);
+        }
+        {
+            const double elems = double(T) * (H + KV) * hd;
+            OpScope s(counters, "attn.rope", conv::kRopeFlops * elems, 2.0 * elems * kF);
+            for (int t = 0; t < T; ++t) {
+                const int pos = past + t % n;
+                float* row = qkv.row(t).data();
+                for (int head = 0; head < H + KV; ++head) {
+                    float* v = row + head * hd;
+                    for (int j = 0; j < hd / 2; ++j) {
+                        const float a = pos * invFreq_[size_t(j)], c = std::cos(a), sn = std::sin(a);
+                        const float x1 = v[j], x2 = v[j + hd / 2];
+                        v[j] = x1 * c - x2 * sn;
+                        v[j + hd / 2] = x2 * c + x1 * sn;
+                    }
+                }
+            }
+        }
+        {
+            const double elems = double(T) * 2 * KV * hd;
+            OpScope s(counters, "attn.kv_write", 0, 2.0 * elems * kF);
+            for (int b = 0; b < B; ++b)
+                for (int i = 0; i < n; ++i) {
+                    const float* row = qkv.row(b * n + i).data();
+                    for (int kh = 0; kh < KV; ++kh) {
+                        std::copy_n(row + (H + kh) * hd, hd, cache.k(l, b, kh, past + i));
+                        std::copy_n(row + (H + KV + kh) * hd, hd, cache.v(l, b, kh, past + i));
+                    }
+                }
+        }
+        {
+            // Causal pairs: each of the n queries sees past + i + 1 keys.
+            const double pairs = double(n) * past + double(n) * (n + 1) / 2.0;
+            OpScope s(counters, "attn.flash", 4.0 * B * H * hd * pairs,
+                      (2.0 * T * H * hd + 2.0 * B * KV * hd * (past + n)) * kF);
+            attention(qkv, cache, l, B, n, att);
+        }
+        {
+            OpScope s(counters, "attn.o_proj", matmulFlops(L.o, T), matmulBytes(L.o, T));
+            L.o.apply(att, o);
+        }
+        {
+            OpScope s(counters, "attn.residual", conv::kResidualFlops * T * d, 3.0 * T * d * kF);
+            x += o;
+        }
+        {
+            OpScope s(counters, "mlp.norm", conv::kRmsNormFlops * T * d, (2.0 * T * d + d) * kF);
+            rmsNorm(x, L.mlpNorm, float(m.normEps), h);
+        }
+        if (m.isMoe()) {
+            moe(L, h, x);
+            continue;
+        }
+        const int f = L.down.in();
+        {
+            OpScope s(counters, "mlp.gate_up_proj", matmulFlops(L.gateUp, T), matmulBytes(L.gateUp, T));
+            L.gateUp.apply(h, gu);
+        }
+        {
+            OpScope s(counters, "mlp.act", conv::kGatedActFlops * double(T) * f, 3.0 * T * f * kF);
+            act.resize(T, f);
+            for (int r = 0; r < T; ++r)
+                for (int c = 0; c < f; ++c) act(r, c) = silu(gu(r, c)) * gu(r, f + c);
+        }
+        {
+            OpScope s(counters, "mlp.down_proj", matmulFlops(L.down, T), matmulBytes(L.down, T));
+            L.down.apply(act, y);
+        }
+        OpScope s(counters, "mlp.residual", conv::kResidualFlops * T * d, 3.0 * T * d * kF);
+        x += y;
+    }
+    cache.advance(n);
+
+    // Logits for the last position of each sequence (or every position).
+    RowMatrix last;
+    if (allPositions) {
+        last = x;
+    } else {
+        last.resize(B, d);
+        for (int b = 0; b < B; ++b) last.row(b) = x.row(b * n + n - 1);
+    }
+    const double rows = double(last.rows());
+    {
+        OpScope s(counters, "final_norm", conv::kRmsNormFlops * rows * d, (2.0 * rows * d + d) * kF);
+        rmsNorm(last, w_.finalNorm, float(m.normEps), h);
+    }
+    RowMatrix logits;
+    if (w_.lmHead.out() > 0) {
+        OpScope s(counters, "lm_head", matmulFlops(w_.lmHead, rows), matmulBytes(w_.lmHead, rows));
+        w_.lmHead.apply(h, logits);
+    } else {
+        OpScope s(counters, "lm_head", 2.0 * rows * m.vocab * d, (double(m.vocab) * d + rows * (d + m.vocab)) * kF);
+        logits.noalias() = h * w_.embed.transpose();
+    }
+    return logits;
+}
+
+} // namespace llmdse
