@@ -1,5 +1,6 @@
 // llmdse: the GUI by default; headless subcommands for batch work.
 #include "app/Command.h"
+#include "estimators/measured/HostBenchmarks.h"
 #include "ui/MainWindow.h"
 
 #include <QApplication>
@@ -23,6 +24,7 @@ void printUsage()
 
 int main(int argc, char** argv)
 {
+    llmdse::registerHostPresets();
     if (argc >= 2 && argv[1][0] != '-') {
         QCoreApplication app(argc, argv);
         QCoreApplication::setApplicationName("llmdse");

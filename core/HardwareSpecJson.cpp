@@ -36,6 +36,8 @@ HardwareSpec hardwareFromJson(const QJsonObject& obj, const std::string& file)
             lvl.energyPjPerBit = m.nonNegative("energy_pj_per_bit", 4.0);
             hw.memory.push_back(lvl);
         }
+        // Checked here, not only in validate(): the pim defaults below read memory.front().
+        if (hw.memory.empty()) r.fail("memory", "needs at least one memory level");
         if (auto s = r.optionalObject("sram")) {
             hw.sramBytes = s->nonNegative("capacity_mb", 0.0) * 1e6;
             hw.sramBandwidthBytesPerS = s->nonNegative("bandwidth_gb_s", 0.0) * kGB;

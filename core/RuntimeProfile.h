@@ -28,6 +28,10 @@ struct RuntimeProfile {
     double vectorEfficiency = 1;      // fraction of vector peak (softmax, dequantisation)
     double moeImbalance = 1;          // busiest expert's load / mean load
     bool powerCapped = true;          // clocks drop when power would exceed TDP
+    // Matmuls unpack quantised weights inside their inner loop and run at the
+    // hardware's measured rate for the weight format (the reference engine),
+    // instead of computing at the activation precision plus a dequantisation pass.
+    bool weightFormatKernels = false;
 
     // Energy, as multipliers on first-principles constants.
     double busyPowerFraction = 0;     // extra static power while busy, fraction of (TDP - idle)

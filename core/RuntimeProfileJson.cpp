@@ -24,6 +24,7 @@ RuntimeProfile runtimeFromJson(const QJsonObject& obj, const std::string& file)
         p.moeImbalance = r.positive("moe_imbalance", 1.0);
         if (p.moeImbalance < 1) r.fail("moe_imbalance", "must be >= 1 (busiest expert / mean)");
         p.powerCapped = r.boolean("power_capped", true);
+        p.weightFormatKernels = r.boolean("weight_format_kernels", false);
         if (auto en = r.optionalObject("energy")) {
             p.busyPowerFraction = en->nonNegative("busy_power_fraction", 0.0);
             if (p.busyPowerFraction > 1) en->fail("busy_power_fraction", "must be <= 1");
@@ -65,6 +66,7 @@ QJsonObject toJson(const RuntimeProfile& p)
                                   {"vector", p.vectorEfficiency}};
     o["moe_imbalance"] = p.moeImbalance;
     o["power_capped"] = p.powerCapped;
+    o["weight_format_kernels"] = p.weightFormatKernels;
     o["energy"] = QJsonObject{{"busy_power_fraction", p.busyPowerFraction},
                               {"flop_energy_scale", p.flopEnergyScale},
                               {"memory_energy_scale", p.memoryEnergyScale}};

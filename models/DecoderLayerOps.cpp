@@ -40,6 +40,7 @@ Op& DecoderOpsBuilder::matmul(const char* name, double m, double n, double k, in
     op.name = name;
     op.cls = OpClass::Matmul;
     op.precision = compute_;
+    op.weightPrecision = o_.weights.precision;
     op.count = count;
     op.m = static_cast<std::int64_t>(m);
     op.n = static_cast<std::int64_t>(n);

@@ -27,6 +27,7 @@ struct Op {
     const char* name = "";
     OpClass cls = OpClass::Matmul;
     Precision precision = Precision::FP16; // requested compute precision
+    Precision weightPrecision = Precision::FP16; // stored weight format (matmuls)
     int count = 1;
     std::int64_t m = 0, n = 0, k = 0;      // GEMM shape (m tokens), or m x n elements
     Affine flops;

@@ -68,12 +68,14 @@ OpTime timeOp(const Op& op, const TargetRates& r)
             double m = std::max<double>(1.0, double(op.m));
             eff *= m / (m + rt.gemmHalfTokens);
         }
-        flopRate = r.matrixPeak[int(op.precision)] * eff;
+        const bool weightRate = rt.weightFormatKernels && op.cls == OpClass::Matmul;
+        flopRate = r.matrixPeak[int(weightRate ? op.weightPrecision : op.precision)] * eff;
     } else {
         flopRate = r.vector;
     }
     const double imbalance = op.routed ? rt.moeImbalance : 1.0;
-    t.compute.x0 = op.flops.x0 / flopRate * imbalance + op.dequantFlops / r.vector;
+    const double dequant = rt.weightFormatKernels ? 0.0 : op.dequantFlops / r.vector;
+    t.compute.x0 = op.flops.x0 / flopRate * imbalance + dequant;
     t.compute.x1 = op.flops.x1 / flopRate * imbalance;
 
     const double bw = nearMemory ? r.pimBw : (matrix || op.cls == OpClass::KvWrite ? r.streamBw : r.elementwiseBw);

@@ -1,5 +1,6 @@
 #include "estimators/validation/MeasurementSet.h"
 #include "core/Errors.h"
+#include "core/HardwareZoo.h"
 #include "core/Json.h"
 #include "models/HfConfigImporter.h"
 #include "models/ModelZoo.h"
@@ -39,6 +40,7 @@ MeasurementSet loadMeasurements(const std::string& path)
             JsonReader row(runs[i].toObject(), where);
             Measurement m;
             m.device = row.string("device");
+            resolveHardware(m.device, where + ".device"); // fail here, where the file and row are known
             m.model = row.string("model");
             std::string phase = row.string("phase");
             if (phase != "prefill" && phase != "decode") row.fail("phase", "must be 'prefill' or 'decode'");

@@ -5,6 +5,7 @@
 #include <oneapi/tbb/parallel_for.h>
 #include <cmath>
 #include <cstring>
+#include <numeric>
 
 namespace llmdse {
 
@@ -59,7 +60,10 @@ void Linear::quantize(const QuantFormat& q)
     if (q.precision != Precision::INT8 && q.precision != Precision::INT4)
         throw InputError("", "weights", std::string("the reference engine runs fp32, int8 or int4 weights, not ") +
                                             toString(q.precision));
-    const int g = q.groupSize > 0 ? std::min(q.groupSize, in_) : in_;
+    // A group that does not divide the width shrinks to the largest one that does (gcd).
+    const int g = q.groupSize > 0 ? std::gcd(std::min(q.groupSize, in_), in_) : in_;
+    if (q.precision == Precision::INT4 && (in_ % 2 != 0 || g % 2 != 0))
+        throw InputError("", "weights", "int4 packing needs an even input width and group size");
     if (in_ % g != 0)
         throw InputError("", "weights", "group size " + std::to_string(g) + " does not divide the input width " +
                                             std::to_string(in_));
@@ -98,40 +102,30 @@ double Linear::weightBytes() const
     return values + scales + double(bias_.size()) * 4.0;
 }
 
-float Linear::dot(int row, const float* x) const
+void Linear::dequantizeRows(int r0, int n, float* out) const
 {
+    // Plain elementwise loops (no reductions) so the compiler vectorises them.
     const int g = format_.groupSize;
-    float acc = 0;
-    if (format_.precision == Precision::INT8) {
-        const std::int8_t* q = q8_.data() + size_t(row) * in_;
-        for (int gi = 0; gi < groups_; ++gi) {
-            float s = 0;
-            for (int c = gi * g; c < (gi + 1) * g; ++c) s += float(q[c]) * x[c];
-            acc += s * halfToFloat(scales_[size_t(row) * groups_ + gi]);
-        }
-    } else {
-        const size_t base = size_t(row) * in_;
-        for (int gi = 0; gi < groups_; ++gi) {
-            float s = 0;
-            for (int c = gi * g; c < (gi + 1) * g; ++c) {
-                const size_t idx = base + c;
-                const std::uint8_t byte = q4_[idx / 2];
-                const int nib = (idx % 2 == 0) ? (byte & 0xf) : (byte >> 4);
-                s += float(nib >= 8 ? nib - 16 : nib) * x[c];
+    for (int r = r0; r < r0 + n; ++r, out += in_) {
+        const std::uint16_t* sc = scales_.data() + size_t(r) * groups_;
+        if (format_.precision == Precision::INT8) {
+            const std::int8_t* q = q8_.data() + size_t(r) * in_;
+            for (int gi = 0; gi < groups_; ++gi) {
+                const float s = halfToFloat(sc[gi]);
+                for (int c = gi * g; c < (gi + 1) * g; ++c) out[c] = float(q[c]) * s;
             }
-            acc += s * halfToFloat(scales_[size_t(row) * groups_ + gi]);
+        } else {
+            const std::uint8_t* p = q4_.data() + size_t(r) * in_ / 2; // rows start on even elements
+            for (int gi = 0; gi < groups_; ++gi) {
+                const float s = halfToFloat(sc[gi]);
+                for (int c = gi * g / 2; c < (gi + 1) * g / 2; ++c) {
+                    const std::int8_t b = static_cast<std::int8_t>(p[c]);
+                    out[2 * c] = float(std::int8_t(b << 4) >> 4) * s;  // low nibble, sign-extended
+                    out[2 * c + 1] = float(b >> 4) * s;                // high nibble
+                }
+            }
         }
     }
-    return acc;
-}
-
-void Linear::applyRow(const float* x, float* y) const
-{
-    Eigen::Map<const Eigen::RowVectorXf> xv(x, in_);
-    Eigen::Map<Eigen::RowVectorXf> yv(y, out_);
-    if (format_.precision == Precision::FP32) yv.noalias() = xv * w_.transpose();
-    else for (int r = 0; r < out_; ++r) y[r] = dot(r, x);
-    if (hasBias()) yv += bias_.transpose();
 }
 
 void Linear::apply(const RowMatrix& x, RowMatrix& y) const
@@ -145,8 +139,16 @@ void Linear::apply(const RowMatrix& x, RowMatrix& y) const
         if (format_.precision == Precision::FP32) {
             y.middleCols(r.begin(), n).noalias() = x * w_.middleRows(r.begin(), n).transpose();
         } else {
-            for (int o = r.begin(); o < r.end(); ++o) // weight row stays in cache across tokens
-                for (int t = 0; t < rows; ++t) y(t, o) = dot(o, x.row(t).data());
+            // Unpack a tile of rows into a cache-resident fp32 buffer, then a dense product:
+            // the quantised weights are read from memory once, the tile stays in L1/L2.
+            constexpr int kTile = 16;
+            thread_local RowMatrix tile;
+            if (tile.rows() != kTile || tile.cols() != in_) tile.resize(kTile, in_);
+            for (int o = r.begin(); o < r.end(); o += kTile) {
+                const int k = std::min(kTile, r.end() - o);
+                dequantizeRows(o, k, tile.data());
+                y.middleCols(o, k).noalias() = x * tile.topRows(k).transpose();
+            }
         }
         if (hasBias()) y.middleCols(r.begin(), n).rowwise() += bias_.segment(r.begin(), n).transpose();
     });

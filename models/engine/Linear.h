@@ -22,8 +22,6 @@ public:
 
     // x: rows x in -> y: rows x out.
     void apply(const RowMatrix& x, RowMatrix& y) const;
-    // One row of a larger matrix (MoE experts see scattered tokens).
-    void applyRow(const float* x, float* y) const;
 
     int in() const { return in_; }
     int out() const { return out_; }
@@ -34,7 +32,7 @@ public:
     const Eigen::VectorXf& bias() const { return bias_; }
 
 private:
-    float dot(int row, const float* x) const;
+    void dequantizeRows(int r0, int n, float* out) const; // n rows x in, fp32
     int in_ = 0, out_ = 0;
     QuantFormat format_{Precision::FP32, 0};
     RowMatrix w_;                    // fp32

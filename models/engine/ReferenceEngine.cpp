@@ -69,22 +69,18 @@ void ReferenceEngine::attention(const RowMatrix& qkv, KvCache& cache, int layer,
                 const int keys = past + i + 1; // causal
                 const float* q = qkv.row(b * n + i).data() + h * hd;
                 float mx = -INFINITY;
+                const Eigen::Map<const Eigen::VectorXf> qv(q, hd);
                 for (int p = 0; p < keys; ++p) {
-                    const float* k = cache.k(layer, b, kh, p);
-                    float s = 0;
-                    for (int d = 0; d < hd; ++d) s += q[d] * k[d];
-                    scores[p] = s * scale;
+                    scores[p] = qv.dot(Eigen::Map<const Eigen::VectorXf>(cache.k(layer, b, kh, p), hd)) * scale;
                     mx = std::max(mx, scores[p]);
                 }
                 float sum = 0;
                 for (int p = 0; p < keys; ++p) sum += (scores[p] = std::exp(scores[p] - mx));
-                float* o = out.row(b * n + i).data() + h * hd;
-                std::fill(o, o + hd, 0.f);
-                for (int p = 0; p < keys; ++p) {
-                    const float* v = cache.v(layer, b, kh, p);
-                    const float wgt = scores[p] / sum;
-                    for (int d = 0; d < hd; ++d) o[d] += wgt * v[d];
-                }
+                Eigen::Map<Eigen::VectorXf> o(out.row(b * n + i).data() + h * hd, hd);
+                o.setZero();
+                const float inv = 1.0f / sum;
+                for (int p = 0; p < keys; ++p)
+                    o += (scores[p] * inv) * Eigen::Map<const Eigen::VectorXf>(cache.v(layer, b, kh, p), hd);
             }
         }
     });

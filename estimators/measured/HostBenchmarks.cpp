@@ -1,0 +1,271 @@
+#include "estimators/measured/HostBenchmarks.h"
+#include "core/Errors.h"
+#include "core/HardwareZoo.h"
+#include "core/Json.h"
+#include "core/RuntimeZoo.h"
+#include "models/engine/ModelWeights.h"
+#include "models/engine/ReferenceEngine.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
+#include <QStandardPaths>
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/parallel_reduce.h>
+#include <oneapi/tbb/task_arena.h>
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <functional>
+#include <thread>
+
+namespace llmdse {
+
+namespace {
+
+double bestOf(int reps, const std::function<void()>& f)
+{
+    double best = 1e30;
+    for (int i = 0; i < reps; ++i) {
+        auto t0 = std::chrono::steady_clock::now();
+        f();
+        best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    }
+    return best;
+}
+
+std::string cpuName()
+{
+    std::ifstream f("/proc/cpuinfo");
+    std::string line;
+    while (std::getline(f, line))
+        if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
+    return "unknown CPU";
+}
+
+double memTotal()
+{
+    std::ifstream f("/proc/meminfo");
+    std::string key, unit;
+    double kb = 0;
+    while (f >> key >> kb >> unit)
+        if (key == "MemTotal:") return kb * 1024.0;
+    return 8e9;
+}
+
+double gemmRate(const QuantFormat& q)
+{
+    const int n = 1024, k = 1024, m = 256;
+    RowMatrix w = RowMatrix::Random(n, k) * 0.02f;
+    Linear l(w);
+    l.quantize(q);
+    RowMatrix x = RowMatrix::Random(m, k), y;
+    l.apply(x, y);
+    return 2.0 * m * n * k / bestOf(3, [&] { l.apply(x, y); });
+}
+
+// A small model unlike any a user checks: its prefill gives the attention and
+// elementwise rates, its decode steps (almost no work per op) the cost per op.
+ModelSpec probeModel(int hidden, int layers, int ffn, int vocab)
+{
+    ModelSpec m;
+    m.id = "probe";
+    m.family = "llama";
+    m.hidden = hidden;
+    m.layers = layers;
+    m.heads = hidden / 64;
+    m.kvHeads = m.heads;
+    m.headDim = 64;
+    m.intermediate = ffn;
+    m.vocab = vocab;
+    return m;
+}
+
+} // namespace
+
+HostMeasurements measureHost()
+{
+    HostMeasurements h;
+    h.cpu = cpuName();
+    h.cores = oneapi::tbb::this_task_arena::max_concurrency();
+    h.memoryBytes = memTotal();
+    h.gemmFlops[0] = gemmRate({Precision::FP32, 0});
+    h.gemmFlops[1] = gemmRate({Precision::INT8, 128});
+    h.gemmFlops[2] = gemmRate({Precision::INT4, 128});
+
+    {
+        std::vector<float> a(size_t(1) << 27, 1.0f); // 512 MB: far beyond any cache
+        const double bytes = double(a.size()) * 4;
+        volatile float sink = 0;
+        h.streamAllCores = bytes / bestOf(3, [&] {
+            sink = oneapi::tbb::parallel_reduce(
+                oneapi::tbb::blocked_range<size_t>(0, a.size(), 1 << 16), 0.0f,
+                [&](const auto& r, float s) {
+                    return s + Eigen::Map<const Eigen::VectorXf>(a.data() + r.begin(), Eigen::Index(r.size())).sum();
+                },
+                std::plus<float>());
+        });
+        h.streamOneCore = bytes / 2 / bestOf(2, [&] {
+            sink = Eigen::Map<const Eigen::VectorXf>(a.data(), Eigen::Index(a.size() / 2)).sum();
+        });
+        (void)sink;
+    }
+    {
+        RowMatrix w = RowMatrix::Random(4096, 16384) * 0.02f; // 256 MB of fp32 weights
+        Linear l(w);
+        w.resize(0, 0);
+        RowMatrix x = RowMatrix::Random(1, 16384), y;
+        h.gemvBytesPerS = 4096.0 * 16384 * 4 / bestOf(3, [&] { l.apply(x, y); });
+    }
+    {
+        ReferenceEngine e(syntheticWeights(probeModel(512, 2, 1024, 1024)));
+        OpCounters c;
+        e.counters = &c;
+        std::vector<std::vector<int>> prompt(1, std::vector<int>(384, 7));
+        KvCache cache(e.spec(), 1, 400);
+        e.forward(prompt, cache);
+        const auto& ops = c.ops();
+        h.attentionFlops = ops.at("attn.flash").flops / ops.at("attn.flash").seconds;
+        const double ewBytes = ops.at("attn.norm").bytes + ops.at("mlp.norm").bytes + ops.at("mlp.act").bytes;
+        const double ewTime = ops.at("attn.norm").seconds + ops.at("mlp.norm").seconds + ops.at("mlp.act").seconds;
+        h.elementwiseBytesPerS = ewBytes / ewTime;
+    }
+    {
+        ReferenceEngine e(syntheticWeights(probeModel(64, 2, 128, 256)));
+        KvCache cache(e.spec(), 1, 80);
+        std::vector<std::vector<int>> tok(1, std::vector<int>(1, 3));
+        e.forward(tok, cache);
+        OpCounters c;
+        e.counters = &c;
+        const int steps = 60;
+        auto t0 = std::chrono::steady_clock::now();
+        for (int i = 0; i < steps; ++i) e.forward(tok, cache);
+        const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        h.opOverheadS = t / double(c.total().calls);
+    }
+    h.measuredAt = QDateTime::currentDateTimeUtc().toString(Qt::ISODate).toStdString();
+    return h;
+}
+
+QJsonObject toJson(const HostMeasurements& m)
+{
+    return QJsonObject{{"cpu", QString::fromStdString(m.cpu)},
+                       {"cores", m.cores},
+                       {"memory_bytes", m.memoryBytes},
+                       {"gemm_gflops_fp32", m.gemmFlops[0] / 1e9},
+                       {"gemm_gflops_int8", m.gemmFlops[1] / 1e9},
+                       {"gemm_gflops_int4", m.gemmFlops[2] / 1e9},
+                       {"stream_gb_s_all_cores", m.streamAllCores / 1e9},
+                       {"stream_gb_s_one_core", m.streamOneCore / 1e9},
+                       {"gemv_gb_s_fp32", m.gemvBytesPerS / 1e9},
+                       {"attention_gflops", m.attentionFlops / 1e9},
+                       {"elementwise_gb_s", m.elementwiseBytesPerS / 1e9},
+                       {"op_overhead_us", m.opOverheadS * 1e6},
+                       {"measured_at", QString::fromStdString(m.measuredAt)}};
+}
+
+HostMeasurements hostFromJson(const QJsonObject& o, const std::string& file)
+{
+    try {
+        JsonReader r(o);
+        HostMeasurements m;
+        m.cpu = r.string("cpu");
+        m.cores = r.positiveInt("cores");
+        m.memoryBytes = r.positive("memory_bytes");
+        m.gemmFlops[0] = r.positive("gemm_gflops_fp32") * 1e9;
+        m.gemmFlops[1] = r.positive("gemm_gflops_int8") * 1e9;
+        m.gemmFlops[2] = r.positive("gemm_gflops_int4") * 1e9;
+        m.streamAllCores = r.positive("stream_gb_s_all_cores") * 1e9;
+        m.streamOneCore = r.positive("stream_gb_s_one_core") * 1e9;
+        m.gemvBytesPerS = r.positive("gemv_gb_s_fp32") * 1e9;
+        m.attentionFlops = r.positive("attention_gflops") * 1e9;
+        m.elementwiseBytesPerS = r.positive("elementwise_gb_s") * 1e9;
+        m.opOverheadS = r.nonNegative("op_overhead_us", 0.0) * 1e-6;
+        m.measuredAt = r.string("measured_at", "");
+        return m;
+    } catch (const InputError& e) {
+        rethrowWithFile(e, file);
+    }
+}
+
+HardwareSpec hostHardware(const HostMeasurements& m)
+{
+    HardwareSpec hw;
+    hw.id = "host";
+    hw.name = "This computer: " + m.cpu + " (" + std::to_string(m.cores) + " threads)";
+    hw.cls = HardwareClass::CPU;
+    hw.processNm = 7;
+    hw.peakFlops[int(Precision::FP32)] = m.gemmFlops[0];
+    hw.peakFlops[int(Precision::INT8)] = m.gemmFlops[1];
+    hw.peakFlops[int(Precision::INT4)] = m.gemmFlops[2];
+    hw.vectorFlops = m.gemmFlops[0];
+    hw.memory.push_back({"DRAM", "ddr", m.memoryBytes, m.streamAllCores, 15.0});
+    hw.sramBytes = 32e6;
+    hw.tdpW = 10.0 * m.cores;
+    hw.idleW = 3.0 * m.cores;
+    hw.source = "Microbenchmarks by `llmdse host` at " + m.measuredAt + " (" + hostCachePath() +
+                "): peaks are the reference engine's own GEMM rates per weight format, bandwidth a parallel read of 512 MB.";
+    hw.notes = "Process node, SRAM, DRAM energy (15 pJ/bit) and power (10 W per thread TDP, 3 W idle) are placeholders [U]; "
+               "timing is what the host preset is for.";
+    return hw;
+}
+
+RuntimeProfile referenceEngineProfile(const HostMeasurements& m)
+{
+    RuntimeProfile p;
+    p.id = "reference-engine";
+    p.description = "llmdse's own CPU engine: one dispatched op per logical operator, fp32 activations, weight unpacking "
+                    "inside the GEMM inner loop, single-threaded elementwise ops, scalar attention loop.";
+    char prov[400];
+    std::snprintf(prov, sizeof prov,
+                  "From microbenchmarks at %s on %s: GEMV streams %.1f of %.1f GB/s, attention %.1f GFLOP/s, elementwise "
+                  "ops %.1f GB/s, %.2f us per dispatched op. Not fitted to any checked model.",
+                  m.measuredAt.c_str(), m.cpu.c_str(), m.gemvBytesPerS / 1e9, m.streamAllCores / 1e9,
+                  m.attentionFlops / 1e9, m.elementwiseBytesPerS / 1e9, m.opOverheadS * 1e6);
+    p.provenance = prov;
+    p.kernelOverheadS = m.opOverheadS;
+    p.gemmEfficiency = 1.0; // the peaks are the engine's measured GEMM rates
+    p.attentionEfficiency = std::min(1.0, m.attentionFlops / m.gemmFlops[0]);
+    p.bandwidthEfficiency = std::min(1.0, m.gemvBytesPerS / m.streamAllCores);
+    p.elementwiseEfficiency = std::min(1.0, m.elementwiseBytesPerS / m.streamAllCores);
+    p.vectorEfficiency = 1.0;
+    p.powerCapped = false;
+    p.weightFormatKernels = true;
+    for (auto& op : p.ops) op = {1, 1.0};
+    return p;
+}
+
+std::string hostCachePath()
+{
+    QString dir = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation);
+    if (dir.isEmpty()) dir = QDir::homePath() + "/.local/share";
+    return (dir + "/llmdse/host.json").toStdString();
+}
+
+HostMeasurements hostMeasurements(bool refresh, bool* measuredNow)
+{
+    const std::string path = hostCachePath();
+    if (measuredNow) *measuredNow = false;
+    if (!refresh && QFileInfo::exists(QString::fromStdString(path))) {
+        try {
+            return hostFromJson(readJsonObjectFile(path), path);
+        } catch (const InputError& e) {
+            std::fprintf(stderr, "llmdse: note: ignoring unreadable host cache (%s); measuring again\n", e.what());
+        }
+    }
+    std::fprintf(stderr, "llmdse: measuring this computer for the `host` preset (a few seconds) ...\n");
+    HostMeasurements m = measureHost();
+    QDir().mkpath(QFileInfo(QString::fromStdString(path)).absolutePath());
+    writeJsonFile(path, toJson(m));
+    if (measuredNow) *measuredNow = true;
+    return m;
+}
+
+void registerHostPresets()
+{
+    registerHardwareProvider("host", [] { return hostHardware(hostMeasurements()); });
+    registerRuntimeProvider("reference-engine", [] { return referenceEngineProfile(hostMeasurements()); });
+}
+
+} // namespace llmdse
