@@ -42,7 +42,10 @@ int run(const QStringList& args)
         t.add({"memory bandwidth, one core", fmt(m.streamOneCore / 1e9) + " GB/s"});
         t.add({"fp32 GEMV streaming", fmt(m.gemvBytesPerS / 1e9) + " GB/s"});
         t.add({"attention loop", fmt(m.attentionFlops / 1e9) + " GFLOP/s"});
-        t.add({"elementwise ops", fmt(m.elementwiseBytesPerS / 1e9) + " GB/s"});
+        t.add({"copies (KV write, gather)", fmt(m.elementwiseBytesPerS / 1e9) + " GB/s"});
+        t.add({"norms", fmt(m.vectorFlops / 1e9) + " GFLOP/s"});
+        t.add({"RoPE / SiLU / residual per FLOP", "x" + fmt(m.ropeFactor, 3) + " / x" + fmt(m.activationFactor, 3) + " / x" +
+                                                      fmt(m.residualFactor, 3) + " of a norm"});
         t.add({"cost per dispatched op", fmt(m.opOverheadS * 1e6) + " us"});
         t.add({"measured", m.measuredAt + (measured ? " (just now)" : " (cached)")});
         std::fputs(t.render().c_str(), stdout);

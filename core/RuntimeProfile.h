@@ -11,6 +11,7 @@ namespace llmdse {
 struct OpImplementation {
     int kernels = 1;          // kernel launches (or dispatches) per logical op
     double trafficFactor = 1; // bytes actually moved / minimal bytes (unfused elementwise chains move more)
+    double computeFactor = 1; // vector time per counted FLOP relative to the vector peak (transcendentals cost more)
 };
 
 struct RuntimeProfile {

@@ -42,6 +42,7 @@ RuntimeProfile runtimeFromJson(const QJsonObject& obj, const std::string& file)
                 JsonReader o(it.value().toObject(), ops->field(key.c_str()));
                 p.ops[found].kernels = o.nonNegativeInt("kernels", 1);
                 p.ops[found].trafficFactor = o.positive("traffic_factor", 1.0);
+                p.ops[found].computeFactor = o.positive("compute_factor", 1.0);
             }
         }
         return p;
@@ -73,7 +74,9 @@ QJsonObject toJson(const RuntimeProfile& p)
     QJsonObject ops;
     for (int i = 0; i < kOpClassCount; ++i)
         ops[toString(static_cast<OpClass>(i))] =
-            QJsonObject{{"kernels", p.ops[i].kernels}, {"traffic_factor", p.ops[i].trafficFactor}};
+            QJsonObject{{"kernels", p.ops[i].kernels},
+                        {"traffic_factor", p.ops[i].trafficFactor},
+                        {"compute_factor", p.ops[i].computeFactor}};
     o["ops"] = ops;
     return o;
 }

@@ -71,7 +71,7 @@ OpTime timeOp(const Op& op, const TargetRates& r)
         const bool weightRate = rt.weightFormatKernels && op.cls == OpClass::Matmul;
         flopRate = r.matrixPeak[int(weightRate ? op.weightPrecision : op.precision)] * eff;
     } else {
-        flopRate = r.vector;
+        flopRate = r.vector / impl.computeFactor;
     }
     const double imbalance = op.routed ? rt.moeImbalance : 1.0;
     const double dequant = rt.weightFormatKernels ? 0.0 : op.dequantFlops / r.vector;

@@ -126,10 +126,20 @@ HostMeasurements measureHost()
         KvCache cache(e.spec(), 1, 400);
         e.forward(prompt, cache);
         const auto& ops = c.ops();
-        h.attentionFlops = ops.at("attn.flash").flops / ops.at("attn.flash").seconds;
-        const double ewBytes = ops.at("attn.norm").bytes + ops.at("mlp.norm").bytes + ops.at("mlp.act").bytes;
-        const double ewTime = ops.at("attn.norm").seconds + ops.at("mlp.norm").seconds + ops.at("mlp.act").seconds;
-        h.elementwiseBytesPerS = ewBytes / ewTime;
+        auto rate = [&](std::initializer_list<const char*> names, bool flops) {
+            double work = 0, time = 0;
+            for (const char* n : names) {
+                work += flops ? ops.at(n).flops : ops.at(n).bytes;
+                time += ops.at(n).seconds;
+            }
+            return work / time;
+        };
+        h.attentionFlops = rate({"attn.flash"}, true);
+        h.elementwiseBytesPerS = rate({"attn.kv_write", "embedding"}, false);
+        h.vectorFlops = rate({"attn.norm", "mlp.norm"}, true);
+        h.ropeFactor = h.vectorFlops / rate({"attn.rope"}, true);
+        h.activationFactor = h.vectorFlops / rate({"mlp.act"}, true);
+        h.residualFactor = h.vectorFlops / rate({"attn.residual", "mlp.residual"}, true);
     }
     {
         ReferenceEngine e(syntheticWeights(probeModel(64, 2, 128, 256)));
@@ -161,6 +171,10 @@ QJsonObject toJson(const HostMeasurements& m)
                        {"gemv_gb_s_fp32", m.gemvBytesPerS / 1e9},
                        {"attention_gflops", m.attentionFlops / 1e9},
                        {"elementwise_gb_s", m.elementwiseBytesPerS / 1e9},
+                       {"vector_gflops", m.vectorFlops / 1e9},
+                       {"rope_factor", m.ropeFactor},
+                       {"activation_factor", m.activationFactor},
+                       {"residual_factor", m.residualFactor},
                        {"op_overhead_us", m.opOverheadS * 1e6},
                        {"measured_at", QString::fromStdString(m.measuredAt)}};
 }
@@ -181,6 +195,10 @@ HostMeasurements hostFromJson(const QJsonObject& o, const std::string& file)
         m.gemvBytesPerS = r.positive("gemv_gb_s_fp32") * 1e9;
         m.attentionFlops = r.positive("attention_gflops") * 1e9;
         m.elementwiseBytesPerS = r.positive("elementwise_gb_s") * 1e9;
+        m.vectorFlops = r.positive("vector_gflops") * 1e9;
+        m.ropeFactor = r.positive("rope_factor");
+        m.activationFactor = r.positive("activation_factor");
+        m.residualFactor = r.positive("residual_factor");
         m.opOverheadS = r.nonNegative("op_overhead_us", 0.0) * 1e-6;
         m.measuredAt = r.string("measured_at", "");
         return m;
@@ -199,7 +217,7 @@ HardwareSpec hostHardware(const HostMeasurements& m)
     hw.peakFlops[int(Precision::FP32)] = m.gemmFlops[0];
     hw.peakFlops[int(Precision::INT8)] = m.gemmFlops[1];
     hw.peakFlops[int(Precision::INT4)] = m.gemmFlops[2];
-    hw.vectorFlops = m.gemmFlops[0];
+    hw.vectorFlops = m.vectorFlops;
     hw.memory.push_back({"DRAM", "ddr", m.memoryBytes, m.streamAllCores, 15.0});
     hw.sramBytes = 32e6;
     hw.tdpW = 10.0 * m.cores;
@@ -217,12 +235,14 @@ RuntimeProfile referenceEngineProfile(const HostMeasurements& m)
     p.id = "reference-engine";
     p.description = "llmdse's own CPU engine: one dispatched op per logical operator, fp32 activations, weight unpacking "
                     "inside the GEMM inner loop, single-threaded elementwise ops, scalar attention loop.";
-    char prov[400];
+    char prov[600];
     std::snprintf(prov, sizeof prov,
-                  "From microbenchmarks at %s on %s: GEMV streams %.1f of %.1f GB/s, attention %.1f GFLOP/s, elementwise "
-                  "ops %.1f GB/s, %.2f us per dispatched op. Not fitted to any checked model.",
+                  "From microbenchmarks at %s on %s: GEMV streams %.1f of %.1f GB/s, attention %.1f GFLOP/s, norms %.2f "
+                  "GFLOP/s (RoPE x%.2f, SiLU x%.2f, residual x%.2f per FLOP), copies %.1f GB/s, %.2f us per dispatched op. "
+                  "Not fitted to any checked model.",
                   m.measuredAt.c_str(), m.cpu.c_str(), m.gemvBytesPerS / 1e9, m.streamAllCores / 1e9,
-                  m.attentionFlops / 1e9, m.elementwiseBytesPerS / 1e9, m.opOverheadS * 1e6);
+                  m.attentionFlops / 1e9, m.vectorFlops / 1e9, m.ropeFactor, m.activationFactor, m.residualFactor,
+                  m.elementwiseBytesPerS / 1e9, m.opOverheadS * 1e6);
     p.provenance = prov;
     p.kernelOverheadS = m.opOverheadS;
     p.gemmEfficiency = 1.0; // the peaks are the engine's measured GEMM rates
@@ -232,7 +252,10 @@ RuntimeProfile referenceEngineProfile(const HostMeasurements& m)
     p.vectorEfficiency = 1.0;
     p.powerCapped = false;
     p.weightFormatKernels = true;
-    for (auto& op : p.ops) op = {1, 1.0};
+    for (auto& op : p.ops) op = {1, 1.0, 1.0};
+    p.impl(OpClass::Rope).computeFactor = m.ropeFactor;
+    p.impl(OpClass::Activation).computeFactor = m.activationFactor;
+    p.impl(OpClass::Residual).computeFactor = m.residualFactor;
     return p;
 }
 

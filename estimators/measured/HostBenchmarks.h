@@ -21,7 +21,9 @@ struct HostMeasurements {
     double streamOneCore = 0;        // bytes/s
     double gemvBytesPerS = 0;        // fp32 GEMV, all cores
     double attentionFlops = 0;       // the engine's attention loop
-    double elementwiseBytesPerS = 0; // the engine's norm / activation loops
+    double elementwiseBytesPerS = 0; // the engine's copies (KV write, embedding gather)
+    double vectorFlops = 0;          // RMSNorm FLOPs/s: the reference rate for elementwise work
+    double ropeFactor = 1, activationFactor = 1, residualFactor = 1; // their time per FLOP / RMSNorm's
     double opOverheadS = 0;          // fixed cost per dispatched op
     std::string measuredAt;
 };

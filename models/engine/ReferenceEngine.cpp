@@ -175,6 +175,14 @@ RowMatrix ReferenceEngine::forward(const std::vector<std::vector<int>>& tokens, 
     const int past = cache.length();
 
     RowMatrix x(T, d), h, qkv, att, o, gu, act, y;
+    // Rotary angles depend only on the position: one cos/sin table per forward, shared by all layers and heads.
+    RowMatrix ropeCos(n, hd / 2), ropeSin(n, hd / 2);
+    for (int i = 0; i < n; ++i)
+        for (int j = 0; j < hd / 2; ++j) {
+            const double a = double(past + i) * invFreq_[size_t(j)];
+            ropeCos(i, j) = static_cast<float>(std::cos(a));
+            ropeSin(i, j) = static_cast<float>(std::sin(a));
+        }
     {
         OpScope s(counters, "embedding", 0, 2.0 * T * d * kF);
         for (int b = 0; b < B; ++b)
@@ -200,15 +208,15 @@ RowMatrix ReferenceEngine::forward(const std::vector<std::vector<int>>& tokens, 
             const double elems = double(T) * (H + KV) * hd;
             OpScope s(counters, "attn.rope", conv::kRopeFlops * elems, 2.0 * elems * kF);
             for (int t = 0; t < T; ++t) {
-                const int pos = past + t % n;
+                const float* c = ropeCos.row(t % n).data();
+                const float* sn = ropeSin.row(t % n).data();
                 float* row = qkv.row(t).data();
                 for (int head = 0; head < H + KV; ++head) {
                     float* v = row + head * hd;
                     for (int j = 0; j < hd / 2; ++j) {
-                        const float a = pos * invFreq_[size_t(j)], c = std::cos(a), sn = std::sin(a);
                         const float x1 = v[j], x2 = v[j + hd / 2];
-                        v[j] = x1 * c - x2 * sn;
-                        v[j + hd / 2] = x2 * c + x1 * sn;
+                        v[j] = x1 * c[j] - x2 * sn[j];
+                        v[j + hd / 2] = x2 * c[j] + x1 * sn[j];
                     }
                 }
             }

@@ -1,0 +1,149 @@
+// llmdse check: run a model on this CPU with the reference engine and compare
+// every operator with what the analytical estimator predicts for `host`.
+#include "app/Command.h"
+#include "app/OutputFormat.h"
+#include "core/Errors.h"
+#include "core/HardwareZoo.h"
+#include "core/RuntimeZoo.h"
+#include "core/Units.h"
+#include "estimators/analytical/AnalyticalEstimator.h"
+#include "models/ModelZoo.h"
+#include "models/engine/Generation.h"
+
+#include <QCommandLineParser>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <chrono>
+#include <cstdio>
+#include <map>
+
+namespace llmdse {
+
+namespace {
+
+struct Row {
+    std::string phase, op;
+    double predictedS = 0, measuredS = 0, predictedFlops = 0, measuredFlops = 0;
+};
+
+int positiveOption(const QCommandLineParser& p, const char* name)
+{
+    bool ok = false;
+    const int v = p.value(name).toInt(&ok);
+    if (!ok || v <= 0) throw InputError("", std::string("--") + name, "must be a positive whole number");
+    return v;
+}
+
+int run(const QStringList& args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        "Run a model on this CPU with the reference engine (synthetic weights unless --checkpoint) and compare each\n"
+        "operator's measured time with the analytical estimate for the `host` preset and `reference-engine` profile.\n"
+        "Example: llmdse check --model qwen2.5-0.5b --prompt 128 --output 16");
+    parser.addHelpOption();
+    parser.addOption({"model", "Zoo id or config.json (shape for synthetic weights).", "id"});
+    parser.addOption({"checkpoint", "Run real weights from this checkpoint folder instead.", "dir"});
+    parser.addOption({"weights", "fp32, int8 or int4 (group-wise, :g<N>).", "fmt", "fp32"});
+    parser.addOption({"batch", "Sequences (default 1).", "n", "1"});
+    parser.addOption({"prompt", "Prompt tokens (default 128).", "n", "128"});
+    parser.addOption({"output", "Generated tokens (default 16).", "n", "16"});
+    addFormatOption(parser, false);
+    parser.process(args);
+    return guarded([&] {
+        const OutputFormat format = parseFormat(parser, false);
+        const int B = positiveOption(parser, "batch"), S = positiveOption(parser, "prompt"), N = positiveOption(parser, "output");
+        if (N < 2) throw InputError("", "--output", "needs at least 2 tokens to measure decode");
+        const QuantFormat wf = parseQuantFormat(parser.value("weights").toStdString(), "--weights");
+        ModelWeights w;
+        if (parser.isSet("checkpoint")) w = loadCheckpoint(parser.value("checkpoint").toStdString());
+        else if (parser.isSet("model")) w = syntheticWeights(resolveModel(parser.value("model").toStdString(), "--model"));
+        else throw InputError("", "--model", "missing: give a model (or --checkpoint)");
+        w.quantize(wf);
+        ReferenceEngine engine(std::move(w));
+        const ModelSpec& spec = engine.spec();
+
+        // Measured: prefill, then N-1 decode steps, each phase with its own counters.
+        std::vector<std::vector<int>> prompts(static_cast<size_t>(B), std::vector<int>(static_cast<size_t>(S)));
+        for (int b = 0; b < B; ++b)
+            for (int i = 0; i < S; ++i) prompts[size_t(b)][size_t(i)] = (i * 7919 + b * 131 + 1) % spec.vocab;
+        KvCache cache(spec, B, S + N);
+        OpCounters prefill, decode;
+        engine.counters = &prefill;
+        auto t0 = std::chrono::steady_clock::now();
+        RowMatrix logits = engine.forward(prompts, cache);
+        const double prefillS = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        engine.counters = &decode;
+        std::vector<std::vector<int>> step(static_cast<size_t>(B), std::vector<int>(1));
+        t0 = std::chrono::steady_clock::now();
+        for (int i = 1; i < N; ++i) {
+            for (int b = 0; b < B; ++b) {
+                Eigen::Index best;
+                logits.row(b).maxCoeff(&best);
+                step[size_t(b)][0] = static_cast<int>(best);
+            }
+            logits = engine.forward(step, cache);
+        }
+        const double decodeS = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / (N - 1);
+
+        // Predicted: the same design on the host preset.
+        Design d;
+        d.model = spec;
+        d.hardware = resolveHardware("host");
+        d.runtime = resolveRuntime("reference-engine");
+        d.workload = {B, S, N, 0};
+        d.opts.weights = wf;
+        d.opts.activations = Precision::FP32;
+        d.opts.kvCache = {Precision::FP32, 0};
+        const Metrics m = AnalyticalEstimator().evaluate(d, true);
+
+        std::vector<Row> rows;
+        for (const auto& op : m.ops) {
+            const OpCounters& c = op.phase == "prefill" ? prefill : decode;
+            const double steps = op.phase == "prefill" ? 1.0 : N - 1.0;
+            auto it = c.ops().find(op.name);
+            Row r{op.phase, op.name, op.timeS, 0, op.flops, 0};
+            if (it != c.ops().end()) {
+                r.measuredS = it->second.seconds / steps;
+                r.measuredFlops = it->second.flops / steps;
+            }
+            rows.push_back(r);
+        }
+        auto err = [](double p, double m) { return m > 0 ? 100.0 * (p / m - 1.0) : 0.0; };
+        if (format == OutputFormat::Json) {
+            QJsonArray ops;
+            for (const auto& r : rows)
+                ops.append(QJsonObject{{"phase", QString::fromStdString(r.phase)}, {"op", QString::fromStdString(r.op)},
+                                       {"predicted_s", r.predictedS}, {"measured_s", r.measuredS},
+                                       {"predicted_flops", r.predictedFlops}, {"measured_flops", r.measuredFlops}});
+            QJsonObject o{{"model", QString::fromStdString(spec.id)},
+                          {"weights", QString::fromStdString(toString(wf))},
+                          {"prefill", QJsonObject{{"predicted_s", m.prefill.timeS}, {"measured_s", prefillS},
+                                                  {"error_percent", err(m.prefill.timeS, prefillS)}}},
+                          {"decode_step", QJsonObject{{"predicted_s", m.decodeStep.timeS}, {"measured_s", decodeS},
+                                                      {"error_percent", err(m.decodeStep.timeS, decodeS)}}},
+                          {"ops", ops}};
+            std::fputs(QJsonDocument(o).toJson(QJsonDocument::Indented).constData(), stdout);
+            return 0;
+        }
+        std::printf("Check: %s (%.3g B params, weights %s), batch %d, prompt %d, output %d on %s\n\n", spec.id.c_str(),
+                    spec.totalParams() / 1e9, toString(wf).c_str(), B, S, N, d.hardware.name.c_str());
+        TextTable t({"phase", "op", "predicted", "measured", "error", "FLOPs predicted", "FLOPs counted"});
+        for (const auto& r : rows)
+            t.add({r.phase, r.op, formatSeconds(r.predictedS), formatSeconds(r.measuredS),
+                   fmt(err(r.predictedS, r.measuredS), 3) + "%", formatSi(r.predictedFlops, ""), formatSi(r.measuredFlops, "")});
+        std::fputs(t.render().c_str(), stdout);
+        std::printf("\nprefill:     predicted %s, measured %s, error %+.1f%%\n", formatSeconds(m.prefill.timeS).c_str(),
+                    formatSeconds(prefillS).c_str(), err(m.prefill.timeS, prefillS));
+        std::printf("decode step: predicted %s, measured %s, error %+.1f%%\n", formatSeconds(m.decodeStep.timeS).c_str(),
+                    formatSeconds(decodeS).c_str(), err(m.decodeStep.timeS, decodeS));
+        std::printf("host profile: %s\n", d.runtime.provenance.c_str());
+        return 0;
+    });
+}
+
+const bool registered = registerCommand({"check", "Run a model on this CPU and compare with the estimate per op.", run});
+
+} // namespace
+} // namespace llmdse
