@@ -239,10 +239,15 @@ void DecoderOpsBuilder::moe()
 
 void DecoderOpsBuilder::lmHead()
 {
-    // Only the last position of each sequence produces logits.
+    // Only the last position of each sequence produces logits. Quantisation
+    // schemes (GPTQ, AWQ, llama.cpp's defaults aside) keep lm_head unquantised.
     norm("final_norm", g_.batch, 1);
     Op& head = matmul("lm_head", g_.batch, vocab_, m_.hidden, 1);
     head.actBytes.x0 = (double(g_.batch) * m_.hidden + double(g_.batch) * vocab_) * actB_;
+    head.weightBytes = double(vocab_) * m_.hidden * actB_;
+    head.precision = o_.activations;
+    head.weightPrecision = o_.activations;
+    head.dequantFlops = 0;
 }
 
 void DecoderOpsBuilder::build()

@@ -13,9 +13,12 @@ MemoryFootprint memoryFootprint(const Design& d)
     const double tp = p.tensor, pp = p.pipeline, ep = std::max(1, p.expert);
     MemoryFootprint f;
 
+    // Embeddings and lm_head stay at activation precision; projections use the weight format.
     const double routed = m.isMoe() ? double(m.layers) * m.experts * m.expertParams() : 0.0;
-    const double dense = m.totalParams() - routed;
-    f.weightsBytes = (dense / (tp * pp) + routed / (tp * pp * ep)) * d.opts.weights.bytesPerElementWithScales();
+    const double tables = m.embeddingParams() + m.lmHeadParams();
+    const double dense = m.totalParams() - routed - tables;
+    f.weightsBytes = (dense / (tp * pp) + routed / (tp * pp * ep)) * d.opts.weights.bytesPerElementWithScales() +
+                     tables / (tp * pp) * bytesPerElement(d.opts.activations);
 
     const double kvHeadsPerDevice = std::ceil(double(m.kvHeads) / tp);
     const double tokens = double(w.batch) * (w.prompt + w.output);

@@ -1,0 +1,161 @@
+// The reference engine against the transformers library's own outputs.
+#include "core/Errors.h"
+#include "models/engine/Generation.h"
+#include "models/engine/ModelWeights.h"
+#include "testsupport/TestSupport.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QtTest>
+
+using namespace llmdse;
+
+class TestEngine : public QObject {
+    Q_OBJECT
+
+    struct Expected {
+        std::vector<int> ids, greedy;
+        std::vector<std::vector<double>> logits;
+    };
+
+    static Expected expected(const QString& fixture)
+    {
+        QFile f(test::sharedDir() + "/fixtures/" + fixture + "/expected.json");
+        if (!f.open(QIODevice::ReadOnly)) return {};
+        const QJsonObject o = QJsonDocument::fromJson(f.readAll()).object();
+        Expected e;
+        for (const auto& v : o["input_ids"].toArray()) e.ids.push_back(v.toInt());
+        for (const auto& v : o["greedy_new_tokens"].toArray()) e.greedy.push_back(v.toInt());
+        for (const auto& row : o["logits"].toArray()) {
+            e.logits.emplace_back();
+            for (const auto& v : row.toArray()) e.logits.back().push_back(v.toDouble());
+        }
+        return e;
+    }
+
+    static double maxAbsDiff(const RowMatrix& a, const std::vector<std::vector<double>>& b)
+    {
+        double m = 0;
+        for (size_t r = 0; r < b.size(); ++r)
+            for (size_t c = 0; c < b[r].size(); ++c) m = std::max(m, std::fabs(double(a(Eigen::Index(r), Eigen::Index(c))) - b[r][c]));
+        return m;
+    }
+
+private Q_SLOTS:
+    void fixtures_data()
+    {
+        QTest::addColumn<QString>("fixture");
+        QTest::newRow("llama-gqa") << "tiny-llama-gqa";
+        QTest::newRow("mixtral-moe") << "tiny-mixtral-moe";
+    }
+
+    // Prompt logits within 1e-4 of transformers (fp32) and the identical greedy continuation.
+    void fixtures()
+    {
+        QFETCH(QString, fixture);
+        const Expected e = expected(fixture);
+        QVERIFY2(!e.ids.empty(), "fixture expected.json not found");
+        ReferenceEngine engine(loadCheckpoint((test::sharedDir() + "/fixtures/" + fixture).toStdString()));
+        SamplingOptions greedy;
+        GenerationResult r = generate(engine, {e.ids}, int(e.greedy.size()), greedy, true);
+        QCOMPARE(r.promptLogits.rows(), Eigen::Index(e.logits.size()));
+        QCOMPARE(r.promptLogits.cols(), Eigen::Index(e.logits[0].size()));
+        QVERIFY2(maxAbsDiff(r.promptLogits, e.logits) < 1e-4, qPrintable(QString::number(maxAbsDiff(r.promptLogits, e.logits))));
+        QCOMPARE(r.newTokens[0], e.greedy);
+    }
+
+    // Quantised weights stay close to fp32: bound stated relative to the largest |logit|.
+    void quantisedCloseToFp32_data()
+    {
+        QTest::addColumn<QString>("format");
+        QTest::addColumn<double>("bound");
+        QTest::newRow("int8 g32") << "int8:g32" << 0.02;  // 8-bit: <2% of max |logit|
+        QTest::newRow("int4 g16") << "int4:g16" << 0.20;  // 4-bit: <20% of max |logit|
+    }
+    void quantisedCloseToFp32()
+    {
+        QFETCH(QString, format);
+        QFETCH(double, bound);
+        const Expected e = expected("tiny-llama-gqa");
+        ModelWeights w = loadCheckpoint((test::sharedDir() + "/fixtures/tiny-llama-gqa").toStdString());
+        const double fp32Bytes = w.bytes();
+        w.quantize(parseQuantFormat(format.toStdString(), "weights"));
+        QVERIFY(w.bytes() < fp32Bytes); // the projections really shrank
+        ReferenceEngine engine(std::move(w));
+        GenerationResult r = generate(engine, {e.ids}, 1, SamplingOptions{}, true);
+        double maxLogit = 0;
+        for (const auto& row : e.logits)
+            for (double v : row) maxLogit = std::max(maxLogit, std::fabs(v));
+        const double err = maxAbsDiff(r.promptLogits, e.logits);
+        QVERIFY2(err > 0, "quantisation changed nothing");
+        QVERIFY2(err < bound * maxLogit, qPrintable(QString("error %1 vs max logit %2").arg(err).arg(maxLogit)));
+    }
+
+    // A batch of two sequences gives each the same tokens as running it alone.
+    void batchMatchesSingle()
+    {
+        ReferenceEngine engine(loadCheckpoint((test::sharedDir() + "/fixtures/tiny-llama-gqa").toStdString()));
+        const std::vector<int> a{5, 9, 14, 2}, b{100, 7, 42, 250};
+        GenerationResult both = generate(engine, {a, b}, 6, SamplingOptions{});
+        QCOMPARE(both.newTokens[0], generate(engine, {a}, 6, SamplingOptions{}).newTokens[0]);
+        QCOMPARE(both.newTokens[1], generate(engine, {b}, 6, SamplingOptions{}).newTokens[0]);
+    }
+
+    void seededSamplingIsReproducible()
+    {
+        ReferenceEngine engine(syntheticWeights([] {
+            ModelSpec m;
+            m.id = "tiny";
+            m.family = "llama";
+            m.hidden = 32;
+            m.layers = 1;
+            m.heads = 2;
+            m.kvHeads = 1;
+            m.headDim = 16;
+            m.intermediate = 48;
+            m.vocab = 64;
+            return m;
+        }()));
+        SamplingOptions s;
+        s.greedy = false;
+        s.temperature = 1.5;
+        s.topP = 0.9;
+        s.seed = 11;
+        const auto first = generate(engine, {{1, 2, 3}}, 12, s).newTokens[0];
+        QCOMPARE(generate(engine, {{1, 2, 3}}, 12, s).newTokens[0], first);
+        s.seed = 12;
+        QVERIFY(generate(engine, {{1, 2, 3}}, 12, s).newTokens[0] != first);
+        for (int t : first) QVERIFY(t >= 0 && t < 64);
+    }
+
+    void outOfVocabularyIsAnError()
+    {
+        ReferenceEngine engine(loadCheckpoint((test::sharedDir() + "/fixtures/tiny-llama-gqa").toStdString()));
+        QVERIFY_THROWS_EXCEPTION(InputError, generate(engine, {{1, 5000}}, 2, SamplingOptions{}));
+    }
+
+    void tooLargeForMemoryIsAnError()
+    {
+        ModelSpec m = ModelSpec();
+        m.id = "huge";
+        m.family = "llama";
+        m.hidden = 16384;
+        m.layers = 200;
+        m.heads = 128;
+        m.kvHeads = 8;
+        m.headDim = 128;
+        m.intermediate = 53248;
+        m.vocab = 128256;
+        try {
+            syntheticWeights(m);
+            QFAIL("a 1T-parameter model should not fit");
+        } catch (const InputError& e) {
+            QVERIFY(std::string(e.what()).find("too large for this machine") != std::string::npos);
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestEngine)
+#include "tst_engine.moc"
