@@ -1,0 +1,261 @@
+// The real `llmdse` binary on bad input: exit code 1 and a message naming the
+// file and the field; --help for every subcommand; the JSON shape of evaluate.
+#include "testsupport/TestSupport.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QtTest>
+
+using namespace llmdse;
+
+namespace {
+
+const QByteArray kTinyLlama = R"({"model_type": "llama", "hidden_size": 64, "num_hidden_layers": 2,
+  "num_attention_heads": 4, "num_key_value_heads": 2, "intermediate_size": 128, "vocab_size": 100})";
+
+// `kTinyLlama` with `key` replaced (or removed when `value` is undefined).
+QByteArray tinyLlamaWith(const char* key, const QJsonValue& value)
+{
+    QJsonObject o = QJsonDocument::fromJson(kTinyLlama).object();
+    if (value.isUndefined()) o.remove(key);
+    else o[key] = value;
+    return QJsonDocument(o).toJson();
+}
+
+const QByteArray kHardware = R"({"id": "test-gpu", "class": "gpu", "process_nm": 5,
+  "peak_tflops": {"fp16": 100}, "memory": [{"name": "HBM", "capacity_gb": 80, "bandwidth_gb_s": 2000}],
+  "power": {"tdp_w": 300}, "source": "test"})";
+
+const QByteArray kStudyBase = R"("base": {"model": "llama-2-7b", "hardware": "h100-sxm", "prompt": 64, "output": 8})";
+
+QByteArray study(const QByteArray& rest) { return "{" + kStudyBase + (rest.isEmpty() ? "" : ", " + rest) + "}"; }
+
+QByteArray measurements(const QByteArray& run)
+{
+    return R"({"runs": [{"device": "h100-sxm", "model": "llama-2-7b", "phase": "decode", "batch": 1, "context": 128,
+               "latency_ms": 7.5}, )" + run + "]}";
+}
+
+} // namespace
+
+class TestCliErrors : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir dir_;
+    QString file(const QString& name, const QByteArray& content) { return test::writeFile(dir_, name, content); }
+    QStringList evaluateModel(const QString& path) { return {"evaluate", "--model", path, "--hardware", "h100-sxm"}; }
+    QStringList evaluateHardware(const QString& path) { return {"evaluate", "--model", "llama-2-7b", "--hardware", path}; }
+    QStringList sweep(const QString& path) { return {"sweep", "--quiet", "--study", path, "--out", dir_.filePath("out.csv")}; }
+
+private Q_SLOTS:
+    void initTestCase() { QVERIFY(dir_.isValid()); }
+
+    void badInput_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QStringList>("mentions"); // every string must appear in stderr
+        const QStringList base{"evaluate", "--model", "llama-2-7b", "--hardware", "h100-sxm"};
+
+        // Model config files.
+        QTest::newRow("truncated config") << evaluateModel(file("truncated.json", kTinyLlama.left(60)))
+                                          << QStringList{"truncated.json", "invalid JSON"};
+        QTest::newRow("missing hidden_size") << evaluateModel(file("nohidden.json", tinyLlamaWith("hidden_size", {})))
+                                             << QStringList{"nohidden.json", "hidden_size", "missing"};
+        QTest::newRow("zero layers") << evaluateModel(file("zero.json", tinyLlamaWith("num_hidden_layers", 0)))
+                                     << QStringList{"zero.json", "num_hidden_layers"};
+        QTest::newRow("negative layers") << evaluateModel(file("neg.json", tinyLlamaWith("num_hidden_layers", -4)))
+                                         << QStringList{"neg.json", "num_hidden_layers", "-4"};
+        QTest::newRow("heads do not divide hidden")
+            << evaluateModel(file("heads.json", tinyLlamaWith("num_attention_heads", 6)))
+            << QStringList{"heads.json", "num_attention_heads", "hidden_size"};
+        QTest::newRow("kv heads do not divide heads")
+            << evaluateModel(file("kv.json", tinyLlamaWith("num_key_value_heads", 3)))
+            << QStringList{"kv.json", "num_key_value_heads"};
+        QTest::newRow("unknown architecture") << evaluateModel(file("neox.json", tinyLlamaWith("model_type", "gpt_neox")))
+                                              << QStringList{"neox.json", "model_type", "gpt_neox"};
+        QTest::newRow("string dimension") << evaluateModel(file("str.json", tinyLlamaWith("hidden_size", "64")))
+                                          << QStringList{"str.json", "hidden_size"};
+        QTest::newRow("missing model file") << evaluateModel(dir_.filePath("absent.json"))
+                                            << QStringList{"model", "absent.json"};
+
+        // Options.
+        QTest::newRow("unknown preset") << evaluateHardware("nope") << QStringList{"hardware", "nope"};
+        QTest::newRow("unknown runtime") << (base + QStringList{"--runtime", "nope"}) << QStringList{"runtime", "nope"};
+        QTest::newRow("batch 0") << (base + QStringList{"--batch", "0"}) << QStringList{"batch"};
+        QTest::newRow("batch not a number") << (base + QStringList{"--batch", "many"}) << QStringList{"batch", "many"};
+        QTest::newRow("weights int3") << (base + QStringList{"--weights", "int3"}) << QStringList{"weights", "int3"};
+        QTest::newRow("kv bad group") << (base + QStringList{"--kv", "int8:g0"}) << QStringList{"kv"};
+        QTest::newRow("tp above heads") << (base + QStringList{"--tp", "64"}) << QStringList{"tp"};
+        QTest::newRow("unknown --set key") << (base + QStringList{"--set", "hardware.bogus=1"})
+                                           << QStringList{"hardware.bogus"};
+        QTest::newRow("unknown format") << (base + QStringList{"--format", "xml"}) << QStringList{"--format", "xml"};
+        QTest::newRow("no model") << QStringList{"evaluate", "--hardware", "h100-sxm"} << QStringList{"--model"};
+
+        // Hardware files.
+        QJsonObject hw = QJsonDocument::fromJson(kHardware).object();
+        QJsonObject noMemory = hw;
+        noMemory.remove("memory");
+        QTest::newRow("hardware missing memory") << evaluateHardware(file("nomem.json", QJsonDocument(noMemory).toJson()))
+                                                 << QStringList{"nomem.json", "memory"};
+        QJsonObject emptyPim = hw;
+        emptyPim["memory"] = QJsonArray();
+        emptyPim["pim"] = QJsonObject{{"internal_bandwidth_gb_s", 1000}};
+        QTest::newRow("hardware empty memory with pim")
+            << evaluateHardware(file("emptymem.json", QJsonDocument(emptyPim).toJson())) << QStringList{"emptymem.json", "memory"};
+        QJsonObject negBw = hw;
+        negBw["memory"] = QJsonArray{QJsonObject{{"name", "HBM"}, {"capacity_gb", 80}, {"bandwidth_gb_s", -5}}};
+        QTest::newRow("hardware negative bandwidth") << evaluateHardware(file("negbw.json", QJsonDocument(negBw).toJson()))
+                                                     << QStringList{"negbw.json", "memory[0].bandwidth_gb_s"};
+        QJsonObject badClass = hw;
+        badClass["class"] = "quantum";
+        QTest::newRow("hardware unknown class") << evaluateHardware(file("cls.json", QJsonDocument(badClass).toJson()))
+                                                << QStringList{"cls.json", "class", "quantum"};
+        QJsonObject idleAboveTdp = hw;
+        idleAboveTdp["power"] = QJsonObject{{"tdp_w", 100}, {"idle_w", 200}};
+        QTest::newRow("hardware idle above tdp") << evaluateHardware(file("idle.json", QJsonDocument(idleAboveTdp).toJson()))
+                                                 << QStringList{"idle.json", "idle_w"};
+        QTest::newRow("hardware truncated") << evaluateHardware(file("hwtrunc.json", kHardware.left(40)))
+                                            << QStringList{"hwtrunc.json", "invalid JSON"};
+
+        // Study files for `sweep`.
+        QTest::newRow("study truncated") << sweep(file("st-trunc.json", study(R"("grid": {"batch": [1, 2]})").chopped(6)))
+                                         << QStringList{"st-trunc.json", "invalid JSON"};
+        QTest::newRow("study unknown key") << sweep(file("st-key.json", study(R"("gird": {"batch": [1]})")))
+                                           << QStringList{"st-key.json", "gird"};
+        QTest::newRow("study empty grid list") << sweep(file("st-empty.json", study(R"("grid": {"batch": []})")))
+                                               << QStringList{"st-empty.json", "grid.batch"};
+        QTest::newRow("study negative batch") << sweep(file("st-neg.json", study(R"("grid": {"batch": [1, -2]})")))
+                                              << QStringList{"st-neg.json", "grid.batch[1]"};
+        QTest::newRow("study unknown parameter") << sweep(file("st-param.json", study(R"("grid": {"hardware.speed": [1]})")))
+                                                 << QStringList{"st-param.json", "grid.hardware.speed"};
+        QTest::newRow("study unknown objective") << sweep(file("st-obj.json", study(R"("objectives": ["speed"])")))
+                                                 << QStringList{"st-obj.json", "objectives[0]", "speed"};
+        QTest::newRow("study bad range") << sweep(file("st-range.json", study(R"("random": {"samples": 4, "ranges": {"batch": [8, 2]}})")))
+                                         << QStringList{"st-range.json", "random.ranges.batch"};
+        QTest::newRow("study missing base") << sweep(file("st-base.json", R"({"grid": {"batch": [1]}})"))
+                                            << QStringList{"st-base.json", "base"};
+        QTest::newRow("study bad base model") << sweep(file("st-model.json", R"({"base": {"model": "gpt-9", "hardware": "h100-sxm"}})"))
+                                              << QStringList{"st-model.json", "base.model", "gpt-9"};
+
+        // Measurement files for `validate`.
+        const auto validate = [&](const char* name, const QByteArray& content) {
+            return QStringList{"validate", "--data", file(name, content)};
+        };
+        QTest::newRow("measurements truncated") << validate("me-trunc.json", measurements("{").chopped(3))
+                                                << QStringList{"me-trunc.json", "invalid JSON"};
+        QTest::newRow("measurements no latency")
+            << validate("me-lat.json", measurements(R"({"device": "h100-sxm", "model": "llama-2-7b", "phase": "decode", "batch": 1, "context": 9})"))
+            << QStringList{"me-lat.json", "runs[1].latency_ms"};
+        QTest::newRow("measurements bad phase")
+            << validate("me-phase.json", measurements(R"({"device": "h100-sxm", "model": "llama-2-7b", "phase": "train", "batch": 1, "context": 9, "latency_ms": 1})"))
+            << QStringList{"me-phase.json", "runs[1].phase"};
+        QTest::newRow("measurements zero batch")
+            << validate("me-batch.json", measurements(R"({"device": "h100-sxm", "model": "llama-2-7b", "phase": "decode", "batch": 0, "context": 9, "latency_ms": 1})"))
+            << QStringList{"me-batch.json", "runs[1].batch"};
+        QTest::newRow("measurements unknown device")
+            << validate("me-dev.json", measurements(R"({"device": "gpu-x", "model": "llama-2-7b", "phase": "decode", "batch": 1, "context": 9, "latency_ms": 1})"))
+            << QStringList{"me-dev.json", "runs[1].device", "gpu-x"};
+        QTest::newRow("measurements unknown model")
+            << validate("me-model.json", measurements(R"({"device": "h100-sxm", "model": "gpt-9", "phase": "decode", "batch": 1, "context": 9, "latency_ms": 1})"))
+            << QStringList{"me-model.json", "runs[1].model", "gpt-9"};
+        QTest::newRow("measurements no runs") << validate("me-empty.json", R"({"runs": []})")
+                                              << QStringList{"me-empty.json", "runs"};
+        QTest::newRow("calibrate without --out")
+            << QStringList{"calibrate", "--data", test::sharedDir() + "/validation/gpu-measurements.json"}
+            << QStringList{"--out"};
+        QTest::newRow("merge without inputs") << QStringList{"merge", "--out", dir_.filePath("m.csv")} << QStringList{"inputs"};
+        QTest::newRow("zoo unknown list") << QStringList{"zoo", "gadgets"} << QStringList{"what"};
+    }
+
+    void badInput()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QStringList, mentions);
+        const test::RunResult r = test::runLlmdse(args);
+        QVERIFY2(r.exitCode == 1, qPrintable(QString("exit %1, stderr: %2").arg(r.exitCode).arg(r.err)));
+        QVERIFY2(r.err.startsWith("llmdse: error: "), qPrintable(r.err));
+        for (const QString& m : mentions) QVERIFY2(r.err.contains(m), qPrintable("'" + m + "' not in: " + r.err));
+        QVERIFY2(r.out.isEmpty(), qPrintable(r.out)); // nothing half-done on stdout
+    }
+
+    void help_data()
+    {
+        QTest::addColumn<QString>("command");
+        for (const char* c : {"evaluate", "sweep", "merge", "zoo", "validate", "calibrate"}) QTest::newRow(c) << c;
+    }
+
+    void help()
+    {
+        QFETCH(QString, command);
+        const test::RunResult r = test::runLlmdse({command, "--help"});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.contains("Options:") && r.out.contains("--help"), qPrintable(r.out));
+        QVERIFY(r.err.isEmpty());
+    }
+
+    void evaluateHelpListsDesignOptions()
+    {
+        const test::RunResult r = test::runLlmdse({"evaluate", "--help"});
+        QCOMPARE(r.exitCode, 0);
+        for (const char* o : {"--model", "--hardware", "--runtime", "--batch", "--weights", "--kv", "--tp", "--set"})
+            QVERIFY2(r.out.contains(o), o);
+    }
+
+    void unknownSubcommandAndOption()
+    {
+        test::RunResult r = test::runLlmdse({"frobnicate"});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(r.err.contains("frobnicate"));
+        r = test::runLlmdse({"evaluate", "--model", "llama-2-7b", "--hardware", "h100-sxm", "--no-such-option"});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(r.err.contains("no-such-option"));
+    }
+
+    void evaluateJsonShape()
+    {
+        const test::RunResult r = test::runLlmdse({"evaluate", "--model", "llama-2-7b", "--hardware", "h100-sxm",
+                                                   "--batch", "4", "--format", "json"});
+        QCOMPARE(r.exitCode, 0);
+        QJsonParseError err;
+        const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8(), &err).object();
+        QVERIFY2(err.error == QJsonParseError::NoError, qPrintable(err.errorString()));
+        for (const char* k : {"ttft_s", "tpot_s", "e2e_s", "decode_tokens_per_s", "energy_per_token_j", "tokens_per_j",
+                              "avg_power_w", "prefill_energy_j"}) {
+            QVERIFY2(o.value(k).isDouble(), k);
+            QVERIFY2(o.value(k).toDouble() > 0, k);
+        }
+        const QJsonObject mem = o.value("memory").toObject();
+        for (const char* k : {"weights_bytes", "kv_cache_bytes", "activation_bytes"}) QVERIFY2(mem.value(k).isDouble(), k);
+        QVERIFY(mem.value("fits").isBool());
+        QVERIFY(mem.value("fits").toBool());
+        QCOMPARE(mem.value("weights_bytes").toDouble(), 2.0 * 6738415616.0); // fp16 Llama-2-7B
+        const QJsonArray ops = o.value("ops").toArray();
+        QVERIFY(ops.size() > 10);
+        QSet<QString> phases;
+        for (const auto& v : ops) {
+            const QJsonObject op = v.toObject();
+            QVERIFY(op.value("name").isString());
+            QVERIFY(op.value("flops").isDouble() && op.value("bytes").isDouble() && op.value("time_s").isDouble());
+            phases.insert(op.value("phase").toString());
+            QVERIFY2(QStringList({"compute", "memory", "overhead", "communication"}).contains(op.value("bound").toString()),
+                     qPrintable(op.value("bound").toString()));
+        }
+        QCOMPARE(phases, QSet<QString>({"prefill", "decode"}));
+        // Consistency of derived figures: throughput = batch / tpot.
+        QVERIFY(qAbs(o.value("decode_tokens_per_s").toDouble() * o.value("tpot_s").toDouble() - 4.0) < 1e-9);
+    }
+
+    void evaluateDoesNotFit()
+    {
+        const test::RunResult r = test::runLlmdse({"evaluate", "--model", "llama-3-70b", "--hardware", "l4", "--weights",
+                                                   "fp16", "--format", "json"});
+        QCOMPARE(r.exitCode, 0); // a design that does not fit is an answer, not an error
+        const QJsonObject mem = QJsonDocument::fromJson(r.out.toUtf8()).object().value("memory").toObject();
+        QCOMPARE(mem.value("fits").toBool(true), false);
+        QVERIFY2(mem.value("message").toString().startsWith("does not fit: needs"), qPrintable(mem.value("message").toString()));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliErrors)
+#include "tst_cli_errors.moc"
