@@ -7,6 +7,8 @@
 #include <QCoreApplication>
 #include <cstdio>
 #include <cstring>
+#include <string>
+#include <vector>
 
 namespace {
 
@@ -26,19 +28,22 @@ int main(int argc, char** argv)
 {
     llmdse::registerHostPresets();
     if (argc >= 2 && argv[1][0] != '-') {
-        QCoreApplication app(argc, argv);
-        QCoreApplication::setApplicationName("llmdse");
-        QCoreApplication::setApplicationVersion(LLMDSE_VERSION);
         const auto* cmd = llmdse::findCommand(argv[1]);
         if (!cmd) {
             std::fprintf(stderr, "llmdse: error: unknown command '%s'\n\n", argv[1]);
             printUsage();
             return 1;
         }
-        QStringList args = app.arguments();
-        args.removeAt(1);
-        args[0] = QString("llmdse ") + argv[1];
-        return cmd->run(args);
+        // Qt's help text takes the program name from argv[0]: make it "llmdse <command>".
+        std::string program = std::string("llmdse ") + argv[1];
+        std::vector<char*> args{program.data()};
+        for (int i = 2; i < argc; ++i) args.push_back(argv[i]);
+        int count = static_cast<int>(args.size());
+        args.push_back(nullptr);
+        QCoreApplication app(count, args.data());
+        QCoreApplication::setApplicationName("llmdse");
+        QCoreApplication::setApplicationVersion(LLMDSE_VERSION);
+        return cmd->run(app.arguments());
     }
     if (argc >= 2 && (!std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h"))) {
         printUsage();

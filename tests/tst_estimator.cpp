@@ -122,9 +122,6 @@ private Q_SLOTS:
         const double fp16 = evaluate(design(o)).tpotS;
         o["weights"] = "int4";
         const Metrics int4 = evaluate(design(o));
-        QEXPECT_FAIL("epyc-9654", "llama.cpp profile: gemm_half_tokens = 32 scales the bf16 GEMM peak by 1/33 at one "
-                                  "row, so batch-1 decode is compute-bound and int4 only adds dequantisation work",
-                     Continue);
         QVERIFY2(int4.tpotS < fp16, qPrintable(QString("int4 %1 s vs fp16 %2 s").arg(int4.tpotS).arg(fp16)));
         QVERIFY(int4.memory.weightsBytes < 0.3 * 2 * 6738415616.0);
     }
