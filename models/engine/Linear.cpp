@@ -3,6 +3,7 @@
 #include "models/engine/Safetensors.h"
 
 #include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/task_arena.h>
 #include <cmath>
 #include <cstring>
 #include <numeric>
@@ -133,7 +134,9 @@ void Linear::apply(const RowMatrix& x, RowMatrix& y) const
     const int rows = static_cast<int>(x.rows());
     y.resize(rows, out_);
     // Split the output features; each block streams its slice of W once for all rows.
-    const int grain = std::max(16, out_ / 64);
+    // Blocks of at least 64 outputs keep each task's GEMM efficient; a few per thread balance the load.
+    const int threads = oneapi::tbb::this_task_arena::max_concurrency();
+    const int grain = std::max(64, out_ / (4 * threads));
     oneapi::tbb::parallel_for(oneapi::tbb::blocked_range<int>(0, out_, grain), [&](const auto& r) {
         const int n = r.end() - r.begin();
         if (format_.precision == Precision::FP32) {

@@ -23,6 +23,8 @@ KvCache::KvCache(const ModelSpec& m, int batch, int capacity)
 
 ReferenceEngine::ReferenceEngine(ModelWeights weights) : w_(std::move(weights))
 {
+    // Tied embeddings: the output projection gets its own (parallel) copy of the table.
+    if (w_.spec.tiedEmbeddings && w_.lmHead.out() == 0) w_.lmHead = Linear(w_.embed);
     const auto fams = engineFamilies();
     if (std::find(fams.begin(), fams.end(), w_.spec.family) == fams.end())
         throw InputError("", "model_type", "the reference engine runs llama, mistral, qwen2, mixtral and qwen2_moe, not '" +
@@ -290,12 +292,9 @@ RowMatrix ReferenceEngine::forward(const std::vector<std::vector<int>>& tokens, 
         rmsNorm(last, w_.finalNorm, float(m.normEps), h);
     }
     RowMatrix logits;
-    if (w_.lmHead.out() > 0) {
+    {
         OpScope s(counters, "lm_head", matmulFlops(w_.lmHead, rows), matmulBytes(w_.lmHead, rows));
         w_.lmHead.apply(h, logits);
-    } else {
-        OpScope s(counters, "lm_head", 2.0 * rows * m.vocab * d, (double(m.vocab) * d + rows * (d + m.vocab)) * kF);
-        logits.noalias() = h * w_.embed.transpose();
     }
     return logits;
 }
