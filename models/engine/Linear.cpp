@@ -5,6 +5,9 @@
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/task_arena.h>
 #include <cmath>
+#if defined(__AVX2__) && defined(__FMA__)
+#include <immintrin.h>
+#endif
 #include <cstring>
 #include <numeric>
 
@@ -103,6 +106,71 @@ double Linear::weightBytes() const
     return values + scales + double(bias_.size()) * 4.0;
 }
 
+namespace {
+
+// One quantised row . x with the unpacking inside the loop (decode: each weight
+// is used once, so streaming it once at full bandwidth is what matters).
+float dotInt8(const std::int8_t* q, const float* x, int n)
+{
+    int c = 0;
+    float s = 0;
+#if defined(__AVX2__) && defined(__FMA__)
+    __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();
+    for (; c + 16 <= n; c += 16) {
+        const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q + c));
+        a0 = _mm256_fmadd_ps(_mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(b)), _mm256_loadu_ps(x + c), a0);
+        a1 = _mm256_fmadd_ps(_mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_srli_si128(b, 8))), _mm256_loadu_ps(x + c + 8), a1);
+    }
+    alignas(32) float lanes[8];
+    _mm256_store_ps(lanes, _mm256_add_ps(a0, a1));
+    for (float l : lanes) s += l;
+#endif
+    for (; c < n; ++c) s += float(q[c]) * x[c];
+    return s;
+}
+
+float dotInt4(const std::uint8_t* p, const float* x, int n) // n even, p at an even element
+{
+    int c = 0;
+    float s = 0;
+#if defined(__AVX2__) && defined(__FMA__)
+    __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();
+    const __m128i mask = _mm_set1_epi8(0x0f), eight = _mm_set1_epi8(8);
+    for (; c + 16 <= n; c += 16) {
+        const __m128i b = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(p + c / 2)); // 8 bytes = 16 nibbles
+        const __m128i lo = _mm_and_si128(b, mask), hi = _mm_and_si128(_mm_srli_epi16(b, 4), mask);
+        // Interleave back to element order, then map 0..15 to -8..7.
+        const __m128i v = _mm_sub_epi8(_mm_xor_si128(_mm_unpacklo_epi8(lo, hi), eight), eight);
+        a0 = _mm256_fmadd_ps(_mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(v)), _mm256_loadu_ps(x + c), a0);
+        a1 = _mm256_fmadd_ps(_mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_srli_si128(v, 8))), _mm256_loadu_ps(x + c + 8), a1);
+    }
+    alignas(32) float lanes[8];
+    _mm256_store_ps(lanes, _mm256_add_ps(a0, a1));
+    for (float l : lanes) s += l;
+#endif
+    for (; c < n; c += 2) {
+        const std::int8_t b = static_cast<std::int8_t>(p[c / 2]);
+        s += float(std::int8_t(b << 4) >> 4) * x[c] + float(b >> 4) * x[c + 1];
+    }
+    return s;
+}
+
+} // namespace
+
+float Linear::dotRow(int r, const float* x) const
+{
+    const int g = format_.groupSize;
+    const std::uint16_t* sc = scales_.data() + size_t(r) * groups_;
+    float acc = 0;
+    for (int gi = 0; gi < groups_; ++gi) {
+        const float d = format_.precision == Precision::INT8
+                            ? dotInt8(q8_.data() + size_t(r) * in_ + size_t(gi) * g, x + gi * g, g)
+                            : dotInt4(q4_.data() + (size_t(r) * in_ + size_t(gi) * g) / 2, x + gi * g, g);
+        acc += d * halfToFloat(sc[gi]);
+    }
+    return acc;
+}
+
 void Linear::dequantizeRows(int r0, int n, float* out) const
 {
     // Plain elementwise loops (no reductions) so the compiler vectorises them.
@@ -141,6 +209,8 @@ void Linear::apply(const RowMatrix& x, RowMatrix& y) const
         const int n = r.end() - r.begin();
         if (format_.precision == Precision::FP32) {
             y.middleCols(r.begin(), n).noalias() = x * w_.middleRows(r.begin(), n).transpose();
+        } else if (rows == 1) {
+            for (int o = r.begin(); o < r.end(); ++o) y(0, o) = dotRow(o, x.data());
         } else {
             // Unpack a tile of rows into a cache-resident fp32 buffer, then a dense product:
             // the quantised weights are read from memory once, the tile stays in L1/L2.

@@ -33,6 +33,7 @@ public:
 
 private:
     void dequantizeRows(int r0, int n, float* out) const; // n rows x in, fp32
+    float dotRow(int r, const float* x) const;              // quantised row r . x
     int in_ = 0, out_ = 0;
     QuantFormat format_{Precision::FP32, 0};
     RowMatrix w_;                    // fp32
