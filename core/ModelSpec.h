@@ -22,6 +22,12 @@ struct ModelSpec {
     int vocab = 0;
     int maxPosition = 0;
     double ropeTheta = 10000.0;
+    // rope_scaling: "default" (none), "linear" or "llama3" (Llama 3.1/3.2 frequency bands).
+    std::string ropeType = "default";
+    double ropeFactor = 1.0;
+    double ropeLowFreqFactor = 1.0;
+    double ropeHighFreqFactor = 4.0;
+    int ropeOriginalMaxPosition = 8192;
     double normEps = 1e-5;
 
     bool tiedEmbeddings = false;

@@ -21,6 +21,7 @@ struct RuntimeProfile {
 
     double kernelOverheadS = 0;       // fixed cost per kernel (launch, ramp-up, tail)
     double gemmSetupS = 0;            // extra fixed cost of a multi-row GEMM over a GEMV (split-K reduction, tiling)
+    double gemmPackBytesPerS = 0;     // multi-row GEMMs first repack (or unpack) their weights at this rate; 0: free
     double gemmEfficiency = 1;        // fraction of matrix peak reached by a large GEMM
     double gemmHalfTokens = 0;        // rows (tokens) at which a GEMM reaches half of gemmEfficiency
     double attentionEfficiency = 1;   // fraction of matrix peak in fused attention (prefill)

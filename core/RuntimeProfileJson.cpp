@@ -14,6 +14,7 @@ RuntimeProfile runtimeFromJson(const QJsonObject& obj, const std::string& file)
         p.provenance = r.string("provenance", "");
         p.kernelOverheadS = r.nonNegative("kernel_overhead_us", 0.0) * 1e-6;
         p.gemmSetupS = r.nonNegative("gemm_setup_us", 0.0) * 1e-6;
+        p.gemmPackBytesPerS = r.nonNegative("gemm_pack_gb_s", 0.0) * 1e9;
         auto e = r.object("efficiency");
         p.gemmEfficiency = e.fraction("gemm", 1.0);
         p.gemmHalfTokens = e.nonNegative("gemm_half_tokens", 0.0);
@@ -59,6 +60,7 @@ QJsonObject toJson(const RuntimeProfile& p)
     o["provenance"] = QString::fromStdString(p.provenance);
     o["kernel_overhead_us"] = p.kernelOverheadS * 1e6;
     o["gemm_setup_us"] = p.gemmSetupS * 1e6;
+    o["gemm_pack_gb_s"] = p.gemmPackBytesPerS / 1e9;
     o["efficiency"] = QJsonObject{{"gemm", p.gemmEfficiency},
                                   {"gemm_half_tokens", p.gemmHalfTokens},
                                   {"attention", p.attentionEfficiency},

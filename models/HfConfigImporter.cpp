@@ -3,6 +3,7 @@
 #include "core/Json.h"
 
 #include <QDir>
+#include <optional>
 #include <QFileInfo>
 
 namespace llmdse {
@@ -50,6 +51,24 @@ double ropeTheta(const JsonReader& r)
     return 10000.0;
 }
 
+// rope_scaling (transformers 4) or rope_parameters (transformers 5); null means none.
+void ropeScaling(const JsonReader& r, ModelSpec& m)
+{
+    std::optional<JsonReader> s = r.optionalObject("rope_scaling");
+    if (!s) s = r.optionalObject("rope_parameters");
+    if (!s) return;
+    m.ropeType = s->string("rope_type", s->string("type", "default"));
+    if (m.ropeType == "default") return;
+    m.ropeFactor = s->positive("factor");
+    if (m.ropeType == "llama3") {
+        m.ropeLowFreqFactor = s->positive("low_freq_factor");
+        m.ropeHighFreqFactor = s->positive("high_freq_factor");
+        m.ropeOriginalMaxPosition = s->positiveInt("original_max_position_embeddings");
+        if (m.ropeHighFreqFactor <= m.ropeLowFreqFactor)
+            s->fail("high_freq_factor", "must exceed low_freq_factor");
+    }
+}
+
 } // namespace
 
 std::vector<std::string> supportedModelTypes()
@@ -83,6 +102,7 @@ ModelSpec importHfConfig(const QJsonObject& config, const std::string& file, con
         m.vocab = r.positiveInt("vocab_size");
         m.maxPosition = r.positiveInt("max_position_embeddings", 4096);
         m.ropeTheta = ropeTheta(r);
+        ropeScaling(r, m);
         m.normEps = r.positive("rms_norm_eps", 1e-5);
         m.tiedEmbeddings = r.boolean("tie_word_embeddings", fam.tiedDefault);
         m.qkvBias = fam.qkvBias || r.boolean("attention_bias", false);

@@ -16,6 +16,15 @@ QJsonObject toHfConfig(const ModelSpec& m)
     o["vocab_size"] = m.vocab;
     o["max_position_embeddings"] = m.maxPosition;
     o["rope_theta"] = m.ropeTheta;
+    if (m.ropeType != "default") {
+        QJsonObject s{{"rope_type", QString::fromStdString(m.ropeType)}, {"factor", m.ropeFactor}};
+        if (m.ropeType == "llama3") {
+            s["low_freq_factor"] = m.ropeLowFreqFactor;
+            s["high_freq_factor"] = m.ropeHighFreqFactor;
+            s["original_max_position_embeddings"] = m.ropeOriginalMaxPosition;
+        }
+        o["rope_scaling"] = s;
+    }
     o["rms_norm_eps"] = m.normEps;
     o["tie_word_embeddings"] = m.tiedEmbeddings;
     o["mlp_bias"] = m.mlpBias;

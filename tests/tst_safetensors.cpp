@@ -90,6 +90,39 @@ private Q_SLOTS:
         QCOMPARE(bfloat16ToFloat(0xc000), -2.0f);
     }
 
+    // A checkpoint split over shards with model.safetensors.index.json loads like a single file.
+    void shardedCheckpoint()
+    {
+        const QString fixture = test::sharedDir() + "/fixtures/tiny-llama-gqa";
+        SafetensorsFile whole((fixture + "/model.safetensors").toStdString());
+        QTemporaryDir dir;
+        QFile::copy(fixture + "/config.json", dir.filePath("config.json"));
+        // Alternate tensors between two shards.
+        QByteArray headers[2] = {"{", "{"}, data[2];
+        QByteArray index = R"({"metadata":{},"weight_map":{)";
+        int i = 0;
+        for (const auto& t : whole.tensors()) {
+            const int s = i++ % 2;
+            QString shape;
+            for (auto d : t.shape) shape += (shape.isEmpty() ? "" : ",") + QString::number(d);
+            headers[s] += QString(R"(%1"%2":{"dtype":"F32","shape":[%3],"data_offsets":[%4,%5]})")
+                              .arg(headers[s].size() > 1 ? "," : "", QString::fromStdString(t.name), shape)
+                              .arg(data[s].size())
+                              .arg(data[s].size() + qsizetype(t.bytes))
+                              .toUtf8();
+            data[s] += QByteArray(reinterpret_cast<const char*>(t.data), qsizetype(t.bytes));
+            index += QString(R"(%1"%2":"shard-%3.safetensors")").arg(i > 1 ? "," : "", QString::fromStdString(t.name)).arg(s).toUtf8();
+        }
+        for (int s = 0; s < 2; ++s) test::writeFile(dir, QString("shard-%1.safetensors").arg(s), file(headers[s] + "}", data[s]));
+        test::writeFile(dir, "model.safetensors.index.json", index + "}}");
+        const ModelWeights a = loadCheckpoint(fixture.toStdString());
+        const ModelWeights b = loadCheckpoint(dir.path().toStdString());
+        QCOMPARE(b.layers.size(), a.layers.size());
+        QCOMPARE(b.embed, a.embed);
+        QCOMPARE(b.layers[1].qkv.dense(), a.layers[1].qkv.dense());
+        QCOMPARE(b.lmHead.dense(), a.lmHead.dense());
+    }
+
     // A checkpoint whose tensors disagree with config.json: missing tensor, wrong shape.
     void checkpointMismatch_data()
     {

@@ -44,7 +44,10 @@ OpTime timeOp(const Op& op, const TargetRates& r)
     OpTime t;
     t.precision = r.executed[int(op.precision)];
     t.overhead = impl.kernels * rt.kernelOverheadS;
-    if (op.cls == OpClass::Matmul && op.m > 1 && impl.kernels > 0) t.overhead += rt.gemmSetupS;
+    if (op.cls == OpClass::Matmul && op.m > 1 && impl.kernels > 0) {
+        t.overhead += rt.gemmSetupS;
+        if (rt.gemmPackBytesPerS > 0) t.overhead += op.weightBytes / rt.gemmPackBytesPerS;
+    }
 
     if (op.cls == OpClass::Communication) {
         const double p = std::max(1, op.commParticipants);

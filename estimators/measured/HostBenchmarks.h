@@ -16,7 +16,8 @@ struct HostMeasurements {
     std::string cpu;
     int cores = 1;
     double memoryBytes = 0;
-    double gemmFlops[3] = {};        // fp32, int8, int4 weights (fp32 activations)
+    double gemmFlops[3] = {};        // fp32, int8, int4 weights (fp32 activations), 256 rows
+    double packBytesPerS = 0;        // weight repacking of multi-row GEMMs, from a 16-row GEMM
     double streamAllCores = 0;       // bytes/s, parallel read
     double streamOneCore = 0;        // bytes/s
     double gemvBytesPerS = 0;        // fp32 GEMV, all cores

@@ -29,9 +29,30 @@ ReferenceEngine::ReferenceEngine(ModelWeights weights) : w_(std::move(weights))
     if (std::find(fams.begin(), fams.end(), w_.spec.family) == fams.end())
         throw InputError("", "model_type", "the reference engine runs llama, mistral, qwen2, mixtral and qwen2_moe, not '" +
                                                w_.spec.family + "'");
-    const int hd = w_.spec.headDim;
-    for (int i = 0; i < hd / 2; ++i)
-        invFreq_.push_back(static_cast<float>(1.0 / std::pow(w_.spec.ropeTheta, 2.0 * i / hd)));
+    const ModelSpec& m = w_.spec;
+    if (m.ropeType != "default" && m.ropeType != "linear" && m.ropeType != "llama3")
+        throw InputError("", "rope_scaling", "the reference engine supports default, linear and llama3 RoPE scaling, not '" +
+                                                 m.ropeType + "'");
+    const int hd = m.headDim;
+    for (int i = 0; i < hd / 2; ++i) {
+        double inv = 1.0 / std::pow(m.ropeTheta, 2.0 * i / hd);
+        if (m.ropeType == "linear") {
+            inv /= m.ropeFactor;
+        } else if (m.ropeType == "llama3") {
+            // Long wavelengths are stretched by the factor, short ones kept, the band between blended.
+            const double wavelen = 2.0 * M_PI / inv;
+            const double lowWavelen = m.ropeOriginalMaxPosition / m.ropeLowFreqFactor;
+            const double highWavelen = m.ropeOriginalMaxPosition / m.ropeHighFreqFactor;
+            if (wavelen > lowWavelen) {
+                inv /= m.ropeFactor;
+            } else if (wavelen >= highWavelen) {
+                const double smooth = (m.ropeOriginalMaxPosition / wavelen - m.ropeLowFreqFactor) /
+                                      (m.ropeHighFreqFactor - m.ropeLowFreqFactor);
+                inv = (1.0 - smooth) * inv / m.ropeFactor + smooth * inv;
+            }
+        }
+        invFreq_.push_back(static_cast<float>(inv));
+    }
 }
 
 namespace {
