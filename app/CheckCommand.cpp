@@ -14,6 +14,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <map>
@@ -49,6 +50,7 @@ int run(const QStringList& args)
     parser.addOption({"batch", "Sequences (default 1).", "n", "1"});
     parser.addOption({"prompt", "Prompt tokens (default 128).", "n", "128"});
     parser.addOption({"output", "Generated tokens (default 16).", "n", "16"});
+    parser.addOption({"repeat", "Runs after one warm-up; phases report the median run (default 3).", "n", "3"});
     addFormatOption(parser, false);
     parser.process(args);
     return guarded([&] {
@@ -64,28 +66,42 @@ int run(const QStringList& args)
         ReferenceEngine engine(std::move(w));
         const ModelSpec& spec = engine.spec();
 
-        // Measured: prefill, then N-1 decode steps, each phase with its own counters.
+        const int repeat = positiveOption(parser, "repeat");
+        // Measured: prefill, then N-1 decode steps, each phase with its own counters. One warm-up
+        // run, then `repeat` runs; shared machines are noisy, so phases report the median run.
         std::vector<std::vector<int>> prompts(static_cast<size_t>(B), std::vector<int>(static_cast<size_t>(S)));
         for (int b = 0; b < B; ++b)
             for (int i = 0; i < S; ++i) prompts[size_t(b)][size_t(i)] = (i * 7919 + b * 131 + 1) % spec.vocab;
-        KvCache cache(spec, B, S + N);
-        OpCounters prefill, decode;
-        engine.counters = &prefill;
-        auto t0 = std::chrono::steady_clock::now();
-        RowMatrix logits = engine.forward(prompts, cache);
-        const double prefillS = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        engine.counters = &decode;
-        std::vector<std::vector<int>> step(static_cast<size_t>(B), std::vector<int>(1));
-        t0 = std::chrono::steady_clock::now();
-        for (int i = 1; i < N; ++i) {
-            for (int b = 0; b < B; ++b) {
-                Eigen::Index best;
-                logits.row(b).maxCoeff(&best);
-                step[size_t(b)][0] = static_cast<int>(best);
+        OpCounters prefill, decode, warmup;
+        std::vector<double> prefillRuns, decodeRuns;
+        for (int run = 0; run <= repeat; ++run) {
+            KvCache cache(spec, B, S + N);
+            engine.counters = run == 0 ? &warmup : &prefill;
+            auto t0 = std::chrono::steady_clock::now();
+            RowMatrix logits = engine.forward(prompts, cache);
+            const double p = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            engine.counters = run == 0 ? &warmup : &decode;
+            std::vector<std::vector<int>> step(static_cast<size_t>(B), std::vector<int>(1));
+            t0 = std::chrono::steady_clock::now();
+            for (int i = 1; i < N; ++i) {
+                for (int b = 0; b < B; ++b) {
+                    Eigen::Index best;
+                    logits.row(b).maxCoeff(&best);
+                    step[size_t(b)][0] = static_cast<int>(best);
+                }
+                logits = engine.forward(step, cache);
             }
-            logits = engine.forward(step, cache);
+            const double dstep = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / (N - 1);
+            if (run > 0) {
+                prefillRuns.push_back(p);
+                decodeRuns.push_back(dstep);
+            }
         }
-        const double decodeS = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / (N - 1);
+        auto median = [](std::vector<double> v) {
+            std::sort(v.begin(), v.end());
+            return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
+        };
+        const double prefillS = median(prefillRuns), decodeS = median(decodeRuns);
 
         // Predicted: the same design on the host preset.
         Design d;
@@ -101,7 +117,7 @@ int run(const QStringList& args)
         std::vector<Row> rows;
         for (const auto& op : m.ops) {
             const OpCounters& c = op.phase == "prefill" ? prefill : decode;
-            const double steps = op.phase == "prefill" ? 1.0 : N - 1.0;
+            const double steps = (op.phase == "prefill" ? 1.0 : N - 1.0) * repeat; // per-op: mean over runs
             auto it = c.ops().find(op.name);
             Row r{op.phase, op.name, op.timeS, 0, op.flops, 0};
             if (it != c.ops().end()) {

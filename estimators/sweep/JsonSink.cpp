@@ -32,6 +32,12 @@ static std::string quoted(const std::string& s)
 void JsonSink::begin(const SweepSchema& schema)
 {
     schema_ = schema;
+    // Escape names and text values once, not per row.
+    for (size_t a = 0; a < schema.paramNames.size(); ++a) {
+        keys_.push_back("," + quoted(schema.paramNames[a]) + ":");
+        texts_.emplace_back();
+        for (const auto& t : schema.paramText[a]) texts_.back().push_back(quoted(t));
+    }
     std::fputs("[\n", f_);
 }
 
@@ -42,10 +48,9 @@ void JsonSink::write(const std::vector<SweepRow>& rows)
         buf_ += first_ ? "{" : ",\n{";
         first_ = false;
         buf_ += "\"index\":" + std::to_string(r.index);
-        for (size_t a = 0; a < schema_.paramNames.size(); ++a) {
-            buf_ += "," + quoted(schema_.paramNames[a]) + ":";
-            const std::string cell = paramCell(schema_, a, r.params[a]);
-            buf_ += schema_.paramText[a].empty() ? cell : quoted(cell);
+        for (size_t a = 0; a < keys_.size(); ++a) {
+            buf_ += keys_[a];
+            buf_ += texts_[a].empty() ? csvNumber(r.params[a]) : texts_[a][static_cast<size_t>(r.params[a])];
         }
         if (r.error.empty()) {
             for (int m = 0; m < kMetricCount; ++m) {

@@ -18,6 +18,8 @@ private:
     std::FILE* f_ = nullptr;
     SweepSchema schema_;
     bool first_ = true;
+    std::vector<std::string> keys_;                // ",\"name\":" per axis, escaped once
+    std::vector<std::vector<std::string>> texts_;  // quoted text values per axis
     std::string buf_;
 };
 
