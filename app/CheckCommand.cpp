@@ -6,6 +6,7 @@
 #include "core/HardwareZoo.h"
 #include "core/RuntimeZoo.h"
 #include "core/Units.h"
+#include "estimators/measured/HostBenchmarks.h"
 #include "estimators/analytical/AnalyticalEstimator.h"
 #include "models/ModelZoo.h"
 #include "models/engine/Generation.h"
@@ -51,6 +52,7 @@ int run(const QStringList& args)
     parser.addOption({"prompt", "Prompt tokens (default 128).", "n", "128"});
     parser.addOption({"output", "Generated tokens (default 16).", "n", "16"});
     parser.addOption({"repeat", "Runs after one warm-up; phases report the median run (default 3).", "n", "3"});
+    parser.addOption({"refresh-host", "Re-measure the host microbenchmarks first, so profile and check see the same machine state."});
     addFormatOption(parser, false);
     parser.process(args);
     return guarded([&] {
@@ -67,6 +69,7 @@ int run(const QStringList& args)
         const ModelSpec& spec = engine.spec();
 
         const int repeat = positiveOption(parser, "repeat");
+        if (parser.isSet("refresh-host")) hostMeasurements(true);
         // Measured: prefill, then N-1 decode steps, each phase with its own counters. One warm-up
         // run, then `repeat` runs; shared machines are noisy, so phases report the median run.
         std::vector<std::vector<int>> prompts(static_cast<size_t>(B), std::vector<int>(static_cast<size_t>(S)));
