@@ -48,11 +48,4 @@ void extractMetrics(const Metrics& m, MetricRow& o)
     o[int(MetricId::AreaMm2)] = m.areaMm2 >= 0 ? m.areaMm2 : std::nan("");
 }
 
-double metricValue(const Metrics& m, MetricId id)
-{
-    MetricRow r;
-    extractMetrics(m, r);
-    return r[int(id)];
-}
-
 } // namespace llmdse

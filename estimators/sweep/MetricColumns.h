@@ -17,7 +17,6 @@ const char* metricName(MetricId id);
 const char* metricUnit(MetricId id);
 // InputError(where) for an unknown name.
 MetricId parseMetric(const std::string& name, const std::string& where);
-double metricValue(const Metrics& m, MetricId id);
 
 using MetricRow = std::array<double, kMetricCount>;
 void extractMetrics(const Metrics& m, MetricRow& out);
