@@ -52,7 +52,9 @@ int run(const QStringList& args)
     parser.addOption({"prompt", "Prompt tokens (default 128).", "n", "128"});
     parser.addOption({"output", "Generated tokens (default 16).", "n", "16"});
     parser.addOption({"repeat", "Runs after one warm-up; phases report the median run (default 3).", "n", "3"});
-    parser.addOption({"refresh-host", "Re-measure the host microbenchmarks first, so profile and check see the same machine state."});
+    parser.addOption({"cached-host", "Predict every run from the cached host profile (`llmdse host`) instead of re-measuring\n"
+                                     "the host just before each run (default). Faster; on a shared machine whose speed\n"
+                                     "drifts, the profile and the runs then see different machine states."});
     addFormatOption(parser, false);
     parser.process(args);
     return guarded([&] {
@@ -69,15 +71,31 @@ int run(const QStringList& args)
         const ModelSpec& spec = engine.spec();
 
         const int repeat = positiveOption(parser, "repeat");
-        if (parser.isSet("refresh-host")) hostMeasurements(true);
+        const bool paired = !parser.isSet("cached-host");
+        auto predict = [&](const HostMeasurements& host) {
+            Design d;
+            d.model = spec;
+            d.hardware = hostHardware(host);
+            d.runtime = referenceEngineProfile(host);
+            d.workload = {B, S, N, 0};
+            d.opts.weights = wf;
+            d.opts.activations = Precision::FP32;
+            d.opts.kvCache = {Precision::FP32, 0};
+            return AnalyticalEstimator().evaluate(d, true);
+        };
         // Measured: prefill, then N-1 decode steps, each phase with its own counters. One warm-up
         // run, then `repeat` runs; shared machines are noisy, so phases report the median run.
         std::vector<std::vector<int>> prompts(static_cast<size_t>(B), std::vector<int>(static_cast<size_t>(S)));
         for (int b = 0; b < B; ++b)
             for (int i = 0; i < S; ++i) prompts[size_t(b)][size_t(i)] = (i * 7919 + b * 131 + 1) % spec.vocab;
         OpCounters prefill, decode, warmup;
-        std::vector<double> prefillRuns, decodeRuns;
+        std::vector<double> prefillRuns, decodeRuns, prefillPred, decodePred;
+        std::vector<Metrics> predictions;
         for (int run = 0; run <= repeat; ++run) {
+            if (run > 0 && (paired || predictions.empty())) {
+                predictions.push_back(predict(paired ? hostMeasurements(true) : hostMeasurements()));
+                if (paired) std::fprintf(stderr, "llmdse: run %d of %d\n", run, repeat);
+            }
             KvCache cache(spec, B, S + N);
             engine.counters = run == 0 ? &warmup : &prefill;
             auto t0 = std::chrono::steady_clock::now();
@@ -98,31 +116,36 @@ int run(const QStringList& args)
             if (run > 0) {
                 prefillRuns.push_back(p);
                 decodeRuns.push_back(dstep);
+                prefillPred.push_back(predictions.back().prefill.timeS);
+                decodePred.push_back(predictions.back().decodeStep.timeS);
             }
         }
         auto median = [](std::vector<double> v) {
             std::sort(v.begin(), v.end());
             return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
         };
+        // Each run's error against its own prediction; the phase error is their median.
+        auto medianError = [&](const std::vector<double>& pred, const std::vector<double>& meas) {
+            std::vector<double> e;
+            for (size_t i = 0; i < pred.size(); ++i) e.push_back(100.0 * (pred[i] / meas[i] - 1.0));
+            return median(e);
+        };
         const double prefillS = median(prefillRuns), decodeS = median(decodeRuns);
-
-        // Predicted: the same design on the host preset.
-        Design d;
-        d.model = spec;
-        d.hardware = resolveHardware("host");
-        d.runtime = resolveRuntime("reference-engine");
-        d.workload = {B, S, N, 0};
-        d.opts.weights = wf;
-        d.opts.activations = Precision::FP32;
-        d.opts.kvCache = {Precision::FP32, 0};
-        const Metrics m = AnalyticalEstimator().evaluate(d, true);
+        const double prefillPredS = median(prefillPred), decodePredS = median(decodePred);
+        const double prefillErr = medianError(prefillPred, prefillRuns), decodeErr = medianError(decodePred, decodeRuns);
+        const Metrics& m = predictions.back();
+        const std::string hardwareName = hostHardware(hostMeasurements()).name;
+        // Per op: the mean prediction over the runs' profiles beside the mean measurement.
+        std::map<std::pair<std::string, std::string>, double> meanPredicted;
+        for (const auto& pm : predictions)
+            for (const auto& op : pm.ops) meanPredicted[{op.phase, op.name}] += op.timeS / double(predictions.size());
 
         std::vector<Row> rows;
         for (const auto& op : m.ops) {
             const OpCounters& c = op.phase == "prefill" ? prefill : decode;
             const double steps = (op.phase == "prefill" ? 1.0 : N - 1.0) * repeat; // per-op: mean over runs
             auto it = c.ops().find(op.name);
-            Row r{op.phase, op.name, op.timeS, 0, op.flops, 0};
+            Row r{op.phase, op.name, meanPredicted[{op.phase, op.name}], 0, op.flops, 0};
             if (it != c.ops().end()) {
                 r.measuredS = it->second.seconds / steps;
                 r.measuredFlops = it->second.flops / steps;
@@ -130,6 +153,10 @@ int run(const QStringList& args)
             rows.push_back(r);
         }
         auto err = [](double p, double m) { return m > 0 ? 100.0 * (p / m - 1.0) : 0.0; };
+        QJsonArray runsJson;
+        for (size_t i = 0; i < prefillRuns.size(); ++i)
+            runsJson.append(QJsonObject{{"prefill_predicted_s", prefillPred[i]}, {"prefill_measured_s", prefillRuns[i]},
+                                        {"decode_step_predicted_s", decodePred[i]}, {"decode_step_measured_s", decodeRuns[i]}});
         if (format == OutputFormat::Json) {
             QJsonArray ops;
             for (const auto& r : rows)
@@ -138,26 +165,36 @@ int run(const QStringList& args)
                                        {"predicted_flops", r.predictedFlops}, {"measured_flops", r.measuredFlops}});
             QJsonObject o{{"model", QString::fromStdString(spec.id)},
                           {"weights", QString::fromStdString(toString(wf))},
-                          {"prefill", QJsonObject{{"predicted_s", m.prefill.timeS}, {"measured_s", prefillS},
-                                                  {"error_percent", err(m.prefill.timeS, prefillS)}}},
-                          {"decode_step", QJsonObject{{"predicted_s", m.decodeStep.timeS}, {"measured_s", decodeS},
-                                                      {"error_percent", err(m.decodeStep.timeS, decodeS)}}},
-                          {"ops", ops}};
+                          {"paired_host_measurements", paired},
+                          {"prefill", QJsonObject{{"predicted_s", prefillPredS}, {"measured_s", prefillS},
+                                                  {"error_percent", prefillErr}}},
+                          {"decode_step", QJsonObject{{"predicted_s", decodePredS}, {"measured_s", decodeS},
+                                                      {"error_percent", decodeErr}}},
+                          {"ops", ops},
+                          {"runs", runsJson}};
             std::fputs(QJsonDocument(o).toJson(QJsonDocument::Indented).constData(), stdout);
             return 0;
         }
         std::printf("Check: %s (%.3g B params, weights %s), batch %d, prompt %d, output %d on %s\n\n", spec.id.c_str(),
-                    spec.totalParams() / 1e9, toString(wf).c_str(), B, S, N, d.hardware.name.c_str());
+                    spec.totalParams() / 1e9, toString(wf).c_str(), B, S, N, hardwareName.c_str());
         TextTable t({"phase", "op", "predicted", "measured", "error", "FLOPs predicted", "FLOPs counted"});
         for (const auto& r : rows)
             t.add({r.phase, r.op, formatSeconds(r.predictedS), formatSeconds(r.measuredS),
                    fmt(err(r.predictedS, r.measuredS), 3) + "%", formatSi(r.predictedFlops, ""), formatSi(r.measuredFlops, "")});
         std::fputs(t.render().c_str(), stdout);
-        std::printf("\nprefill:     predicted %s, measured %s, error %+.1f%%\n", formatSeconds(m.prefill.timeS).c_str(),
-                    formatSeconds(prefillS).c_str(), err(m.prefill.timeS, prefillS));
-        std::printf("decode step: predicted %s, measured %s, error %+.1f%%\n", formatSeconds(m.decodeStep.timeS).c_str(),
-                    formatSeconds(decodeS).c_str(), err(m.decodeStep.timeS, decodeS));
-        std::printf("host profile: %s\n", d.runtime.provenance.c_str());
+        std::printf("\nruns (predicted / measured):\n");
+        for (size_t i = 0; i < prefillRuns.size(); ++i)
+            std::printf("  %zu: prefill %s / %s (%+.1f%%), decode step %s / %s (%+.1f%%)\n", i + 1,
+                        formatSeconds(prefillPred[i]).c_str(), formatSeconds(prefillRuns[i]).c_str(),
+                        err(prefillPred[i], prefillRuns[i]), formatSeconds(decodePred[i]).c_str(),
+                        formatSeconds(decodeRuns[i]).c_str(), err(decodePred[i], decodeRuns[i]));
+        const char* how = paired ? "median of the runs' errors, each run predicted from the host measured just before it"
+                                 : "median of the runs' errors against the cached host profile";
+        std::printf("\nprefill:     predicted %s, measured %s, error %+.1f%%\n", formatSeconds(prefillPredS).c_str(),
+                    formatSeconds(prefillS).c_str(), prefillErr);
+        std::printf("decode step: predicted %s, measured %s, error %+.1f%%\n", formatSeconds(decodePredS).c_str(),
+                    formatSeconds(decodeS).c_str(), decodeErr);
+        std::printf("(%s)\nhost profile: %s\n", how, referenceEngineProfile(hostMeasurements()).provenance.c_str());
         return 0;
     });
 }

@@ -38,7 +38,9 @@ int run(const QStringList& args)
         t.add({"CPU", m.cpu + " (" + std::to_string(m.cores) + " threads)"});
         t.add({"GEMM fp32 / int8 / int4 weights", fmt(m.gemmFlops[0] / 1e9) + " / " + fmt(m.gemmFlops[1] / 1e9) + " / " +
                                                        fmt(m.gemmFlops[2] / 1e9) + " GFLOP/s"});
-        t.add({"multi-row GEMM weight repacking", fmt(m.packBytesPerS / 1e9) + " GB/s"});
+        t.add({"multi-row GEMM weight repacking", fmt(m.packWeightsPerS / 1e9) + " Gweights/s"});
+        t.add({"int8 / int4 GEMV unpacking", fmt(m.gemvSPerWeight[0] * 1e12) + " / " + fmt(m.gemvSPerWeight[1] * 1e12) +
+                                                 " ps/weight + " + fmt(m.gemvSPerGroup * 1e9) + " ns/group"});
         t.add({"memory bandwidth, all cores", fmt(m.streamAllCores / 1e9) + " GB/s"});
         t.add({"memory bandwidth, one core", fmt(m.streamOneCore / 1e9) + " GB/s"});
         t.add({"fp32 GEMV streaming", fmt(m.gemvBytesPerS / 1e9) + " GB/s"});

@@ -2,6 +2,7 @@
 // How a software stack turns logical operators into kernels and how close
 // each class of work gets to the hardware's peak. Data, fitted by `calibrate`.
 #include "core/OpClass.h"
+#include "core/Precision.h"
 
 #include <array>
 #include <string>
@@ -21,7 +22,12 @@ struct RuntimeProfile {
 
     double kernelOverheadS = 0;       // fixed cost per kernel (launch, ramp-up, tail)
     double gemmSetupS = 0;            // extra fixed cost of a multi-row GEMM over a GEMV (split-K reduction, tiling)
-    double gemmPackBytesPerS = 0;     // multi-row GEMMs first repack (or unpack) their weights at this rate; 0: free
+    double gemmPackWeightsPerS = 0;   // multi-row GEMMs first repack (or unpack) their weights, elements/s; 0: free
+    // Single-row GEMVs (batch-1 decode) on quantised weights unpack them inside the dot product: seconds per
+    // weight element by stored format plus seconds per fp16 scale group. On a CPU with few cores this, not
+    // the memory stream, can bound decode. 0: unpacking hides under the memory stream.
+    std::array<double, kPrecisionCount> gemvUnpackSPerWeight{};
+    double gemvUnpackSPerGroup = 0;
     double gemmEfficiency = 1;        // fraction of matrix peak reached by a large GEMM
     double gemmHalfTokens = 0;        // rows (tokens) at which a GEMM reaches half of gemmEfficiency
     double attentionEfficiency = 1;   // fraction of matrix peak in fused attention (prefill)

@@ -14,7 +14,14 @@ RuntimeProfile runtimeFromJson(const QJsonObject& obj, const std::string& file)
         p.provenance = r.string("provenance", "");
         p.kernelOverheadS = r.nonNegative("kernel_overhead_us", 0.0) * 1e-6;
         p.gemmSetupS = r.nonNegative("gemm_setup_us", 0.0) * 1e-6;
-        p.gemmPackBytesPerS = r.nonNegative("gemm_pack_gb_s", 0.0) * 1e9;
+        p.gemmPackWeightsPerS = r.nonNegative("gemm_pack_gweights_s", 0.0) * 1e9;
+        if (auto g = r.optionalObject("gemv_unpack_ps_per_weight")) {
+            for (int i = 0; i < kPrecisionCount; ++i)
+                p.gemvUnpackSPerWeight[i] = g->nonNegative(toString(static_cast<Precision>(i)), 0.0) * 1e-12;
+            for (auto it = g->raw().begin(); it != g->raw().end(); ++it)
+                parsePrecision(it.key().toStdString(), g->field(it.key().toStdString().c_str()));
+        }
+        p.gemvUnpackSPerGroup = r.nonNegative("gemv_unpack_ns_per_group", 0.0) * 1e-9;
         auto e = r.object("efficiency");
         p.gemmEfficiency = e.fraction("gemm", 1.0);
         p.gemmHalfTokens = e.nonNegative("gemm_half_tokens", 0.0);
@@ -60,7 +67,13 @@ QJsonObject toJson(const RuntimeProfile& p)
     o["provenance"] = QString::fromStdString(p.provenance);
     o["kernel_overhead_us"] = p.kernelOverheadS * 1e6;
     o["gemm_setup_us"] = p.gemmSetupS * 1e6;
-    o["gemm_pack_gb_s"] = p.gemmPackBytesPerS / 1e9;
+    o["gemm_pack_gweights_s"] = p.gemmPackWeightsPerS / 1e9;
+    QJsonObject unpack;
+    for (int i = 0; i < kPrecisionCount; ++i)
+        if (p.gemvUnpackSPerWeight[i] > 0)
+            unpack[QString::fromStdString(toString(static_cast<Precision>(i)))] = p.gemvUnpackSPerWeight[i] * 1e12;
+    o["gemv_unpack_ps_per_weight"] = unpack;
+    o["gemv_unpack_ns_per_group"] = p.gemvUnpackSPerGroup * 1e9;
     o["efficiency"] = QJsonObject{{"gemm", p.gemmEfficiency},
                                   {"gemm_half_tokens", p.gemmHalfTokens},
                                   {"attention", p.attentionEfficiency},

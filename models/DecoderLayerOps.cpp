@@ -47,6 +47,8 @@ Op& DecoderOpsBuilder::matmul(const char* name, double m, double n, double k, in
     op.k = static_cast<std::int64_t>(k);
     op.flops.x0 = 2.0 * m * n * k + (bias ? m * n : 0.0);
     op.weightBytes = n * k * wB_ + (bias ? n * actB_ : 0.0);
+    op.weightElements = n * k;
+    op.weightGroup = isInteger(o_.weights.precision) ? o_.weights.groupSize : 0;
     op.actBytes.x0 = (m * k + m * n) * actB_;
     if (bytesPerElement(o_.weights.precision) < bytesPerElement(compute_)) op.dequantFlops = 2.0 * n * k;
     g_.ops.push_back(op);
@@ -129,6 +131,8 @@ void DecoderOpsBuilder::attention()
         op.m = static_cast<std::int64_t>(tokens_);
         op.n = heads_;
         op.k = static_cast<std::int64_t>(hd);
+        op.attnBatch = g_.batch;
+        op.attnKvHeads = static_cast<int>(kvHeads_);
         op.actBytes.x0 = qo;
         if (decode) {
             op.flops.x1 = 4.0 * B * heads_ * hd;             // QK^T and PV over c cached tokens
@@ -152,6 +156,8 @@ void DecoderOpsBuilder::attention()
         qk.m = static_cast<std::int64_t>(tokens_);
         qk.n = heads_;
         qk.k = static_cast<std::int64_t>(hd);
+        qk.attnBatch = g_.batch;
+        qk.attnKvHeads = static_cast<int>(kvHeads_);
         scores(qk.flops, 2.0 * B * heads_ * hd, 2.0 * B * heads_ * hd * pairsPerHead);
         scores(qk.kvBytes, B * kvHeads_ * hd * kvB_, 0);
         if (!decode) qk.actBytes.x0 += B * kvHeads_ * hd * S * actB_;
@@ -193,7 +199,9 @@ void DecoderOpsBuilder::moe()
     const int L = m_.layers;
     const int ep = std::max(1, p_.expert);
     norm("mlp.norm", tokens_, L);
-    matmul("moe.router", tokens_, m_.experts, m_.hidden, L).weightBytes = double(m_.experts) * m_.hidden * actB_;
+    Op& router = matmul("moe.router", tokens_, m_.experts, m_.hidden, L); // kept at activation precision
+    router.weightBytes = double(m_.experts) * m_.hidden * actB_;
+    router.weightGroup = 0;
     elementwise("moe.topk", OpClass::Router, tokens_ * m_.experts, conventions::kRouterFlops, 1, 0, L);
 
     // Expected distinct experts a step touches (uniform routing): the weights
@@ -209,6 +217,7 @@ void DecoderOpsBuilder::moe()
         Op& op = matmul(name, rows / touched, n, k, L);
         op.flops.x0 = 2.0 * rows * n * k;
         op.weightBytes = touched * n * k * wB_;
+        op.weightElements = touched * n * k;
         op.actBytes.x0 = rows * (n + k) * actB_;
         op.dequantFlops *= touched;
         op.routed = true;
@@ -245,6 +254,7 @@ void DecoderOpsBuilder::lmHead()
     Op& head = matmul("lm_head", g_.batch, vocab_, m_.hidden, 1);
     head.actBytes.x0 = (double(g_.batch) * m_.hidden + double(g_.batch) * vocab_) * actB_;
     head.weightBytes = double(vocab_) * m_.hidden * actB_;
+    head.weightGroup = 0;
     head.precision = o_.activations;
     head.weightPrecision = o_.activations;
     head.dequantFlops = 0;

@@ -32,6 +32,8 @@ struct Op {
     std::int64_t m = 0, n = 0, k = 0;      // GEMM shape (m tokens), or m x n elements
     Affine flops;
     double weightBytes = 0;                // weights streamed from main memory (scales included)
+    double weightElements = 0;             // weight values those bytes hold
+    int weightGroup = 0;                   // weight elements per scale (integer formats), 0: unscaled
     Affine actBytes;                       // activations read + written, minimal (fused) traffic
     Affine kvBytes;                        // KV cache read + written
     double dequantFlops = 0;               // vector work to unpack quantised weights
@@ -39,6 +41,7 @@ struct Op {
     int commParticipants = 1;              // devices in the collective
     bool allReduce = false;                // ring all-reduce (else point-to-point)
     bool routed = false;                   // MoE expert work: the busiest expert sets the pace
+    int attnBatch = 0, attnKvHeads = 0;    // attention: sequences and KV heads (per shard)
 
     Affine bytes() const { return {weightBytes + actBytes.x0 + kvBytes.x0, actBytes.x1 + kvBytes.x1}; }
 };

@@ -3,6 +3,7 @@
 #include "estimators/analytical/AffineSum.h"
 #include "estimators/analytical/AnalyticalEstimator.h"
 #include "estimators/analytical/MemoryModel.h"
+#include "estimators/analytical/OpTiming.h"
 #include "estimators/energy/EnergyModel.h"
 #include "models/DesignFields.h"
 #include "models/DesignJson.h"
@@ -69,6 +70,50 @@ private Q_SLOTS:
             if (op.phase == "decode") QVERIFY2(op.bound == Bound::Memory, op.name.c_str());
         QCOMPARE(m.decodeStep.breakdown.compute, 0.0);
         QCOMPARE(m.decodeStep.breakdown.overhead, 0.0); // roofline: no kernel costs
+    }
+
+    // Quantised weights on a CPU-like profile, worked by hand: a batch-1 GEMV pays per-weight and
+    // per-scale-group unpacking (overlapped with the weight stream), a multi-row GEMM pays a repack
+    // per weight element whatever the format.
+    void weightUnpackAndRepackCosts()
+    {
+        Design d = design({{"model", "llama-2-7b"}, {"hardware", "h100-sxm"}, {"runtime", "roofline"},
+                           {"batch", 1}, {"prompt", 16}, {"output", 4}, {"weights", "int4:g32"}});
+        d.runtime.gemvUnpackSPerWeight[int(Precision::INT4)] = 40e-12;
+        d.runtime.gemvUnpackSPerGroup = 2e-9;
+        d.runtime.gemmPackWeightsPerS = 8e9;
+        d.runtime.impl(OpClass::Matmul).kernels = 1; // the roofline profile has no kernels to pay set-up for
+        OpGraph dec, pre;
+        buildDecode(d.model, d.opts, d.parallel, 1, dec);
+        buildPrefill(d.model, d.opts, d.parallel, 1, 16, pre);
+        const Op& gemv = dec.ops[size_t(std::find_if(dec.ops.begin(), dec.ops.end(), [](const Op& o) {
+                                            return std::string(o.name) == "mlp.down_proj";
+                                        }) - dec.ops.begin())];
+        const double elements = double(d.model.hidden) * d.model.intermediate;
+        QCOMPARE(gemv.weightElements, elements);
+        QCOMPARE(gemv.weightGroup, 32);
+        Design plain = d;
+        plain.runtime.gemvUnpackSPerWeight = {};
+        plain.runtime.gemvUnpackSPerGroup = 0;
+        plain.runtime.gemmPackWeightsPerS = 0;
+        const OpTime t = timeOp(gemv, TargetRates(d, Phase::Decode));
+        const OpTime t0 = timeOp(gemv, TargetRates(plain, Phase::Decode));
+        const double unpack = elements * (40e-12 + 2e-9 / 32); // 4.6 ms: far above the 0.03 ms weight stream
+        QVERIFY_REL(t.compute.x0, t0.compute.x0 + unpack, 1e-12);
+        QVERIFY_REL(t.at(0), t.compute.x0, 1e-12);
+        QCOMPARE(t.overhead, t0.overhead);
+        for (const Op& op : pre.ops)
+            if (std::string(op.name) == "mlp.down_proj") {
+                const OpTime p = timeOp(op, TargetRates(d, Phase::Prefill));
+                const OpTime p0 = timeOp(op, TargetRates(plain, Phase::Prefill));
+                QVERIFY_REL(p.overhead, p0.overhead + elements / 8e9, 1e-12);
+                QCOMPARE(p.compute.x0, p0.compute.x0); // no GEMV unpacking in a 16-row GEMM
+            }
+        // lm_head stays unquantised: nothing to unpack.
+        for (const Op& op : dec.ops)
+            if (std::string(op.name) == "lm_head")
+                QCOMPARE(timeOp(op, TargetRates(d, Phase::Decode)).compute.x0,
+                         timeOp(op, TargetRates(plain, Phase::Decode)).compute.x0);
     }
 
     // 32 x 2048 tokens: the GEMMs see 65536 rows, far above the ridge point.

@@ -46,7 +46,7 @@ OpTime timeOp(const Op& op, const TargetRates& r)
     t.overhead = impl.kernels * rt.kernelOverheadS;
     if (op.cls == OpClass::Matmul && op.m > 1 && impl.kernels > 0) {
         t.overhead += rt.gemmSetupS;
-        if (rt.gemmPackBytesPerS > 0) t.overhead += op.weightBytes / rt.gemmPackBytesPerS;
+        if (rt.gemmPackWeightsPerS > 0) t.overhead += op.weightElements / rt.gemmPackWeightsPerS;
     }
 
     if (op.cls == OpClass::Communication) {
@@ -79,6 +79,9 @@ OpTime timeOp(const Op& op, const TargetRates& r)
     const double imbalance = op.routed ? rt.moeImbalance : 1.0;
     const double dequant = rt.weightFormatKernels ? 0.0 : op.dequantFlops / r.vector;
     t.compute.x0 = op.flops.x0 / flopRate * imbalance + dequant;
+    if (op.cls == OpClass::Matmul && op.m <= 1 && op.weightGroup > 0 && !nearMemory)
+        t.compute.x0 += op.weightElements * imbalance *
+                        (rt.gemvUnpackSPerWeight[int(op.weightPrecision)] + rt.gemvUnpackSPerGroup / op.weightGroup);
     t.compute.x1 = op.flops.x1 / flopRate * imbalance;
 
     const double bw = nearMemory ? r.pimBw : (matrix || op.cls == OpClass::KvWrite ? r.streamBw : r.elementwiseBw);

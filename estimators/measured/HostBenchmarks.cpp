@@ -24,15 +24,17 @@ namespace llmdse {
 
 namespace {
 
-double bestOf(int reps, const std::function<void()>& f)
+// Medians, not bests: the models they predict run for seconds on a shared machine.
+double medianOf(int reps, const std::function<void()>& f)
 {
-    double best = 1e30;
+    std::vector<double> t;
     for (int i = 0; i < reps; ++i) {
         auto t0 = std::chrono::steady_clock::now();
         f();
-        best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+        t.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     }
-    return best;
+    std::sort(t.begin(), t.end());
+    return t[t.size() / 2];
 }
 
 std::string cpuName()
@@ -54,15 +56,15 @@ double memTotal()
     return 8e9;
 }
 
-double gemmRate(const QuantFormat& q, int m = 256)
+double gemmRate(const QuantFormat& q)
 {
-    const int n = 1024, k = 1024;
+    const int n = 1024, k = 1024, m = 256;
     RowMatrix w = RowMatrix::Random(n, k) * 0.02f;
     Linear l(w);
     l.quantize(q);
     RowMatrix x = RowMatrix::Random(m, k), y;
     l.apply(x, y);
-    return 2.0 * m * n * k / bestOf(m < 64 ? 40 : 6, [&] { l.apply(x, y); });
+    return 2.0 * m * n * k / medianOf(7, [&] { l.apply(x, y); });
 }
 
 // A small model unlike any a user checks: its prefill gives the attention and
@@ -94,17 +96,40 @@ HostMeasurements measureHost()
     h.gemmFlops[1] = gemmRate({Precision::INT8, 128});
     h.gemmFlops[2] = gemmRate({Precision::INT4, 128});
     {
-        // A 16-row GEMM costs more than its FLOPs: the time beyond flops/peak repacks the 4 MB of weights.
-        const double flops16 = 2.0 * 16 * 1024 * 1024, t16 = flops16 / gemmRate({Precision::FP32, 0}, 16);
-        const double extra = t16 - flops16 / h.gemmFlops[0];
-        h.packBytesPerS = extra > 0 ? 1024.0 * 1024 * 4 / extra : 0;
+        // Weights cycled through 32 separate 16 MB-class matrices, so that every product finds its
+        // weights in DRAM as in a model, and one allocation's placement in a VM's memory does not decide.
+        const int n = 4096, k = 1024, copies = 32;
+        const double elements = double(n) * k;
+        auto coldTime = [&](const QuantFormat& q, int m) {
+            std::vector<Linear> ls;
+            for (int c = 0; c < copies; ++c) {
+                ls.emplace_back(RowMatrix(RowMatrix::Random(n, k) * 0.02f));
+                ls.back().quantize(q);
+            }
+            RowMatrix x = RowMatrix::Random(m, k), y;
+            return medianOf(15, [&] {
+                       for (const auto& l : ls) l.apply(x, y);
+                   }) / copies;
+        };
+        // A 16-row GEMM costs more than its FLOPs: the time beyond flops/peak repacks the weights.
+        const double extra = coldTime({Precision::FP32, 0}, 16) - 2.0 * 16 * elements / h.gemmFlops[0];
+        h.packWeightsPerS = extra > 0 ? elements / extra : 0;
+        // Batch-1 GEMVs on integer weights: per-element unpack cost by format, per-group cost of the
+        // fp16 scales from int4 at two group sizes. Each is the whole GEMV time per weight, an upper
+        // bound on the unpacking that the estimator overlaps with the memory stream.
+        const double int4g128 = coldTime({Precision::INT4, 128}, 1) / elements;
+        const double int4g32 = coldTime({Precision::INT4, 32}, 1) / elements;
+        const double int8g128 = coldTime({Precision::INT8, 128}, 1) / elements;
+        h.gemvSPerGroup = std::max(0.0, (int4g32 - int4g128) / (1.0 / 32 - 1.0 / 128));
+        h.gemvSPerWeight[0] = std::max(0.0, int8g128 - h.gemvSPerGroup / 128);
+        h.gemvSPerWeight[1] = std::max(0.0, int4g128 - h.gemvSPerGroup / 128);
     }
 
     {
         std::vector<float> a(size_t(1) << 27, 1.0f); // 512 MB: far beyond any cache
         const double bytes = double(a.size()) * 4;
         volatile float sink = 0;
-        h.streamAllCores = bytes / bestOf(3, [&] {
+        h.streamAllCores = bytes / medianOf(5, [&] {
             sink = oneapi::tbb::parallel_reduce(
                 oneapi::tbb::blocked_range<size_t>(0, a.size(), 1 << 16), 0.0f,
                 [&](const auto& r, float s) {
@@ -112,18 +137,22 @@ HostMeasurements measureHost()
                 },
                 std::plus<float>());
         });
-        h.streamOneCore = bytes / 2 / bestOf(2, [&] {
+        h.streamOneCore = bytes / 2 / medianOf(3, [&] {
             sink = Eigen::Map<const Eigen::VectorXf>(a.data(), Eigen::Index(a.size() / 2)).sum();
         });
         (void)sink;
     }
     {
-        // 256 MB of fp32 weights in rows of 1024: the row length of small and mid-size LLM projections.
-        RowMatrix w = RowMatrix::Random(65536, 1024) * 0.02f;
-        Linear l(w);
-        w.resize(0, 0);
-        RowMatrix x = RowMatrix::Random(1, 1024), y;
-        h.gemvBytesPerS = 65536.0 * 1024 * 4 / bestOf(3, [&] { l.apply(x, y); });
+        // 512 MB of fp32 weights in rows of 1024 (the row length of small and mid-size LLM projections),
+        // as 32 separate 16 MB matrices like a model's layers: one allocation's placement in a VM's
+        // memory can stream faster or slower than the average that a model sees.
+        const int rows = 4096, cols = 1024, mats = 32;
+        std::vector<Linear> ls;
+        for (int i = 0; i < mats; ++i) ls.emplace_back(RowMatrix(RowMatrix::Random(rows, cols) * 0.02f));
+        RowMatrix x = RowMatrix::Random(1, cols), y;
+        h.gemvBytesPerS = 4.0 * rows * cols * mats / medianOf(7, [&] {
+                              for (const auto& l : ls) l.apply(x, y);
+                          });
     }
     {
         ReferenceEngine e(syntheticWeights(probeModel(512, 2, 1024, 1024)));
@@ -173,7 +202,10 @@ QJsonObject toJson(const HostMeasurements& m)
                        {"gemm_gflops_fp32", m.gemmFlops[0] / 1e9},
                        {"gemm_gflops_int8", m.gemmFlops[1] / 1e9},
                        {"gemm_gflops_int4", m.gemmFlops[2] / 1e9},
-                       {"gemm_pack_gb_s", m.packBytesPerS / 1e9},
+                       {"gemm_pack_gweights_s", m.packWeightsPerS / 1e9},
+                       {"gemv_int8_ps_per_weight", m.gemvSPerWeight[0] * 1e12},
+                       {"gemv_int4_ps_per_weight", m.gemvSPerWeight[1] * 1e12},
+                       {"gemv_ns_per_group", m.gemvSPerGroup * 1e9},
                        {"stream_gb_s_all_cores", m.streamAllCores / 1e9},
                        {"stream_gb_s_one_core", m.streamOneCore / 1e9},
                        {"gemv_gb_s_fp32", m.gemvBytesPerS / 1e9},
@@ -198,7 +230,10 @@ HostMeasurements hostFromJson(const QJsonObject& o, const std::string& file)
         m.gemmFlops[0] = r.positive("gemm_gflops_fp32") * 1e9;
         m.gemmFlops[1] = r.positive("gemm_gflops_int8") * 1e9;
         m.gemmFlops[2] = r.positive("gemm_gflops_int4") * 1e9;
-        m.packBytesPerS = r.nonNegative("gemm_pack_gb_s", 0.0) * 1e9;
+        m.packWeightsPerS = r.positive("gemm_pack_gweights_s") * 1e9;
+        m.gemvSPerWeight[0] = r.nonNegative("gemv_int8_ps_per_weight", 0.0) * 1e-12;
+        m.gemvSPerWeight[1] = r.nonNegative("gemv_int4_ps_per_weight", 0.0) * 1e-12;
+        m.gemvSPerGroup = r.nonNegative("gemv_ns_per_group", 0.0) * 1e-9;
         m.streamAllCores = r.positive("stream_gb_s_all_cores") * 1e9;
         m.streamOneCore = r.positive("stream_gb_s_one_core") * 1e9;
         m.gemvBytesPerS = r.positive("gemv_gb_s_fp32") * 1e9;
@@ -254,7 +289,10 @@ RuntimeProfile referenceEngineProfile(const HostMeasurements& m)
                   m.elementwiseBytesPerS / 1e9, m.opOverheadS * 1e6);
     p.provenance = prov;
     p.kernelOverheadS = m.opOverheadS;
-    p.gemmPackBytesPerS = m.packBytesPerS;
+    p.gemmPackWeightsPerS = m.packWeightsPerS;
+    p.gemvUnpackSPerWeight[int(Precision::INT8)] = m.gemvSPerWeight[0];
+    p.gemvUnpackSPerWeight[int(Precision::INT4)] = m.gemvSPerWeight[1];
+    p.gemvUnpackSPerGroup = m.gemvSPerGroup;
     p.gemmEfficiency = 1.0; // the peaks are the engine's measured GEMM rates
     p.attentionEfficiency = std::min(1.0, m.attentionFlops / m.gemmFlops[0]);
     p.bandwidthEfficiency = std::min(1.0, m.gemvBytesPerS / m.streamAllCores);

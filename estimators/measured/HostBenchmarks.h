@@ -17,7 +17,9 @@ struct HostMeasurements {
     int cores = 1;
     double memoryBytes = 0;
     double gemmFlops[3] = {};        // fp32, int8, int4 weights (fp32 activations), 256 rows
-    double packBytesPerS = 0;        // weight repacking of multi-row GEMMs, from a 16-row GEMM
+    double packWeightsPerS = 0;      // weight repacking of multi-row GEMMs (elements/s), from a 16-row GEMM
+    double gemvSPerWeight[2] = {};   // batch-1 GEMV time per int8, int4 weight (unpack-bound upper bound)
+    double gemvSPerGroup = 0;        // and per fp16 scale group
     double streamAllCores = 0;       // bytes/s, parallel read
     double streamOneCore = 0;        // bytes/s
     double gemvBytesPerS = 0;        // fp32 GEMV, all cores
