@@ -5,9 +5,11 @@
 #include "core/MetricsJson.h"
 #include "core/Units.h"
 #include "estimators/Estimator.h"
+#include "estimators/simulation/SimCache.h"
 #include "models/DesignJson.h"
 
 #include <QCommandLineParser>
+#include <algorithm>
 #include <QJsonDocument>
 #include <cstdio>
 
@@ -15,7 +17,7 @@ namespace llmdse {
 
 namespace {
 
-void printTable(const Design& d, const Metrics& m, const std::string& estimator)
+void printTable(const Design& d, const Metrics& m, const std::string& estimator, const std::string& estimatorSource)
 {
     std::printf("Design: %s on %s (%s), runtime %s, estimator %s\n", d.model.id.c_str(), d.hardware.id.c_str(),
                 toString(d.hardware.cls), d.runtime.id.c_str(), estimator.c_str());
@@ -37,20 +39,28 @@ void printTable(const Design& d, const Metrics& m, const std::string& estimator)
     t.add({"KV cache / device", formatBytes(m.memory.kvCacheBytes)});
     t.add({"activations / device", formatBytes(m.memory.activationBytes)});
     t.add({"memory", m.memory.fitMessage()});
+    if (m.areaMm2 >= 0) t.add({"area", fmt(m.areaMm2, 4) + " mm2 (all devices)"});
+    if (m.fpgaUtilisation >= 0) t.add({"FPGA utilisation", fmt(100 * m.fpgaUtilisation, 3) + "% of the part's most used resource"});
     std::fputs(t.render().c_str(), stdout);
 
     std::printf("\nPer-operator cost (prefill: whole phase; decode: one step), all layers:\n");
-    TextTable ops({"phase", "op", "count", "precision", "FLOPs", "bytes", "time", "share", "bound"});
+    const bool details = std::any_of(m.ops.begin(), m.ops.end(), [](const OpCost& o) { return !o.detail.empty(); });
+    std::vector<std::string> head{"phase", "op", "count", "precision", "FLOPs", "bytes", "time", "share", "bound"};
+    if (details) head.push_back("mapping");
+    TextTable ops(head);
     for (const auto& op : m.ops) {
         double phaseTime = op.phase == "prefill" ? m.prefill.timeS : m.decodeStep.timeS;
-        ops.add({op.phase, op.name, std::to_string(op.count), toString(op.precision), formatSi(op.flops, ""),
-                 formatBytes(op.bytes), formatSeconds(op.timeS), fmt(100.0 * op.timeS / phaseTime, 3) + "%",
-                 toString(op.bound)});
+        std::vector<std::string> row{op.phase, op.name, std::to_string(op.count), toString(op.precision),
+                                     formatSi(op.flops, ""), formatBytes(op.bytes), formatSeconds(op.timeS),
+                                     fmt(100.0 * op.timeS / phaseTime, 3) + "%", toString(op.bound)};
+        if (details) row.push_back(op.detail);
+        ops.add(row);
     }
     std::fputs(ops.render().c_str(), stdout);
     std::printf("\nProvenance:\n  hardware %s: %s\n  runtime %s: %s\n", d.hardware.id.c_str(), d.hardware.source.c_str(),
                 d.runtime.id.c_str(), d.runtime.provenance.c_str());
     std::printf("  model %s: %s\n", d.model.id.c_str(), d.model.source.c_str());
+    if (!estimatorSource.empty()) std::printf("  estimator %s: %s\n", estimator.c_str(), estimatorSource.c_str());
 }
 
 void printCsv(const Metrics& m)
@@ -78,11 +88,14 @@ int run(const QStringList& args)
     parser.addHelpOption();
     addDesignOptions(parser);
     addFormatOption(parser);
-    parser.addOption({"estimator", "Estimator (default analytical).", "name", "analytical"});
+    parser.addOption({"estimator", "Estimator: analytical (default) or simulation (accelerator templates).", "name",
+                      "analytical"});
+    parser.addOption({"sim-cache", "Simulation cache file ('none': memory only).", "file"});
     parser.process(args);
     return guarded([&] {
         const OutputFormat format = parseFormat(parser);
         Design d = designFromOptions(parser);
+        if (parser.isSet("sim-cache")) setDefaultSimCachePath(parser.value("sim-cache").toStdString());
         auto est = createEstimator(parser.value("estimator").toStdString());
         Metrics m = est->evaluate(d, true);
         if (format == OutputFormat::Json) {
@@ -91,12 +104,13 @@ int run(const QStringList& args)
             o["estimator"] = QString::fromStdString(est->version());
             o["provenance"] = QJsonObject{{"hardware", QString::fromStdString(d.hardware.source)},
                                           {"runtime", QString::fromStdString(d.runtime.provenance)},
-                                          {"model", QString::fromStdString(d.model.source)}};
+                                          {"model", QString::fromStdString(d.model.source)},
+                                          {"estimator", QString::fromStdString(est->provenance())}};
             std::fputs(QJsonDocument(o).toJson(QJsonDocument::Indented).constData(), stdout);
         } else if (format == OutputFormat::Csv) {
             printCsv(m);
         } else {
-            printTable(d, m, est->version());
+            printTable(d, m, est->version(), est->provenance());
         }
         return 0;
     });

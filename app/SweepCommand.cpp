@@ -3,6 +3,7 @@
 #include "app/Command.h"
 #include "app/OutputFormat.h"
 #include "core/Errors.h"
+#include "estimators/simulation/SimCache.h"
 #include "estimators/sweep/SweepRunner.h"
 
 #include <QCommandLineParser>
@@ -68,11 +69,14 @@ int run(const QStringList& args)
     parser.addOption({"overwrite", "Replace an existing output file."});
     parser.addOption({"shard", "Evaluate only slice K of N (1-based), e.g. 3/8; combine with `llmdse merge`.", "K/N"});
     parser.addOption({"quiet", "No progress on stderr."});
+    parser.addOption({"sim-cache", "Simulation estimator cache (SQLite; default $LLMDSE_SIM_CACHE or "
+                                   "~/.local/share/llmdse/simcache.sqlite; 'none': memory only).", "file"});
     parser.process(args);
     return guarded([&] {
         if (!parser.isSet("study")) throw InputError("", "--study", "missing: the study file");
         if (!parser.isSet("out")) throw InputError("", "--out", "missing: the results file");
         const Study study = readStudyFile(parser.value("study").toStdString());
+        if (parser.isSet("sim-cache")) setDefaultSimCachePath(parser.value("sim-cache").toStdString());
         SweepOptions opts;
         bool ok = false;
         opts.threads = parser.value("threads").toInt(&ok);

@@ -1,5 +1,6 @@
 #pragma once
 // A hardware target: one device (GPU, CPU socket, FPGA card, ASIC chip, PIM system).
+#include "core/AcceleratorTemplate.h"
 #include "core/Precision.h"
 
 #include <array>
@@ -47,6 +48,8 @@ struct HardwareSpec {
     double pimInternalBandwidthBytesPerS = 0;
     double pimComputeFlops = 0;
     double pimEnergyPjPerBit = 0;  // near-bank access energy (no off-chip I/O)
+    // Set for a custom accelerator: the fields above are then derived from it (deriveFromTemplate).
+    std::optional<AcceleratorTemplate> accel;
     std::string source;
     std::string notes;
 

@@ -1,4 +1,5 @@
 #include "core/HardwareSpecJson.h"
+#include "core/AcceleratorTemplateJson.h"
 #include "core/Errors.h"
 #include "core/Json.h"
 
@@ -15,33 +16,41 @@ HardwareSpec hardwareFromJson(const QJsonObject& obj, const std::string& file)
         hw.name = r.string("name", hw.id);
         hw.cls = parseHardwareClass(r.string("class"), "class");
         hw.vendor = r.string("vendor", "");
-        hw.processNm = r.positive("process_nm");
-        hw.clockGhz = r.positive("clock_ghz", 1.0);
-        auto peaks = r.object("peak_tflops");
-        for (int i = 0; i < kPrecisionCount; ++i)
-            hw.peakFlops[i] = peaks.nonNegative(toString(static_cast<Precision>(i)), 0.0) * 1e12;
-        for (auto it = peaks.raw().begin(); it != peaks.raw().end(); ++it)
-            parsePrecision(it.key().toStdString(), peaks.field(it.key().toUtf8().constData()));
-        hw.vectorFlops = r.nonNegative("vector_tflops", 0.0) * 1e12;
-        auto mem = r.array("memory");
-        for (int i = 0; i < mem.size(); ++i) {
-            std::string path = "memory[" + std::to_string(i) + "]";
-            if (!mem[i].isObject()) throw InputError("", path, "must be an object");
-            JsonReader m(mem[i].toObject(), path);
-            MemoryLevel lvl;
-            lvl.name = m.string("name");
-            lvl.kind = m.string("kind", lvl.name);
-            lvl.capacityBytes = m.positive("capacity_gb") * kGB;
-            lvl.bandwidthBytesPerS = m.positive("bandwidth_gb_s") * kGB;
-            lvl.energyPjPerBit = m.nonNegative("energy_pj_per_bit", 4.0);
-            hw.memory.push_back(lvl);
-        }
-        // Checked here, not only in validate(): the pim defaults below read memory.front().
-        if (hw.memory.empty()) r.fail("memory", "needs at least one memory level");
-        if (auto s = r.optionalObject("sram")) {
-            hw.sramBytes = s->nonNegative("capacity_mb", 0.0) * 1e6;
-            hw.sramBandwidthBytesPerS = s->nonNegative("bandwidth_gb_s", 0.0) * kGB;
-            hw.sramEnergyPjPerBit = s->nonNegative("energy_pj_per_bit", 0.5);
+        if (auto t = r.optionalObject("template")) {
+            // A custom accelerator: everything below is derived from its parts.
+            for (const char* k : {"process_nm", "clock_ghz", "peak_tflops", "vector_tflops", "memory", "sram", "pim"})
+                if (r.has(k)) r.fail(k, "is derived from 'template'; set it there instead");
+            hw.accel = templateFromJson(*t);
+            deriveFromTemplate(hw);
+        } else {
+            hw.processNm = r.positive("process_nm");
+            hw.clockGhz = r.positive("clock_ghz", 1.0);
+            auto peaks = r.object("peak_tflops");
+            for (int i = 0; i < kPrecisionCount; ++i)
+                hw.peakFlops[i] = peaks.nonNegative(toString(static_cast<Precision>(i)), 0.0) * 1e12;
+            for (auto it = peaks.raw().begin(); it != peaks.raw().end(); ++it)
+                parsePrecision(it.key().toStdString(), peaks.field(it.key().toUtf8().constData()));
+            hw.vectorFlops = r.nonNegative("vector_tflops", 0.0) * 1e12;
+            auto mem = r.array("memory");
+            for (int i = 0; i < mem.size(); ++i) {
+                std::string path = "memory[" + std::to_string(i) + "]";
+                if (!mem[i].isObject()) throw InputError("", path, "must be an object");
+                JsonReader m(mem[i].toObject(), path);
+                MemoryLevel lvl;
+                lvl.name = m.string("name");
+                lvl.kind = m.string("kind", lvl.name);
+                lvl.capacityBytes = m.positive("capacity_gb") * kGB;
+                lvl.bandwidthBytesPerS = m.positive("bandwidth_gb_s") * kGB;
+                lvl.energyPjPerBit = m.nonNegative("energy_pj_per_bit", 4.0);
+                hw.memory.push_back(lvl);
+            }
+            // Checked here, not only in validate(): the pim defaults below read memory.front().
+            if (hw.memory.empty()) r.fail("memory", "needs at least one memory level");
+            if (auto s = r.optionalObject("sram")) {
+                hw.sramBytes = s->nonNegative("capacity_mb", 0.0) * 1e6;
+                hw.sramBandwidthBytesPerS = s->nonNegative("bandwidth_gb_s", 0.0) * kGB;
+                hw.sramEnergyPjPerBit = s->nonNegative("energy_pj_per_bit", 0.5);
+            }
         }
         auto p = r.object("power");
         hw.tdpW = p.positive("tdp_w");
@@ -73,6 +82,16 @@ QJsonObject toJson(const HardwareSpec& hw)
     o["name"] = QString::fromStdString(hw.name);
     o["class"] = toString(hw.cls);
     o["vendor"] = QString::fromStdString(hw.vendor);
+    if (hw.accel) {
+        o["template"] = toJson(*hw.accel);
+        o["power"] = QJsonObject{{"tdp_w", hw.tdpW}, {"idle_w", hw.idleW}};
+        o["interconnect"] = QJsonObject{{"name", QString::fromStdString(hw.interconnect.name)},
+                                        {"bandwidth_gb_s", hw.interconnect.bandwidthBytesPerS / kGB},
+                                        {"latency_us", hw.interconnect.latencyS * 1e6}};
+        o["source"] = QString::fromStdString(hw.source);
+        if (!hw.notes.empty()) o["notes"] = QString::fromStdString(hw.notes);
+        return o;
+    }
     o["process_nm"] = hw.processNm;
     o["clock_ghz"] = hw.clockGhz;
     QJsonObject peaks;

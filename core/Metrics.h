@@ -43,6 +43,7 @@ struct OpCost {
     double timeS = 0;
     double energyJ = 0;
     Bound bound = Bound::Memory;
+    std::string detail;        // estimator-specific, e.g. the simulator's mapping and utilisation
 };
 
 struct MemoryFootprint {
@@ -69,6 +70,7 @@ struct Metrics {
     double prefillEnergyJ = 0;
     double totalEnergyJ = 0;
     double areaMm2 = -1;          // < 0: unknown
+    double fpgaUtilisation = -1;  // FPGA templates: the most used fraction of the part's DSP/BRAM/URAM/LUT; < 0: n/a
     int devices = 1;
     MemoryFootprint memory;
     std::vector<OpCost> ops;      // filled only when asked for

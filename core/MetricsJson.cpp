@@ -30,6 +30,7 @@ QJsonObject toJson(const Metrics& m)
     o["total_energy_j"] = m.totalEnergyJ;
     o["devices"] = m.devices;
     if (m.areaMm2 >= 0) o["area_mm2"] = m.areaMm2;
+    if (m.fpgaUtilisation >= 0) o["fpga_utilisation"] = m.fpgaUtilisation;
     o["prefill"] = toJson(m.prefill);
     o["decode_step"] = toJson(m.decodeStep);
     o["decode_total"] = toJson(m.decodeTotal);

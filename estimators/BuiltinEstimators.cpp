@@ -3,12 +3,14 @@
 // objects nobody references, so registration is explicit).
 #include "estimators/Estimator.h"
 #include "estimators/analytical/AnalyticalEstimator.h"
+#include "estimators/simulation/SimulationEstimator.h"
 
 namespace llmdse {
 
 void registerBuiltinEstimators()
 {
     registerEstimator(AnalyticalEstimator::kId, [] { return std::make_unique<AnalyticalEstimator>(); });
+    registerEstimator(SimulationEstimator::kId, [] { return std::make_unique<SimulationEstimator>(); });
 }
 
 } // namespace llmdse

@@ -18,6 +18,8 @@ public:
     virtual std::string id() const = 0;
     virtual std::string version() const = 0;
     virtual Metrics evaluate(const Design& d, bool withOps = false) const = 0;
+    // Where the estimator's own constants come from (beyond the design's presets).
+    virtual std::string provenance() const { return ""; }
 };
 
 using EstimatorFactory = std::function<std::unique_ptr<Estimator>()>;

@@ -1,4 +1,5 @@
 #include "models/DesignFields.h"
+#include "core/AcceleratorTemplateJson.h"
 #include "core/Errors.h"
 #include "core/HardwareZoo.h"
 #include "core/ResourceFiles.h"
@@ -108,6 +109,56 @@ DesignField quant(std::string key, std::string help, std::function<QuantFormat&(
     return f;
 }
 
+// Template parameters exist only on accelerator-template hardware; setting one re-derives the peaks.
+AcceleratorTemplate& requireTemplate(Design& d, const std::string& key)
+{
+    if (!d.hardware.accel)
+        throw InputError("", key, "hardware '" + d.hardware.id +
+                                      "' is not an accelerator template (choose one such as template-systolic)");
+    return *d.hardware.accel;
+}
+
+template <class T>
+DesignField templateField(std::string key, DesignField::Kind kind, std::string unit, std::string help, double scale,
+                          std::function<T&(AcceleratorTemplate&)> ref, double minimum)
+{
+    DesignField f;
+    f.key = key;
+    f.kind = kind;
+    f.unit = std::move(unit);
+    f.help = std::move(help);
+    const bool integral = kind == Kind::Integer;
+    f.parse = [minimum, integral](const QJsonValue& v, const std::string& where) {
+        return FieldValue{parseNumber(v, where, integral, minimum), {}, {}};
+    };
+    f.apply = [ref, scale, key](Design& d, const FieldValue& v) {
+        ref(requireTemplate(d, key)) = static_cast<T>(v.number * scale);
+        deriveFromTemplate(d.hardware);
+    };
+    f.read = [ref, scale](const Design& d) {
+        return d.hardware.accel ? QJsonValue(double(ref(const_cast<AcceleratorTemplate&>(*d.hardware.accel))) / scale)
+                                : QJsonValue();
+    };
+    return f;
+}
+
+// A hardware number that a template owns when the hardware is one (then it is set there and re-derived).
+DesignField hardwareNumber(std::string key, std::string unit, std::string help, double scale,
+                           std::function<double&(Design&)> specRef, std::function<void(AcceleratorTemplate&, double)> toTemplate,
+                           double minimum)
+{
+    DesignField f = number(std::move(key), std::move(unit), std::move(help), scale, specRef, minimum);
+    f.apply = [specRef, toTemplate, scale](Design& d, const FieldValue& v) {
+        if (d.hardware.accel) {
+            toTemplate(*d.hardware.accel, v.number * scale);
+            deriveFromTemplate(d.hardware);
+        } else {
+            specRef(d) = v.number * scale;
+        }
+    };
+    return f;
+}
+
 std::vector<DesignField> makeFields()
 {
     std::vector<DesignField> v;
@@ -167,12 +218,18 @@ std::vector<DesignField> makeFields()
                        [](Design& d) -> double& { return d.parallel.linkLatencyS; }, 0));
 
     // Hardware parameters.
-    v.push_back(number("hardware.memory_bandwidth", "GB/s", "main-memory bandwidth", 1e9,
-                       [](Design& d) -> double& { return d.hardware.memory.front().bandwidthBytesPerS; }));
-    v.push_back(number("hardware.memory_capacity", "GB", "main-memory capacity", 1e9,
-                       [](Design& d) -> double& { return d.hardware.memory.front().capacityBytes; }));
-    v.push_back(number("hardware.memory_energy", "pJ/bit", "main-memory access energy", 1,
-                       [](Design& d) -> double& { return d.hardware.memory.front().energyPjPerBit; }, 0));
+    v.push_back(hardwareNumber(
+        "hardware.memory_bandwidth", "GB/s", "main-memory bandwidth (templates: all channels)", 1e9,
+        [](Design& d) -> double& { return d.hardware.memory.front().bandwidthBytesPerS; },
+        [](AcceleratorTemplate& t, double v) { t.memory.channelBandwidthBytesPerS = v / t.memory.channels; }, 1e-300));
+    v.push_back(hardwareNumber(
+        "hardware.memory_capacity", "GB", "main-memory capacity", 1e9,
+        [](Design& d) -> double& { return d.hardware.memory.front().capacityBytes; },
+        [](AcceleratorTemplate& t, double v) { t.memory.capacityBytes = v; }, 1e-300));
+    v.push_back(hardwareNumber(
+        "hardware.memory_energy", "pJ/bit", "main-memory access energy", 1,
+        [](Design& d) -> double& { return d.hardware.memory.front().energyPjPerBit; },
+        [](AcceleratorTemplate& t, double v) { t.memory.energyPjPerBit = v; }, 0));
     for (int i = 0; i < kPrecisionCount; ++i) {
         auto p = static_cast<Precision>(i);
         v.push_back(number(std::string("hardware.peak_tflops.") + toString(p), "TFLOP/s",
@@ -184,8 +241,56 @@ std::vector<DesignField> makeFields()
     v.push_back(number("hardware.sram_mb", "MB", "on-chip SRAM", 1e6, [](Design& d) -> double& { return d.hardware.sramBytes; }, 0));
     v.push_back(number("hardware.tdp_w", "W", "thermal design power", 1, [](Design& d) -> double& { return d.hardware.tdpW; }));
     v.push_back(number("hardware.idle_w", "W", "idle power", 1, [](Design& d) -> double& { return d.hardware.idleW; }, 0));
-    v.push_back(number("hardware.process_nm", "nm", "logic process node", 1,
-                       [](Design& d) -> double& { return d.hardware.processNm; }));
+    v.push_back(hardwareNumber(
+        "hardware.process_nm", "nm", "logic process node", 1, [](Design& d) -> double& { return d.hardware.processNm; },
+        [](AcceleratorTemplate& t, double v) { t.processNm = v; }, 1e-300));
+    v.push_back(hardwareNumber(
+        "hardware.clock_ghz", "GHz", "core clock", 1, [](Design& d) -> double& { return d.hardware.clockGhz; },
+        [](AcceleratorTemplate& t, double v) { t.clockGhz = v; }, 1e-300));
+
+    // Accelerator-template parameters (template-* hardware only).
+    using T = AcceleratorTemplate;
+    v.push_back(templateField<int>("hardware.cores", Kind::Integer, "", "cores, each with a matrix engine", 1,
+                                   [](T& t) -> int& { return t.cores; }, 1));
+    v.push_back(templateField<int>("hardware.array_rows", Kind::Integer, "", "systolic array rows per core", 1,
+                                   [](T& t) -> int& { return t.arrayRows; }, 1));
+    v.push_back(templateField<int>("hardware.array_cols", Kind::Integer, "", "systolic array columns per core", 1,
+                                   [](T& t) -> int& { return t.arrayCols; }, 1));
+    v.push_back(templateField<int>("hardware.vector_lanes", Kind::Integer, "", "vector lanes per core", 1,
+                                   [](T& t) -> int& { return t.vectorLanes; }, 1));
+    v.push_back(templateField<double>("hardware.local_sram_kib", Kind::Number, "KiB", "local SRAM per core", 1024,
+                                      [](T& t) -> double& { return t.localSramBytes; }, 4));
+    v.push_back(templateField<double>("hardware.sram_mib", Kind::Number, "MiB", "shared global buffer", 1024.0 * 1024,
+                                      [](T& t) -> double& { return t.globalBufferBytes; }, 0));
+    v.push_back(templateField<double>("hardware.local_bytes_per_cycle", Kind::Number, "B/cycle",
+                                      "local SRAM bandwidth per core", 1, [](T& t) -> double& { return t.localBytesPerCycle; },
+                                      1e-300));
+    v.push_back(templateField<double>("hardware.global_bytes_per_cycle", Kind::Number, "B/cycle",
+                                      "global buffer bandwidth", 1, [](T& t) -> double& { return t.globalBytesPerCycle; },
+                                      1e-300));
+    v.push_back(templateField<int>("hardware.memory_channels", Kind::Integer, "",
+                                   "off-chip memory channels (stacks for HBM)", 1,
+                                   [](T& t) -> int& { return t.memory.channels; }, 1));
+    {
+        DesignField f;
+        f.key = "hardware.dataflow";
+        f.kind = Kind::Text;
+        f.help = "systolic dataflow: weight_stationary or output_stationary";
+        f.parse = [](const QJsonValue& val, const std::string& where) {
+            FieldValue fv;
+            fv.text = parseText(val, where);
+            fv.number = static_cast<double>(parseDataflow(fv.text, where));
+            return fv;
+        };
+        f.apply = [](Design& d, const FieldValue& fv) {
+            requireTemplate(d, "hardware.dataflow").dataflow = static_cast<Dataflow>(int(fv.number));
+        };
+        f.read = [](const Design& d) {
+            return d.hardware.accel ? QJsonValue(toString(d.hardware.accel->dataflow)) : QJsonValue();
+        };
+        v.push_back(f);
+    }
+
     v.push_back(number("hardware.interconnect_bandwidth", "GB/s", "device-to-device bandwidth per direction", 1e9,
                        [](Design& d) -> double& { return d.hardware.interconnect.bandwidthBytesPerS; }, 0));
 

@@ -45,6 +45,13 @@ QJsonObject toJson(const Design& d)
     for (const char* key : {"model", "hardware", "runtime", "batch", "prompt", "output", "context", "weights",
                             "activations", "kv", "fused_attention", "tp", "pp", "ep"})
         o[key] = findDesignField(key)->read(d);
+    if (d.hardware.accel) // a swept template point reloads as itself
+        for (const char* key : {"hardware.cores", "hardware.array_rows", "hardware.array_cols", "hardware.dataflow",
+                                "hardware.vector_lanes", "hardware.local_sram_kib", "hardware.sram_mib",
+                                "hardware.local_bytes_per_cycle", "hardware.global_bytes_per_cycle",
+                                "hardware.memory_channels", "hardware.memory_bandwidth", "hardware.memory_capacity",
+                                "hardware.process_nm", "hardware.clock_ghz"})
+            o[key] = findDesignField(key)->read(d);
     return o;
 }
 

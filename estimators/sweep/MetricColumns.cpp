@@ -14,7 +14,7 @@ constexpr Info kInfo[kMetricCount] = {
     {"ttft_s", "s"}, {"tpot_s", "s"}, {"e2e_s", "s"}, {"decode_tokens_per_s", "tokens/s"},
     {"energy_per_token_j", "J"}, {"tokens_per_j", "tokens/J"}, {"avg_power_w", "W"}, {"prefill_energy_j", "J"},
     {"total_energy_j", "J"}, {"weights_bytes", "B"}, {"kv_cache_bytes", "B"}, {"memory_bytes", "B"},
-    {"fits", "bool"}, {"area_mm2", "mm2"},
+    {"fits", "bool"}, {"area_mm2", "mm2"}, {"fpga_utilisation", "fraction"},
 };
 } // namespace
 
@@ -46,6 +46,7 @@ void extractMetrics(const Metrics& m, MetricRow& o)
     o[int(MetricId::MemoryBytes)] = m.memory.totalBytes();
     o[int(MetricId::Fits)] = m.memory.fits ? 1.0 : 0.0;
     o[int(MetricId::AreaMm2)] = m.areaMm2 >= 0 ? m.areaMm2 : std::nan("");
+    o[int(MetricId::FpgaUtilisation)] = m.fpgaUtilisation >= 0 ? m.fpgaUtilisation : std::nan("");
 }
 
 } // namespace llmdse

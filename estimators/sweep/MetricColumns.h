@@ -9,9 +9,9 @@ namespace llmdse {
 
 enum class MetricId : unsigned char {
     TtftS, TpotS, E2eS, DecodeTokensPerS, EnergyPerTokenJ, TokensPerJ, AvgPowerW, PrefillEnergyJ, TotalEnergyJ,
-    WeightsBytes, KvCacheBytes, MemoryBytes, Fits, AreaMm2
+    WeightsBytes, KvCacheBytes, MemoryBytes, Fits, AreaMm2, FpgaUtilisation
 };
-constexpr int kMetricCount = 14;
+constexpr int kMetricCount = 15;
 
 const char* metricName(MetricId id);
 const char* metricUnit(MetricId id);

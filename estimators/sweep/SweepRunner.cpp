@@ -1,5 +1,6 @@
 #include "estimators/sweep/SweepRunner.h"
 #include "core/Errors.h"
+#include "estimators/Estimator.h"
 #include "estimators/analytical/AnalyticalEstimator.h"
 
 #include <QJsonDocument>
@@ -58,22 +59,30 @@ struct Worker {
 SweepSummary runSweep(const Study& study, ResultSink& sink, bool resume, const SweepOptions& opts)
 {
     const auto t0 = std::chrono::steady_clock::now();
-    if (study.estimator != AnalyticalEstimator::kId)
-        throw InputError(study.file, "estimator", "sweeps support the 'analytical' estimator in this version");
     if (study.axes.size() > static_cast<size_t>(kMaxAxes))
         throw InputError(study.file, "grid", "too many varied parameters");
     SweepSummary sum;
     auto [begin, end] = shardRange(study.totalPoints(), opts.shardIndex, opts.shardCount);
     sum.begin = begin;
     sum.end = end;
-    AnalyticalEstimator estimator;
-    sink.begin(schemaFor(study, estimator.version(), begin, end));
+    // The analytical estimator has a scratch-buffer fast path; others go through the interface.
+    AnalyticalEstimator analytical;
+    std::unique_ptr<Estimator> other;
+    if (study.estimator != AnalyticalEstimator::kId) {
+        try {
+            other = createEstimator(study.estimator);
+        } catch (const InputError& e) {
+            throw InputError(study.file, "estimator", e.reason());
+        }
+    }
+    sink.begin(schemaFor(study, other ? other->version() : analytical.version(), begin, end));
 
     const int dims = static_cast<int>(study.objectives.size());
     ParetoFront front(std::max(dims, 1));
     std::vector<double> obj(static_cast<size_t>(std::max(dims, 1)));
     auto offer = [&](std::int64_t index, const MetricRow& m) {
-        if (m[int(MetricId::Fits)] == 0) return; // only designs that fit are candidates
+        // Only designs that fit (memory, and an FPGA part's budget) are candidates.
+        if (m[int(MetricId::Fits)] == 0 || m[int(MetricId::FpgaUtilisation)] > 1) return;
         for (int i = 0; i < dims; ++i) {
             const double v = m[int(study.objectives[i].metric)];
             obj[i] = study.objectives[i].maximise ? -v : v;
@@ -133,7 +142,8 @@ SweepSummary runSweep(const Study& study, ResultSink& sink, bool resume, const S
                         try {
                             const Design& d = w.points.at(i, row.params.data());
                             d.validate();
-                            estimator.evaluate(d, w.metrics, w.scratch, false);
+                            if (other) w.metrics = other->evaluate(d, false);
+                            else analytical.evaluate(d, w.metrics, w.scratch, false);
                             extractMetrics(w.metrics, row.metrics);
                         } catch (const InputError& e) {
                             row.error = e.what();
@@ -148,7 +158,7 @@ SweepSummary runSweep(const Study& study, ResultSink& sink, bool resume, const S
                 for (const auto& r : c->rows) {
                     ++sum.evaluated;
                     if (!r.error.empty()) { ++sum.invalid; continue; }
-                    if (r.metrics[int(MetricId::Fits)] == 0) ++sum.infeasible;
+                    if (r.metrics[int(MetricId::Fits)] == 0 || r.metrics[int(MetricId::FpgaUtilisation)] > 1) ++sum.infeasible;
                     if (keepFront) offer(r.index, r.metrics);
                 }
                 processed += c->end - c->begin;

@@ -1,0 +1,181 @@
+#include "estimators/simulation/SimulationEstimator.h"
+#include "core/Errors.h"
+#include "estimators/analytical/MemoryModel.h"
+#include "estimators/area/AreaModel.h"
+#include "estimators/energy/ActionEnergy.h"
+#include "estimators/energy/EnergyModel.h"
+#include "estimators/simulation/OpSimulator.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace llmdse {
+
+namespace {
+
+SimKey templateKey(const AcceleratorTemplate& t)
+{
+    SimKeyBuilder b;
+    b.add(std::string(SimulationEstimator::kVersion));
+    for (double v : {double(t.cores), double(t.arrayRows), double(t.arrayCols), double(t.dataflow), double(t.vectorLanes),
+                     t.localSramBytes, double(t.localSramBanks), t.localBytesPerCycle, t.globalBufferBytes,
+                     t.globalBytesPerCycle, double(t.memory.channels), t.memory.channelBandwidthBytesPerS, t.clockGhz})
+        b.add(v);
+    for (double m : t.macsPerPe) b.add(m);
+    if (t.pim)
+        for (double v : {double(t.pim->unitsPerChannel), t.pim->unitFlopsPerCycle, t.pim->unitClockGhz,
+                         t.pim->internalBandwidthMultiplier})
+            b.add(v);
+    return b.key();
+}
+
+SimKey opKey(const SimKey& tpl, const Op& op, Phase phase, double context, double trafficFactor)
+{
+    SimKeyBuilder b;
+    b.add(&tpl, sizeof tpl);
+    b.add(std::string(op.name));
+    for (double v : {double(op.cls), double(phase), double(op.precision), double(op.weightPrecision), double(op.m),
+                     double(op.n), double(op.k), op.weightBytes, op.weightElements, op.actBytes.at(context),
+                     op.kvBytes.at(context), op.flops.at(context), op.dequantFlops, double(op.attnBatch),
+                     double(op.attnKvHeads), trafficFactor})
+        b.add(v);
+    if (op.cls == OpClass::Attention) b.add(context);
+    return b.key();
+}
+
+struct PhaseSim {
+    PhaseCost cost;
+    std::vector<OpCost> ops;
+};
+
+} // namespace
+
+SimulationEstimator::SimulationEstimator(std::shared_ptr<SimCache> cache) : cache_(std::move(cache)) {}
+
+std::string SimulationEstimator::provenance() const
+{
+    return std::string("tile-level cycle-approximate simulation (") + kVersion +
+           ") of the template. Energy per action, leakage and area: " + ActionEnergy::constantsSource();
+}
+
+Metrics SimulationEstimator::evaluate(const Design& d, bool withOps) const
+{
+    if (!d.hardware.accel)
+        throw InputError("", "hardware",
+                         "the simulation estimator needs an accelerator template (template-systolic, template-fpga-u280, "
+                         "template-pim, or a hardware file with a \"template\" object); '" + d.hardware.id + "' has none");
+    const AcceleratorTemplate& t = *d.hardware.accel;
+    const OpSimulator sim(d);
+    const ActionEnergy actions(t);
+    const EnergyModel devices(d);
+    const double active = devices.activeDevices(), powered = devices.poweredDevices();
+    const SimKey tplKey = templateKey(t);
+    // An FPGA card's static power is the card's idle figure, not an ASIC die's leakage.
+    const double staticW = t.fpga ? d.hardware.idleW : actions.leakageW();
+
+    auto simulateOp = [&](const Op& op, Phase phase, double c) {
+        if (op.cls == OpClass::Communication) return sim.simulate(op, phase, c);
+        const SimKey k = opKey(tplKey, op, phase, c, d.runtime.impl(op.cls).trafficFactor);
+        if (auto hit = cache_->find(k)) return *hit;
+        OpSim o = sim.simulate(op, phase, c);
+        cache_->insert(k, o);
+        return o;
+    };
+    auto dynamicJ = [&](const OpSim& o, double commBytes) {
+        ActionCounts a;
+        a.macs = o.macs;
+        a.vectorOps = o.vectorOps;
+        a.localSramBytes = o.localBytes;
+        a.globalBufferBytes = o.globalBytes;
+        a.dramBytes = o.dramBytes;
+        a.pimBytes = o.pimBytes;
+        return actions.dynamicJ(a) + commBytes * 8 * 10e-12; // link energy as in the analytical model
+    };
+    // One phase: n steps whose cost is the mean of the two contexts (exact for affine costs).
+    auto phaseCost = [&](const OpGraph& g, double c0, double c1, double n, std::vector<OpCost>* ops) {
+        PhaseCost pc;
+        for (const Op& op : g.ops) {
+            OpSim a = simulateOp(op, g.phase, c0);
+            if (c1 != c0) {
+                const OpSim b = simulateOp(op, g.phase, c1);
+                const Bound bound = a.seconds >= b.seconds ? a.bound : b.bound;
+                a += b;
+                a = a.scaled(0.5);
+                a.bound = bound;
+            }
+            const double reps = op.count * n;
+            const double seconds = a.seconds * reps;
+            const double energy = dynamicJ(a, op.commBytes) * reps * active;
+            switch (a.bound) {
+            case Bound::Compute: pc.breakdown.compute += seconds; break;
+            case Bound::Communication: pc.breakdown.communication += seconds; break;
+            default: pc.breakdown.memory += seconds; break;
+            }
+            pc.energyJ += energy;
+            double macs = 0;
+            for (double v : a.macs) macs += v;
+            const double flops = op.cls == OpClass::Matmul || op.cls == OpClass::Attention ? 2.0 * macs : a.vectorOps;
+            pc.flops += flops * reps * active;
+            pc.bytes += (a.dramBytes + a.pimBytes) * reps * active;
+            if (ops) {
+                OpCost oc;
+                oc.name = op.name;
+                oc.phase = toString(g.phase);
+                oc.cls = op.cls;
+                oc.precision = op.precision;
+                oc.count = op.count;
+                oc.flops = flops * op.count * active;
+                oc.bytes = (a.dramBytes + a.pimBytes) * op.count * active;
+                oc.weightBytes = op.weightBytes * op.count * active;
+                oc.commBytes = op.commBytes * op.count * active;
+                oc.m = op.m;
+                oc.n = op.n;
+                oc.k = op.k;
+                oc.timeS = a.seconds * op.count;
+                oc.energyJ = energy / n;
+                oc.bound = a.bound;
+                char util[48] = "";
+                if (a.utilisation > 0) std::snprintf(util, sizeof util, ", %.1f%% busy", 100 * a.utilisation);
+                oc.detail = a.mapping + util;
+                ops->push_back(std::move(oc));
+            }
+        }
+        pc.timeS = pc.breakdown.total();
+        pc.energyJ += staticW * powered * pc.timeS;
+        return pc;
+    };
+
+    const auto& w = d.workload;
+    Metrics m;
+    std::vector<OpCost>* ops = withOps ? &m.ops : nullptr;
+    OpGraph prefill, decode;
+    buildPrefill(d.model, d.opts, d.parallel, w.batch, w.prompt, prefill);
+    m.prefill = phaseCost(prefill, 0, 0, 1, ops);
+    buildDecode(d.model, d.opts, d.parallel, w.batch, decode);
+    const double steps = w.output - 1;
+    const double first = w.prompt + 1, last = w.prompt + std::max(1, w.output - 1);
+    m.decodeTotal = steps > 0 ? phaseCost(decode, first, last, steps, nullptr) : PhaseCost{};
+    const double at = w.context > 0 ? w.context : 0;
+    m.decodeStep = at > 0 ? phaseCost(decode, at, at, 1, ops) : phaseCost(decode, first, last, 1, ops);
+
+    m.devices = d.parallel.devices();
+    m.ttftS = m.prefill.timeS;
+    m.tpotS = m.decodeStep.timeS;
+    m.e2eS = m.ttftS + m.decodeTotal.timeS;
+    m.decodeTokensPerS = w.batch / m.tpotS;
+    m.energyPerTokenJ = m.decodeStep.energyJ / w.batch;
+    m.tokensPerJ = 1.0 / m.energyPerTokenJ;
+    m.prefillEnergyJ = m.prefill.energyJ;
+    m.totalEnergyJ = m.prefill.energyJ + m.decodeTotal.energyJ;
+    m.avgPowerW = m.totalEnergyJ / m.e2eS;
+    m.memory = memoryFootprint(d);
+    if (t.fpga) {
+        const FpgaUtilisation u = fpgaUtilisation(t);
+        m.fpgaUtilisation = u.max();
+    } else {
+        m.areaMm2 = estimateArea(t).total() * m.devices;
+    }
+    return m;
+}
+
+} // namespace llmdse

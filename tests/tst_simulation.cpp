@@ -1,0 +1,257 @@
+// The cycle-approximate simulator against the analytical estimator in the limits
+// where both must agree (clearly compute-bound, clearly memory-bound), and where
+// the simulator should see more (array fill and drain for few rows, a global
+// buffer too small to keep an operand), plus its cache.
+#include "core/AcceleratorTemplateJson.h"
+#include "core/Errors.h"
+#include "estimators/analytical/AnalyticalEstimator.h"
+#include "estimators/simulation/MatmulSimulator.h"
+#include "estimators/simulation/SimulationEstimator.h"
+#include "models/DesignFields.h"
+#include "models/DesignJson.h"
+#include "testsupport/TestSupport.h"
+
+#include <QtTest>
+#include <thread>
+
+using namespace llmdse;
+
+namespace {
+
+AcceleratorTemplate systolic()
+{
+    return *designFromJson({{"model", "llama-2-7b"}, {"hardware", "template-systolic"}}).hardware.accel;
+}
+
+Design templateDesign(const QJsonObject& extra = {})
+{
+    QJsonObject o{{"model", "llama-2-7b"}, {"hardware", "template-systolic"}, {"runtime", "roofline"},
+                  {"batch", 1}, {"prompt", 512}, {"output", 64}, {"weights", "fp16"}, {"activations", "fp16"},
+                  {"kv", "fp16"}};
+    for (auto it = extra.begin(); it != extra.end(); ++it) o[it.key()] = it.value();
+    return designFromJson(o);
+}
+
+bool near(double a, double b, double tol) { return std::abs(a - b) <= tol * std::max(std::abs(a), std::abs(b)); }
+
+} // namespace
+
+#define QVERIFY_NEAR(a, b, tol) \
+    QVERIFY2(near((a), (b), (tol)), qPrintable(QString("%1 vs %2").arg(a, 0, 'g', 8).arg(b, 0, 'g', 8)))
+
+class TestSimulation : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    // 4096^3 at fp16 on 4 x 128x128 PEs: 2^36 MACs / 65536 per cycle = 1.05 M cycles at
+    // full use; tiles fill and drain once each, so the simulated time is within a few %.
+    void largeGemmIsComputeBound()
+    {
+        const AcceleratorTemplate t = systolic();
+        const TemplateRates r(t);
+        MatmulShape s;
+        s.m = s.n = s.k = 4096;
+        const OpSim o = simulateMatmul(s, r);
+        const double ideal = s.m * s.n * s.k / (t.cores * t.pesPerCore()) / r.hz;
+        QVERIFY(o.seconds >= ideal);
+        QVERIFY_NEAR(o.seconds, ideal, 0.05);
+        QCOMPARE(o.bound, Bound::Compute);
+        QVERIFY(o.utilisation > 0.95 && o.utilisation <= 1.0);
+        QCOMPARE(o.macs[int(Precision::FP16)], s.m * s.n * s.k);
+        // Every operand crosses the chip edge at least once.
+        QVERIFY(o.dramBytes >= 3 * 4096.0 * 4096 * 2);
+    }
+
+    // A GEMV over 256 MiB of weights on one slow DDR-class channel: the weights stream once.
+    void gemvOnSlowMemoryIsMemoryBound()
+    {
+        AcceleratorTemplate t = systolic();
+        t.memory.channels = 1;
+        t.memory.channelBandwidthBytesPerS = 50e9;
+        const TemplateRates r(t);
+        MatmulShape s;
+        s.m = 1;
+        s.n = 16384;
+        s.k = 8192;
+        const OpSim o = simulateMatmul(s, r);
+        const double bytes = s.n * s.k * 2 + (s.k + s.n) * 2;
+        QVERIFY_NEAR(o.dramBytes, bytes, 1e-9);
+        QVERIFY_NEAR(o.seconds, bytes / 50e9, 0.03);
+        QCOMPARE(o.bound, Bound::Memory);
+    }
+
+    // Whole designs: the analytical roofline on the derived peaks and the simulator agree
+    // where one resource clearly dominates.
+    void agreesWithAnalyticalInTheLimits()
+    {
+        SimulationEstimator sim(std::make_shared<SimCache>(""));
+        AnalyticalEstimator ana;
+        // Prefill of 16 x 2048 tokens: compute-bound.
+        Design d = templateDesign({{"batch", 16}, {"prompt", 2048}});
+        QVERIFY_NEAR(sim.evaluate(d).ttftS, ana.evaluate(d).ttftS, 0.15);
+        // Batch-1 decode with memory far slower than the array: memory-bound.
+        d = templateDesign({{"hardware.memory_bandwidth", 100.0}});
+        QVERIFY_NEAR(sim.evaluate(d).tpotS, ana.evaluate(d).tpotS, 0.10);
+    }
+
+    // Few rows on a 128-row weight-stationary array: each weight fold costs at least
+    // the 128 cycles it takes to shift the next weights in, whatever the row count.
+    void fewRowsPayForWeightLoading()
+    {
+        const AcceleratorTemplate t = systolic();
+        const TemplateRates r(t);
+        MatmulShape s;
+        s.m = 8;
+        s.n = 4096;
+        s.k = 4096;
+        const OpSim o = simulateMatmul(s, r);
+        const double roofline = std::max(s.m * s.n * s.k / (t.cores * t.pesPerCore()) / r.hz,
+                                         s.n * s.k * 2 / t.memoryBandwidthBytesPerS());
+        QVERIFY2(o.seconds > 1.5 * roofline, qPrintable(QString::number(o.seconds / roofline)));
+        QVERIFY(o.utilisation < 8.0 / 128 + 1e-9);
+    }
+
+    // A 64 MiB activation operand that the global buffer cannot keep is fetched again for
+    // every column block; with a large enough buffer it is read once.
+    void smallGlobalBufferRefetches()
+    {
+        AcceleratorTemplate t = systolic();
+        MatmulShape s;
+        s.m = 8192;
+        s.n = 8192;
+        s.k = 4096;
+        t.globalBufferBytes = 256.0 * 1024 * 1024;
+        const OpSim roomy = simulateMatmul(s, TemplateRates(t));
+        t.globalBufferBytes = 1.0 * 1024 * 1024;
+        const OpSim tight = simulateMatmul(s, TemplateRates(t));
+        const double minimal = (s.m * s.k + s.k * s.n + s.m * s.n) * 2;
+        QVERIFY_NEAR(roomy.dramBytes, minimal, 1e-9);
+        QVERIFY2(tight.dramBytes > 2 * minimal, qPrintable(QString::number(tight.dramBytes / minimal)));
+    }
+
+    void needsATemplate()
+    {
+        SimulationEstimator sim(std::make_shared<SimCache>(""));
+        const Design d = designFromJson({{"model", "llama-2-7b"}, {"hardware", "h100-sxm"}});
+        try {
+            sim.evaluate(d);
+            QFAIL("expected an error");
+        } catch (const InputError& e) {
+            QCOMPARE(QString::fromStdString(e.field()), QString("hardware"));
+            QVERIFY(QString(e.what()).contains("template"));
+        }
+    }
+
+    void templateFieldsRederivePeaks()
+    {
+        Design d = templateDesign({{"hardware.array_rows", 256}, {"hardware.cores", 2}});
+        QCOMPARE(d.hardware.accel->arrayRows, 256);
+        QVERIFY_NEAR(d.hardware.peakFlops[int(Precision::FP16)], 2.0 * 2 * 256 * 128 * 1e9, 1e-12);
+        QVERIFY_NEAR(d.hardware.peakFlops[int(Precision::INT8)], 2 * d.hardware.peakFlops[int(Precision::FP16)], 1e-12);
+        // Saved designs keep the swept template values.
+        const Design back = designFromJson(toJson(d));
+        QCOMPARE(back.hardware.accel->arrayRows, 256);
+        QCOMPARE(back.hardware.accel->cores, 2);
+        try {
+            designFromJson({{"model", "llama-2-7b"}, {"hardware", "h100-sxm"}, {"hardware.array_rows", 64}});
+            QFAIL("expected an error");
+        } catch (const InputError& e) {
+            QVERIFY(QString(e.what()).contains("not an accelerator template"));
+        }
+    }
+
+    void reportsAreaAndFpgaUtilisation()
+    {
+        SimulationEstimator sim(std::make_shared<SimCache>(""));
+        const Metrics asic = sim.evaluate(templateDesign());
+        QVERIFY(asic.areaMm2 > 10 && asic.areaMm2 < 2000);
+        QVERIFY(asic.tokensPerJ > 0 && std::isfinite(asic.tokensPerJ));
+        const Metrics fpga = sim.evaluate(designFromJson(
+            {{"model", "llama-3.2-1b"}, {"hardware", "template-fpga-u280"}, {"weights", "int8"}}));
+        QVERIFY(fpga.fpgaUtilisation > 0 && fpga.fpgaUtilisation <= 1);
+        QCOMPARE(fpga.areaMm2, -1.0);
+        const Metrics big = sim.evaluate(designFromJson({{"model", "llama-3.2-1b"}, {"hardware", "template-fpga-u280"},
+                                                         {"weights", "int8"}, {"hardware.array_rows", 512},
+                                                         {"hardware.array_cols", 512}}));
+        QVERIFY(big.fpgaUtilisation > 1);
+    }
+
+    // PIM: batch-1 decode GEMVs run beside the banks at the internal bandwidth (4x the
+    // external interface), so decode beats the same system with the units switched off.
+    void pimOffloadsDecode()
+    {
+        SimulationEstimator sim(std::make_shared<SimCache>(""));
+        Design pim = designFromJson({{"model", "llama-2-7b"}, {"hardware", "template-pim"}, {"weights", "fp16"}});
+        Design host = pim;
+        host.hardware.accel->pim.reset();
+        deriveFromTemplate(host.hardware);
+        const Metrics a = sim.evaluate(pim, true), b = sim.evaluate(host);
+        QVERIFY2(a.tpotS < 0.5 * b.tpotS, qPrintable(QString("%1 vs %2").arg(a.tpotS).arg(b.tpotS)));
+        QVERIFY_NEAR(a.ttftS, b.ttftS, 1e-9); // prefill stays on the host
+    }
+
+    void cacheServesRepeatsAndPersists()
+    {
+        QTemporaryDir dir;
+        const std::string path = (dir.path() + "/sim.sqlite").toStdString();
+        const Design d = templateDesign();
+        Metrics first;
+        {
+            auto cache = std::make_shared<SimCache>(path);
+            SimulationEstimator sim(cache);
+            first = sim.evaluate(d);
+            const auto s1 = cache->stats();
+            QVERIFY(s1.misses > 0);
+            const Metrics again = sim.evaluate(d);
+            QCOMPARE(again.tpotS, first.tpotS);
+            QCOMPARE(cache->stats().misses, s1.misses); // all hits
+        }
+        auto reopened = std::make_shared<SimCache>(path);
+        QVERIFY(reopened->stats().loaded > 0);
+        SimulationEstimator sim(reopened);
+        QCOMPARE(sim.evaluate(d).tpotS, first.tpotS);
+        QCOMPARE(reopened->stats().misses, size_t(0));
+    }
+
+    // Two writers on one file (as two sweeps sharing a cache): no rows lost, file intact.
+    void concurrentWritersShareTheFile()
+    {
+        QTemporaryDir dir;
+        const std::string path = (dir.path() + "/sim.sqlite").toStdString();
+        auto work = [&](int rowsFrom) {
+            SimCache c(path, 7);
+            SimulationEstimator sim(std::shared_ptr<SimCache>(&c, [](SimCache*) {}));
+            for (int r = rowsFrom; r < rowsFrom + 6; ++r)
+                sim.evaluate(templateDesign({{"hardware.array_rows", 32 * r}}));
+        };
+        std::thread a(work, 1), b(work, 4); // overlapping designs 4..6
+        a.join();
+        b.join();
+        SimCache check(path);
+        const size_t entries = check.stats().loaded;
+        SimCache solo("");
+        SimulationEstimator sim(std::shared_ptr<SimCache>(&solo, [](SimCache*) {}));
+        for (int r = 1; r < 10; ++r) sim.evaluate(templateDesign({{"hardware.array_rows", 32 * r}}));
+        QCOMPARE(entries, solo.stats().entries);
+    }
+
+    void cacheCommand()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.path() + "/c.sqlite";
+        auto r = test::runLlmdse({"evaluate", "--model", "llama-2-7b", "--hardware", "template-systolic",
+                                  "--estimator", "simulation", "--sim-cache", path});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        r = test::runLlmdse({"cache", "stats", "--file", path});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(r.out.contains("integrity: ok"));
+        QVERIFY(!r.out.contains("entries:   0 "));
+        QCOMPARE(test::runLlmdse({"cache", "clear", "--file", path}).exitCode, 0);
+        QVERIFY(test::runLlmdse({"cache", "stats", "--file", path}).out.contains("entries:   0 "));
+        QCOMPARE(test::runLlmdse({"cache", "vacuum", "--file", path}).exitCode, 0);
+        QCOMPARE(test::runLlmdse({"cache", "frobnicate", "--file", path}).exitCode, 1);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSimulation)
+#include "tst_simulation.moc"
