@@ -42,8 +42,8 @@ QJsonObject toJson(const Metrics& m)
                               {"fits", m.memory.fits},
                               {"message", QString::fromStdString(m.memory.fitMessage())}};
     QJsonArray ops;
-    for (const auto& op : m.ops)
-        ops.append(QJsonObject{{"name", QString::fromStdString(op.name)},
+    for (const auto& op : m.ops) {
+        QJsonObject j{{"name", QString::fromStdString(op.name)},
                                {"phase", QString::fromStdString(op.phase)},
                                {"class", toString(op.cls)},
                                {"precision", toString(op.precision)},
@@ -57,7 +57,10 @@ QJsonObject toJson(const Metrics& m)
                                {"shape", QJsonArray{double(op.m), double(op.n), double(op.k)}},
                                {"time_s", op.timeS},
                                {"energy_j", op.energyJ},
-                               {"bound", toString(op.bound)}});
+                               {"bound", toString(op.bound)}};
+        if (!op.detail.empty()) j["detail"] = QString::fromStdString(op.detail);
+        ops.append(j);
+    }
     o["ops"] = ops;
     return o;
 }

@@ -7,6 +7,7 @@
 #include "estimators/analytical/AnalyticalEstimator.h"
 #include "estimators/simulation/MatmulSimulator.h"
 #include "estimators/simulation/SimulationEstimator.h"
+#include "estimators/sweep/SweepRunner.h"
 #include "models/DesignFields.h"
 #include "models/DesignJson.h"
 #include "testsupport/TestSupport.h"
@@ -233,6 +234,33 @@ private Q_SLOTS:
         SimulationEstimator sim(std::shared_ptr<SimCache>(&solo, [](SimCache*) {}));
         for (int r = 1; r < 10; ++r) sim.evaluate(templateDesign({{"hardware.array_rows", 32 * r}}));
         QCOMPARE(entries, solo.stats().entries);
+    }
+
+    // A template sweep through the ordinary sweep runner: area is a metric and an objective,
+    // over-budget FPGA points are counted infeasible and kept off the front.
+    void templateSweepWithAreaObjective()
+    {
+        QTemporaryDir dir;
+        setDefaultSimCachePath((dir.path() + "/cache.sqlite").toStdString());
+        const Study study = parseStudy(
+            QJsonObject{{"base", QJsonObject{{"model", "llama-3.2-1b"}, {"hardware", "template-fpga-u280"},
+                                             {"weights", "int8"}, {"activations", "int8"}, {"prompt", 256}, {"output", 32}}},
+                        {"grid", QJsonObject{{"hardware.array_rows", QJsonArray{16, 64, 256}},
+                                             {"hardware.array_cols", QJsonArray{16, 64, 256}}}},
+                        {"objectives", QJsonArray{"tpot_s", "fpga_utilisation"}},
+                        {"estimator", "simulation"}},
+            "inline");
+        const std::string out = (dir.path() + "/r.sqlite").toStdString();
+        auto sink = openSink(out, SinkMode::Create);
+        SweepOptions opts;
+        opts.pareto = true;
+        const SweepSummary r = runSweep(study, *sink, false, opts);
+        QCOMPARE(r.evaluated, std::int64_t(9));
+        QCOMPARE(r.invalid, std::int64_t(0));
+        QVERIFY(r.infeasible >= 1); // 2 x 256 x 256 int8 PEs need 65,536 DSP slices of 9,024
+        QVERIFY(!r.front.empty());
+        for (const auto& p : r.front) QVERIFY(p.objectives[1] <= 1.0);
+        setDefaultSimCachePath("none");
     }
 
     void cacheCommand()

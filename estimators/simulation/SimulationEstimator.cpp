@@ -1,5 +1,6 @@
 #include "estimators/simulation/SimulationEstimator.h"
 #include "core/Errors.h"
+#include "core/Units.h"
 #include "estimators/analytical/MemoryModel.h"
 #include "estimators/area/AreaModel.h"
 #include "estimators/energy/ActionEnergy.h"
@@ -134,9 +135,11 @@ Metrics SimulationEstimator::evaluate(const Design& d, bool withOps) const
                 oc.timeS = a.seconds * op.count;
                 oc.energyJ = energy / n;
                 oc.bound = a.bound;
-                char util[48] = "";
-                if (a.utilisation > 0) std::snprintf(util, sizeof util, ", %.1f%% busy", 100 * a.utilisation);
-                oc.detail = a.mapping + util;
+                char extra[160];
+                std::snprintf(extra, sizeof extra, "%s%.3g cycles; global buffer %s, local SRAM %s",
+                              a.utilisation > 0 ? (std::to_string(int(100 * a.utilisation + 0.5)) + "% busy, ").c_str() : "",
+                              a.cycles, formatBytes(a.globalBytes).c_str(), formatBytes(a.localBytes).c_str());
+                oc.detail = a.mapping + "; " + extra;
                 ops->push_back(std::move(oc));
             }
         }
