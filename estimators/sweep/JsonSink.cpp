@@ -25,8 +25,8 @@ static std::string quoted(const std::string& s)
 {
     // QJsonValue handles escaping of arbitrary text correctly.
     QJsonObject o{{"v", QString::fromStdString(s)}};
-    QByteArray b = QJsonDocument(o).toJson(QJsonDocument::Compact);
-    return std::string(b.constData() + 5, b.size() - 6);
+    const QByteArray b = QJsonDocument(o).toJson(QJsonDocument::Compact); // {"v":"..."}
+    return b.mid(5, b.size() - 6).toStdString();
 }
 
 void JsonSink::begin(const SweepSchema& schema)
