@@ -32,6 +32,13 @@ void AcceleratorTemplate::validate(const std::string& file) const
     need(localBytesPerCycle > 0, "local_bytes_per_cycle", "must be > 0");
     need(globalBufferBytes >= 0, "global_buffer_mib", "must be >= 0");
     need(globalBytesPerCycle > 0, "global_bytes_per_cycle", "must be > 0");
+    static const char* kKinds[] = {"hbm2", "hbm2e", "hbm3", "hbm3e", "gddr6", "lpddr4", "lpddr5", "ddr3", "ddr4", "ddr5"};
+    bool knownKind = false;
+    for (const char* k : kKinds) knownKind = knownKind || memory.kind == k;
+    if (!knownKind)
+        throw InputError(file, "template.memory.kind",
+                         "unknown memory kind '" + memory.kind +
+                             "' (known: hbm2, hbm2e, hbm3, hbm3e, gddr6, lpddr4, lpddr5, ddr3, ddr4, ddr5)");
     need(memory.channels >= 1, "memory.channels", "must be a positive whole number");
     need(memory.channelBandwidthBytesPerS > 0, "memory.channel_gb_s", "must be > 0");
     need(memory.capacityBytes > 0, "memory.capacity_gb", "must be > 0");

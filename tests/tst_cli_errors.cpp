@@ -5,6 +5,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QFile>
 #include <QtTest>
 
 using namespace llmdse;
@@ -117,6 +118,36 @@ private Q_SLOTS:
                                                  << QStringList{"idle.json", "idle_w"};
         QTest::newRow("hardware truncated") << evaluateHardware(file("hwtrunc.json", kHardware.left(40)))
                                             << QStringList{"hwtrunc.json", "invalid JSON"};
+
+        // Accelerator templates.
+        QFile tf(QString(LLMDSE_SOURCE_DIR) + "/resources/hardware/template-systolic.json");
+        QVERIFY(tf.open(QIODevice::ReadOnly));
+        const QJsonObject tpl = QJsonDocument::fromJson(tf.readAll()).object();
+        auto withTemplate = [&](const char* key, const QJsonValue& v) {
+            QJsonObject o = tpl, t = tpl["template"].toObject();
+            t[key] = v;
+            o["template"] = t;
+            return QJsonDocument(o).toJson();
+        };
+        QTest::newRow("template zero rows") << evaluateHardware(file("t-rows.json", withTemplate("array_rows", 0)))
+                                            << QStringList{"t-rows.json", "template.array_rows"};
+        QTest::newRow("template bad dataflow") << evaluateHardware(file("t-df.json", withTemplate("dataflow", "diagonal")))
+                                               << QStringList{"t-df.json", "dataflow", "diagonal"};
+        QJsonObject badMem = tpl["template"].toObject()["memory"].toObject();
+        badMem["kind"] = "hbm9";
+        QTest::newRow("template unknown memory kind") << evaluateHardware(file("t-mem.json", withTemplate("memory", badMem)))
+                                                      << QStringList{"t-mem.json", "template.memory.kind", "hbm9"};
+        QTest::newRow("template unknown fpga part")
+            << evaluateHardware(file("t-fpga.json", withTemplate("fpga", QJsonObject{{"part", "xc7z020"}})))
+            << QStringList{"t-fpga.json", "template.fpga.part", "xc7z020"};
+        QJsonObject derived = tpl;
+        derived["peak_tflops"] = QJsonObject{{"fp16", 100}};
+        QTest::newRow("template with explicit peaks") << evaluateHardware(file("t-peak.json", QJsonDocument(derived).toJson()))
+                                                      << QStringList{"t-peak.json", "peak_tflops", "template"};
+        QTest::newRow("simulation without template")
+            << (base + QStringList{"--estimator", "simulation"}) << QStringList{"hardware", "template"};
+        QTest::newRow("template field on a GPU") << (base + QStringList{"--set", "hardware.array_rows=64"})
+                                                 << QStringList{"hardware.array_rows", "not an accelerator template"};
 
         // Study files for `sweep`.
         QTest::newRow("study truncated") << sweep(file("st-trunc.json", study(R"("grid": {"batch": [1, 2]})").chopped(6)))
