@@ -139,7 +139,7 @@ OpSim OpSimulator::vector(const Op& op, double context) const
     o.vectorOps = ops;
     o.dramBytes = dram;
     o.globalBytes = onchip;
-    o.localBytes = onchip + (dram - op.kvBytes.at(context));
+    o.localBytes = onchip + dram; // everything the lanes touch passes through the local SRAM
     o.bound = cv >= std::max(cd, cg) ? Bound::Compute : Bound::Memory;
     o.mapping = "vector";
     return o;

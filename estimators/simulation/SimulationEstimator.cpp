@@ -5,6 +5,7 @@
 #include "estimators/area/AreaModel.h"
 #include "estimators/energy/ActionEnergy.h"
 #include "estimators/energy/EnergyModel.h"
+#include "estimators/energy/TechnologyTable.h"
 #include "estimators/simulation/OpSimulator.h"
 
 #include <algorithm>
@@ -71,6 +72,7 @@ Metrics SimulationEstimator::evaluate(const Design& d, bool withOps) const
     const EnergyModel devices(d);
     const double active = devices.activeDevices(), powered = devices.poweredDevices();
     const SimKey tplKey = templateKey(t);
+    const double linkPjPerBit = TechnologyTable::instance().linkPjPerBit(); // as in the analytical model
     // An FPGA card's static power is the card's idle figure, not an ASIC die's leakage.
     const double staticW = t.fpga ? d.hardware.idleW : actions.leakageW();
 
@@ -90,7 +92,7 @@ Metrics SimulationEstimator::evaluate(const Design& d, bool withOps) const
         a.globalBufferBytes = o.globalBytes;
         a.dramBytes = o.dramBytes;
         a.pimBytes = o.pimBytes;
-        return actions.dynamicJ(a) + commBytes * 8 * 10e-12; // link energy as in the analytical model
+        return actions.dynamicJ(a) + commBytes * 8 * linkPjPerBit * 1e-12;
     };
     // One phase: n steps whose cost is the mean of the two contexts (exact for affine costs).
     auto phaseCost = [&](const OpGraph& g, double c0, double c1, double n, std::vector<OpCost>* ops) {
