@@ -1,5 +1,5 @@
 #include "estimators/analytical/AnalyticalEstimator.h"
-#include "estimators/analytical/MemoryModel.h"
+#include "estimators/PhaseSummary.h"
 #include "estimators/analytical/PhaseCosting.h"
 
 namespace llmdse {
@@ -49,17 +49,7 @@ void AnalyticalEstimator::evaluate(const Design& d, Metrics& out, Scratch& s, bo
     else
         out.decodeStep = scaled(out.decodeTotal, 1.0 / steps);
 
-    out.devices = d.parallel.devices();
-    out.ttftS = out.prefill.timeS;
-    out.tpotS = out.decodeStep.timeS;
-    out.e2eS = out.ttftS + out.decodeTotal.timeS;
-    out.decodeTokensPerS = w.batch / out.tpotS;
-    out.energyPerTokenJ = out.decodeStep.energyJ / w.batch;
-    out.tokensPerJ = 1.0 / out.energyPerTokenJ;
-    out.prefillEnergyJ = out.prefill.energyJ;
-    out.totalEnergyJ = out.prefill.energyJ + out.decodeTotal.energyJ;
-    out.avgPowerW = out.totalEnergyJ / out.e2eS;
-    out.memory = memoryFootprint(d);
+    summarisePhases(d, out);
 }
 
 } // namespace llmdse

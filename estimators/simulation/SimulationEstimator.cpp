@@ -1,7 +1,7 @@
 #include "estimators/simulation/SimulationEstimator.h"
 #include "core/Errors.h"
 #include "core/Units.h"
-#include "estimators/analytical/MemoryModel.h"
+#include "estimators/PhaseSummary.h"
 #include "estimators/area/AreaModel.h"
 #include "estimators/energy/ActionEnergy.h"
 #include "estimators/energy/EnergyModel.h"
@@ -163,17 +163,7 @@ Metrics SimulationEstimator::evaluate(const Design& d, bool withOps) const
     const double at = w.context > 0 ? w.context : 0;
     m.decodeStep = at > 0 ? phaseCost(decode, at, at, 1, ops) : phaseCost(decode, first, last, 1, ops);
 
-    m.devices = d.parallel.devices();
-    m.ttftS = m.prefill.timeS;
-    m.tpotS = m.decodeStep.timeS;
-    m.e2eS = m.ttftS + m.decodeTotal.timeS;
-    m.decodeTokensPerS = w.batch / m.tpotS;
-    m.energyPerTokenJ = m.decodeStep.energyJ / w.batch;
-    m.tokensPerJ = 1.0 / m.energyPerTokenJ;
-    m.prefillEnergyJ = m.prefill.energyJ;
-    m.totalEnergyJ = m.prefill.energyJ + m.decodeTotal.energyJ;
-    m.avgPowerW = m.totalEnergyJ / m.e2eS;
-    m.memory = memoryFootprint(d);
+    summarisePhases(d, m);
     if (t.fpga) {
         const FpgaUtilisation u = fpgaUtilisation(t);
         m.fpgaUtilisation = u.max();
