@@ -4,7 +4,13 @@
 #include "ui/MainWindow.h"
 
 #include <QApplication>
+#include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QFile>
+#include <QJsonDocument>
+#include <QTimer>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -16,7 +22,9 @@ void printUsage()
 {
     std::printf("llmdse - design-space exploration for LLM inference hardware\n\n"
                 "Usage: llmdse                      start the workbench (GUI)\n"
-                "       llmdse <command> [options]  run headless\n\nCommands:\n");
+                "       llmdse <command> [options]  run headless\n"
+                "       llmdse --screenshot out.png [--view results] [--design FILE.json]\n"
+                "                                   render the workbench offscreen to a PNG\n\nCommands:\n");
     for (const auto& c : llmdse::commands()) std::printf("  %-10s %s\n", c.name.c_str(), c.summary.c_str());
     std::printf("\n`llmdse <command> --help` describes each command's options.\n"
                 "Exit codes: 0 ok, 1 bad input, 2 internal error.\n");
@@ -26,6 +34,8 @@ void printUsage()
 
 int main(int argc, char** argv)
 {
+    QElapsedTimer started;
+    started.start();
     llmdse::registerHostPresets();
     if (argc >= 2 && argv[1][0] != '-') {
         const auto* cmd = llmdse::findCommand(argv[1]);
@@ -53,9 +63,51 @@ int main(int argc, char** argv)
         std::printf("llmdse %s\n", LLMDSE_VERSION);
         return 0;
     }
+    bool screenshot = false;
+    for (int i = 1; i < argc; ++i) screenshot = screenshot || !std::strcmp(argv[i], "--screenshot");
+    if (screenshot && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
     QApplication::setApplicationName("llmdse");
+    QCommandLineParser parser;
+    parser.addOption({"screenshot", "Render the window offscreen to this PNG and exit.", "file"});
+    parser.addOption({"view", "View to render: results.", "name", "results"});
+    parser.addOption({"design", "Design file to show (JSON, keys as in `llmdse evaluate --design`).", "file"});
+    parser.process(app);
     llmdse::MainWindow w;
+    if (parser.isSet("design")) {
+        QFile f(parser.value("design"));
+        QJsonParseError err{};
+        const QJsonDocument doc = f.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(f.readAll(), &err) : QJsonDocument();
+        if (!doc.isObject()) {
+            std::fprintf(stderr, "llmdse: error: %s: %s\n", qPrintable(parser.value("design")),
+                         f.isOpen() ? qPrintable("invalid JSON: " + err.errorString()) : "cannot read");
+            return 1;
+        }
+        w.loadDesign(doc.object());
+    }
+    if (!screenshot) {
+        w.show();
+        return app.exec();
+    }
+    if (parser.value("view") != "results") {
+        std::fprintf(stderr, "llmdse: error: --view '%s' is not available yet (available: results)\n",
+                     qPrintable(parser.value("view")));
+        return 1;
+    }
+    w.resize(1440, 900);
     w.show();
-    return app.exec();
+    QEventLoop loop; // wait for the estimate the window started
+    QObject::connect(&w, &llmdse::MainWindow::resultsShown, &loop, &QEventLoop::quit);
+    QTimer::singleShot(30000, &loop, &QEventLoop::quit);
+    loop.exec();
+    const qint64 firstEstimateMs = started.elapsed();
+    app.processEvents();
+    const QString out = parser.value("screenshot");
+    if (!w.grab().save(out, "PNG")) {
+        std::fprintf(stderr, "llmdse: error: %s: cannot write the screenshot\n", qPrintable(out));
+        return 1;
+    }
+    std::printf("wrote %s (%dx%d); first estimate shown %lld ms after start\n", qPrintable(out), w.width(), w.height(),
+                static_cast<long long>(firstEstimateMs));
+    return 0;
 }

@@ -1,32 +1,109 @@
 #include "ui/MainWindow.h"
-#include "core/Units.h"
-#include "estimators/Estimator.h"
 #include "models/DesignJson.h"
+#include "ui/EstimateRunner.h"
+#include "ui/ResultsView.h"
+#include "ui/WorkloadPanel.h"
+#include "ui/ZooPanels.h"
 
-#include <QLabel>
+#include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QFile>
+#include <QJsonDocument>
+#include <QMimeData>
+#include <QScrollArea>
+#include <QStatusBar>
 
 namespace llmdse {
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent), model_(new ModelPanel), hardware_(new HardwarePanel), workload_(new WorkloadPanel),
+      results_(new ResultsView), runner_(new EstimateRunner(this))
 {
     setWindowTitle("llmdse - LLM inference design-space workbench");
-    resize(1280, 800);
-    QString text = "<h2>llmdse</h2><p>The full workbench arrives with the GUI issue. "
-                   "Headless commands: run <tt>llmdse --help</tt>.</p>";
+    resize(1440, 900);
+    setAcceptDrops(true);
+    auto dock = [this](const char* title, QWidget* w, Qt::DockWidgetArea area) {
+        auto* d = new QDockWidget(title, this);
+        d->setObjectName(QString(title).remove(' '));
+        d->setWidget(w);
+        addDockWidget(area, d);
+        return d;
+    };
+    dock("Model", model_, Qt::LeftDockWidgetArea);
+    dock("Hardware", hardware_, Qt::LeftDockWidgetArea);
+    dock("Workload & Optimizations", workload_, Qt::RightDockWidgetArea);
+    auto* scroll = new QScrollArea;
+    scroll->setWidget(results_);
+    scroll->setWidgetResizable(true);
+    setCentralWidget(scroll);
+
+    connect(model_, &ModelPanel::changed, this, &MainWindow::estimate);
+    connect(hardware_, &HardwarePanel::changed, this, &MainWindow::estimate);
+    connect(workload_, &WorkloadPanel::changed, this, &MainWindow::estimate);
+    connect(runner_, &EstimateRunner::estimateAvailable, this,
+            [this](const Design& d, const Metrics& m, double s) {
+                metrics_ = m;
+                results_->showEstimate(d, m, workload_->estimator());
+                statusBar()->showMessage(QString("%1 on %2: estimated in %3 ms by the %4 estimator")
+                                             .arg(QString::fromStdString(d.model.id), QString::fromStdString(d.hardware.id))
+                                             .arg(s * 1e3, 0, 'f', 2)
+                                             .arg(workload_->estimator()));
+                Q_EMIT resultsShown();
+            });
+    connect(runner_, &EstimateRunner::estimateFailed, this, &MainWindow::showFailure);
+    model_->select("llama-3-8b");
+    hardware_->select("h100-sxm");
+}
+
+QJsonObject MainWindow::currentDesign() const
+{
+    QJsonObject o = workload_->values();
+    o["model"] = model_->current();
+    o["hardware"] = hardware_->current();
+    return o;
+}
+
+void MainWindow::loadDesign(const QJsonObject& design)
+{
+    if (design.contains("model")) model_->select(design["model"].toString());
+    if (design.contains("hardware")) hardware_->select(design["hardware"].toString());
+    workload_->setValues(design);
+}
+
+void MainWindow::estimate()
+{
+    const QJsonObject o = currentDesign();
+    if (o["model"].toString().isEmpty() || o["hardware"].toString().isEmpty()) return;
     try {
-        Design d = designFromJson(QJsonObject{{"model", "llama-3-8b"}, {"hardware", "h100-sxm"}});
-        Metrics m = createEstimator("analytical")->evaluate(d);
-        text += QString("<p>Llama-3-8B on H100 SXM (batch 1, prompt 512, output 128, fp16): TTFT %1, "
-                        "time per output token %2, %3 tokens/J.</p>")
-                    .arg(QString::fromStdString(formatSeconds(m.ttftS)), QString::fromStdString(formatSeconds(m.tpotS)))
-                    .arg(m.tokensPerJ, 0, 'g', 3);
-    } catch (const std::exception& e) {
-        text += QString("<p>Estimate failed: %1</p>").arg(e.what());
+        runner_->submit(designFromJson(o), workload_->estimator());
+    } catch (const std::exception& e) { // a design that cannot even be assembled (bad file, tp > heads ...)
+        showFailure(QString::fromUtf8(e.what()));
     }
-    auto* label = new QLabel(text, this);
-    label->setMargin(24);
-    label->setAlignment(Qt::AlignTop | Qt::AlignLeft);
-    setCentralWidget(label);
+}
+
+void MainWindow::showFailure(const QString& message)
+{
+    results_->showError(message);
+    statusBar()->showMessage("Cannot estimate: " + message);
+    Q_EMIT resultsShown();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* e)
+{
+    if (e->mimeData()->hasUrls()) e->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* e)
+{
+    for (const QUrl& url : e->mimeData()->urls()) {
+        const QString path = url.toLocalFile();
+        QFile f(path);
+        if (!f.open(QIODevice::ReadOnly)) continue;
+        const QJsonObject o = QJsonDocument::fromJson(f.readAll()).object();
+        // A hardware description has "class"; a Hugging Face config has "model_type" or "architectures".
+        if (o.contains("class")) hardware_->select(path);
+        else model_->select(path);
+    }
 }
 
 } // namespace llmdse

@@ -1,14 +1,47 @@
 #pragma once
-// Placeholder workbench window until the GUI issue lands: shows one live
-// estimate so the binary's GUI path is exercised.
+// The workbench window: Model and Hardware docks (zoos, open or drop a file),
+// the Workload & Optimizations dock, and the Results view, which updates off
+// the UI thread after every edit.
+#include "core/Design.h"
+#include "core/Metrics.h"
+
+#include <QJsonObject>
 #include <QMainWindow>
 
 namespace llmdse {
+
+class EstimateRunner;
+class HardwarePanel;
+class ModelPanel;
+class ResultsView;
+class WorkloadPanel;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     explicit MainWindow(QWidget* parent = nullptr);
+    // Shows a design file's settings (keys as in `llmdse evaluate --design`).
+    void loadDesign(const QJsonObject& design);
+    QJsonObject currentDesign() const;
+    ResultsView* results() const { return results_; }
+    const Metrics& lastMetrics() const { return metrics_; }
+
+Q_SIGNALS:
+    void resultsShown();
+
+protected:
+    void dragEnterEvent(QDragEnterEvent* e) override;
+    void dropEvent(QDropEvent* e) override;
+
+private:
+    void estimate();
+    void showFailure(const QString& message);
+    ModelPanel* model_;
+    HardwarePanel* hardware_;
+    WorkloadPanel* workload_;
+    ResultsView* results_;
+    EstimateRunner* runner_;
+    Metrics metrics_;
 };
 
 } // namespace llmdse

@@ -1,0 +1,85 @@
+// The workbench on real widgets (offscreen): an edit updates the results
+// without blocking, a bad design shows an error instead of crashing, and the
+// screenshot mode renders a full window with data in it.
+#include "testsupport/TestSupport.h"
+#include "ui/MainWindow.h"
+#include "ui/ResultsView.h"
+
+#include <QApplication>
+#include <QComboBox>
+#include <QImage>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QStatusBar>
+#include <QtTest>
+
+using namespace llmdse;
+
+class TestGui : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void editingAFieldUpdatesTheResults()
+    {
+        MainWindow w;
+        QSignalSpy shown(&w, &MainWindow::resultsShown);
+        w.show();
+        QVERIFY(shown.wait(10000));
+        const double tps1 = w.lastMetrics().decodeTokensPerS;
+        const QString card1 = w.results()->cardText("tps");
+        QVERIFY(tps1 > 0);
+        QVERIFY(card1.contains("tokens/s"));
+        auto* batch = w.findChild<QSpinBox*>("batch");
+        QVERIFY(batch);
+        shown.clear();
+        QElapsedTimer t;
+        t.start();
+        batch->setValue(16);
+        QVERIFY(t.elapsed() < 50); // the estimate runs off the UI thread
+        QVERIFY(shown.wait(10000));
+        QVERIFY2(w.lastMetrics().decodeTokensPerS > 4 * tps1, qPrintable(QString::number(w.lastMetrics().decodeTokensPerS)));
+        QVERIFY(w.results()->cardText("tps") != card1);
+        QCOMPARE(w.currentDesign()["batch"].toInt(), 16);
+    }
+
+    void simulationEstimatorOnATemplateShowsArea()
+    {
+        qputenv("LLMDSE_SIM_CACHE", "none");
+        MainWindow w;
+        QSignalSpy shown(&w, &MainWindow::resultsShown);
+        w.loadDesign({{"model", "llama-3.2-1b"}, {"hardware", "template-systolic"}});
+        w.findChild<QComboBox*>("estimator")->setCurrentText("simulation");
+        QTRY_VERIFY_WITH_TIMEOUT(w.lastMetrics().areaMm2 > 0, 10000);
+        QVERIFY(w.results()->cardText("area").contains("mm"));
+    }
+
+    void impossibleDesignShowsAnError()
+    {
+        MainWindow w;
+        QSignalSpy shown(&w, &MainWindow::resultsShown);
+        QVERIFY(shown.wait(10000));
+        shown.clear();
+        w.findChild<QSpinBox*>("tp")->setValue(64); // more ranks than heads: rejected while assembling the design
+        QVERIFY(shown.count() > 0 || shown.wait(10000));
+        QVERIFY(w.statusBar()->currentMessage().startsWith("Cannot estimate"));
+    }
+
+    void screenshotRendersTheWindow()
+    {
+        QTemporaryDir dir;
+        const QString png = dir.filePath("results.png");
+        const auto r = test::runLlmdse({"--screenshot", png, "--view", "results"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QImage img(png);
+        QVERIFY(img.width() >= 1280 && img.height() >= 800);
+        // Not blank: many distinct colours (charts, cards, text).
+        QSet<QRgb> colours;
+        for (int y = 0; y < img.height(); y += 7)
+            for (int x = 0; x < img.width(); x += 7) colours.insert(img.pixel(x, y));
+        QVERIFY2(colours.size() > 50, qPrintable(QString::number(colours.size())));
+        QCOMPARE(test::runLlmdse({"--screenshot", png, "--view", "bogus"}).exitCode, 1);
+    }
+};
+
+QTEST_MAIN(TestGui)
+#include "tst_gui.moc"

@@ -1,0 +1,43 @@
+#include "ui/EstimateRunner.h"
+#include "estimators/Estimator.h"
+
+#include <QMetaObject>
+#include <QPointer>
+#include <QtConcurrent/QtConcurrentRun>
+#include <chrono>
+
+namespace llmdse {
+
+EstimateRunner::EstimateRunner(QObject* parent) : QObject(parent)
+{
+    qRegisterMetaType<llmdse::Design>("llmdse::Design");
+    qRegisterMetaType<llmdse::Metrics>("llmdse::Metrics");
+}
+
+void EstimateRunner::submit(const Design& d, const QString& estimatorId)
+{
+    const quint64 seq = ++latest_;
+    ++running_;
+    QPointer<EstimateRunner> self(this);
+    (void)QtConcurrent::run([self, this, d, seq, id = estimatorId.toStdString()] {
+        Metrics m;
+        QString error;
+        const auto t0 = std::chrono::steady_clock::now();
+        try {
+            d.validate();
+            m = createEstimator(id)->evaluate(d, true);
+        } catch (const std::exception& e) {
+            error = QString::fromUtf8(e.what());
+        }
+        const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        if (!self) return;
+        QMetaObject::invokeMethod(self, [this, self, d, m, error, seq, s] {
+            --running_;
+            if (seq != latest_) return; // a newer edit is on its way
+            if (error.isEmpty()) Q_EMIT estimateAvailable(d, m, s);
+            else Q_EMIT estimateFailed(error);
+        }, Qt::QueuedConnection);
+    });
+}
+
+} // namespace llmdse
