@@ -11,7 +11,9 @@
 #include <QLineSeries>
 #include <QLogValueAxis>
 #include <QProgressBar>
+#include <QCursor>
 #include <QScatterSeries>
+#include <QToolTip>
 #include <QValueAxis>
 #include <QVBoxLayout>
 #include <algorithm>
@@ -171,13 +173,25 @@ void ResultsView::plotRoofline(const Design& d, const Metrics& m)
         auto* pts = new QScatterSeries;
         pts->setName(phase);
         pts->setMarkerSize(8);
+        QStringList tips;
         for (const OpCost& op : m.ops) {
             if (op.phase != phase || op.flops <= 0 || op.bytes <= 0 || op.timeS <= 0) continue;
             const double ai = op.flops / op.bytes, rate = op.flops / op.timeS / 1e9;
             pts->append(ai, rate);
+            tips << QString("%1 %2: %3 FLOP/byte, %4 GFLOP/s, %5 (%6-bound)")
+                        .arg(phase, q(op.name))
+                        .arg(ai, 0, 'g', 3)
+                        .arg(rate, 0, 'g', 4)
+                        .arg(q(formatSeconds(op.timeS)), toString(op.bound));
             lo = std::min(lo, rate);
             hi = std::max(hi, rate);
         }
+        connect(pts, &QScatterSeries::hovered, this, [pts, tips](const QPointF& p, bool state) {
+            if (!state) return QToolTip::hideText();
+            const auto points = pts->points();
+            for (int i = 0; i < points.size(); ++i)
+                if (points[i] == p && i < tips.size()) QToolTip::showText(QCursor::pos(), tips[i]);
+        });
         chart->addSeries(pts);
     }
     auto* x = new QLogValueAxis;
