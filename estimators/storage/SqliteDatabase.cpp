@@ -1,6 +1,9 @@
 #include "estimators/storage/SqliteDatabase.h"
 #include "core/Errors.h"
 
+#include <chrono>
+#include <thread>
+
 namespace llmdse {
 
 SqliteDatabase::SqliteDatabase(const std::string& path) : path_(path)
@@ -14,7 +17,16 @@ SqliteDatabase::SqliteDatabase(const std::string& path) : path_(path)
     }
     sqlite3_busy_timeout(db_, 30000);
     try {
-        exec("PRAGMA journal_mode=WAL");
+        // Switching a new file to WAL takes an exclusive lock, and SQLite does not call the busy
+        // handler for it: when another process opens the same new file at the same moment, retry.
+        for (int attempt = 0;; ++attempt) {
+            char* err = nullptr;
+            const int rc = sqlite3_exec(db_, "PRAGMA journal_mode=WAL", nullptr, nullptr, &err);
+            sqlite3_free(err);
+            if (rc == SQLITE_OK) break;
+            if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || attempt >= 300) exec("PRAGMA journal_mode=WAL");
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
         exec("PRAGMA synchronous=NORMAL"); // WAL + NORMAL: committed transactions survive a process kill
     } catch (...) {
         sqlite3_close(db_);
