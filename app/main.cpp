@@ -70,7 +70,7 @@ int main(int argc, char** argv)
     QApplication::setApplicationName("llmdse");
     QCommandLineParser parser;
     parser.addOption({"screenshot", "Render the window offscreen to this PNG and exit.", "file"});
-    parser.addOption({"view", "View to render: results.", "name", "results"});
+    parser.addOption({"view", "View to render: results or literature.", "name", "results"});
     parser.addOption({"design", "Design file to show (JSON, keys as in `llmdse evaluate --design`).", "file"});
     parser.process(app);
     llmdse::MainWindow w;
@@ -89,8 +89,8 @@ int main(int argc, char** argv)
         w.show();
         return app.exec();
     }
-    if (parser.value("view") != "results") {
-        std::fprintf(stderr, "llmdse: error: --view '%s' is not available yet (available: results)\n",
+    if (!w.showView(parser.value("view"))) {
+        std::fprintf(stderr, "llmdse: error: --view '%s' is not available (available: results, literature)\n",
                      qPrintable(parser.value("view")));
         return 1;
     }

@@ -2,6 +2,8 @@
 // through the event loop, a bad design shows an error instead of crashing, and the
 // screenshot mode renders a full window with data in it.
 #include "testsupport/TestSupport.h"
+#include "core/Literature.h"
+#include "ui/LiteratureView.h"
 #include "ui/MainWindow.h"
 #include "ui/ResultsView.h"
 
@@ -76,6 +78,23 @@ private Q_SLOTS:
             for (int x = 0; x < img.width(); x += 7) colours.insert(img.pixel(x, y));
         QVERIFY2(colours.size() > 50, qPrintable(QString::number(colours.size())));
         QCOMPARE(test::runLlmdse({"--screenshot", png, "--view", "bogus"}).exitCode, 1);
+        const QString lit = dir.filePath("literature.png");
+        const auto l = test::runLlmdse({"--screenshot", lit, "--view", "literature"});
+        QVERIFY2(l.exitCode == 0, qPrintable(l.err));
+        QVERIFY(QImage(lit).width() >= 1280);
+    }
+
+    // The survey's points ship as a resource; the current design joins them.
+    void literatureViewShowsPublishedPoints()
+    {
+        QVERIFY(literaturePoints().size() > 150);
+        for (const auto& p : literaturePoints()) QVERIFY(p.powerW > 0 && p.tokensPerS > 0);
+        MainWindow w;
+        QSignalSpy shown(&w, &MainWindow::resultsShown);
+        QVERIFY(shown.wait(10000));
+        QCOMPARE(w.literature()->publishedPoints(), int(literaturePoints().size()));
+        QVERIFY(w.showView("literature"));
+        QVERIFY(!w.showView("nonsense"));
     }
 };
 

@@ -1,6 +1,7 @@
 #include "ui/MainWindow.h"
 #include "models/DesignJson.h"
 #include "ui/EstimateRunner.h"
+#include "ui/LiteratureView.h"
 #include "ui/ResultsView.h"
 #include "ui/WorkloadPanel.h"
 #include "ui/ZooPanels.h"
@@ -12,12 +13,14 @@
 #include <QMimeData>
 #include <QScrollArea>
 #include <QStatusBar>
+#include <QTabWidget>
 
 namespace llmdse {
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), model_(new ModelPanel), hardware_(new HardwarePanel), workload_(new WorkloadPanel),
-      results_(new ResultsView), runner_(new EstimateRunner(this))
+      results_(new ResultsView), literature_(new LiteratureView), tabs_(new QTabWidget),
+      runner_(new EstimateRunner(this))
 {
     setWindowTitle("llmdse - LLM inference design-space workbench");
     resize(1440, 900);
@@ -35,7 +38,9 @@ MainWindow::MainWindow(QWidget* parent)
     auto* scroll = new QScrollArea;
     scroll->setWidget(results_);
     scroll->setWidgetResizable(true);
-    setCentralWidget(scroll);
+    tabs_->addTab(scroll, "Results");
+    tabs_->addTab(literature_, "Literature");
+    setCentralWidget(tabs_);
 
     connect(model_, &ModelPanel::changed, this, &MainWindow::estimate);
     connect(hardware_, &HardwarePanel::changed, this, &MainWindow::estimate);
@@ -44,6 +49,7 @@ MainWindow::MainWindow(QWidget* parent)
             [this](const Design& d, const Metrics& m, double s) {
                 metrics_ = m;
                 results_->showEstimate(d, m, workload_->estimator());
+                literature_->showDesign(d, m);
                 statusBar()->showMessage(QString("%1 on %2: estimated in %3 ms by the %4 estimator")
                                              .arg(QString::fromStdString(d.model.id), QString::fromStdString(d.hardware.id))
                                              .arg(s * 1e3, 0, 'f', 2)
@@ -53,6 +59,16 @@ MainWindow::MainWindow(QWidget* parent)
     connect(runner_, &EstimateRunner::estimateFailed, this, &MainWindow::showFailure);
     model_->select("llama-3-8b");
     hardware_->select("h100-sxm");
+}
+
+bool MainWindow::showView(const QString& name)
+{
+    for (int i = 0; i < tabs_->count(); ++i)
+        if (tabs_->tabText(i).compare(name, Qt::CaseInsensitive) == 0) {
+            tabs_->setCurrentIndex(i);
+            return true;
+        }
+    return false;
 }
 
 QJsonObject MainWindow::currentDesign() const

@@ -8,9 +8,12 @@
 #include <QJsonObject>
 #include <QMainWindow>
 
+class QTabWidget;
+
 namespace llmdse {
 
 class EstimateRunner;
+class LiteratureView;
 class HardwarePanel;
 class ModelPanel;
 class ResultsView;
@@ -24,6 +27,9 @@ public:
     void loadDesign(const QJsonObject& design);
     QJsonObject currentDesign() const;
     ResultsView* results() const { return results_; }
+    LiteratureView* literature() const { return literature_; }
+    // Brings a view to the front: "results" or "literature"; false for any other name.
+    bool showView(const QString& name);
     const Metrics& lastMetrics() const { return metrics_; }
 
 Q_SIGNALS:
@@ -40,6 +46,8 @@ private:
     HardwarePanel* hardware_;
     WorkloadPanel* workload_;
     ResultsView* results_;
+    LiteratureView* literature_;
+    QTabWidget* tabs_;
     EstimateRunner* runner_;
     Metrics metrics_;
 };
