@@ -70,7 +70,7 @@ int main(int argc, char** argv)
     QApplication::setApplicationName("llmdse");
     QCommandLineParser parser;
     parser.addOption({"screenshot", "Render the window offscreen to this PNG and exit.", "file"});
-    parser.addOption({"view", "View to render: results or literature.", "name", "results"});
+    parser.addOption({"view", "View to render: results, compare or literature.", "name", "results"});
     parser.addOption({"design", "Design file to show (JSON, keys as in `llmdse evaluate --design`).", "file"});
     parser.process(app);
     llmdse::MainWindow w;
@@ -90,7 +90,7 @@ int main(int argc, char** argv)
         return app.exec();
     }
     if (!w.showView(parser.value("view"))) {
-        std::fprintf(stderr, "llmdse: error: --view '%s' is not available (available: results, literature)\n",
+        std::fprintf(stderr, "llmdse: error: --view '%s' is not available (available: results, compare, literature)\n",
                      qPrintable(parser.value("view")));
         return 1;
     }
@@ -101,6 +101,16 @@ int main(int argc, char** argv)
     QTimer::singleShot(30000, &loop, &QEventLoop::quit);
     loop.exec();
     const qint64 firstEstimateMs = started.elapsed();
+    if (parser.value("view") == "compare") {
+        // Something to compare: the design as loaded, then with 8- and 4-bit weights.
+        w.pinCurrent();
+        for (const char* weights : {"int8:g128", "int4:g128"}) {
+            w.loadDesign(QJsonObject{{"weights", weights}});
+            QTimer::singleShot(30000, &loop, &QEventLoop::quit);
+            loop.exec();
+            w.pinCurrent();
+        }
+    }
     app.processEvents();
     const QString out = parser.value("screenshot");
     if (!w.grab().save(out, "PNG")) {

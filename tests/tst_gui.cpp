@@ -3,6 +3,7 @@
 // screenshot mode renders a full window with data in it.
 #include "testsupport/TestSupport.h"
 #include "core/Literature.h"
+#include "ui/CompareModel.h"
 #include "ui/LiteratureView.h"
 #include "ui/MainWindow.h"
 #include "ui/ResultsView.h"
@@ -82,6 +83,29 @@ private Q_SLOTS:
         const auto l = test::runLlmdse({"--screenshot", lit, "--view", "literature"});
         QVERIFY2(l.exitCode == 0, qPrintable(l.err));
         QVERIFY(QImage(lit).width() >= 1280);
+    }
+
+    // Two pinned designs: the table shows both with units, the bars compare them.
+    void pinnedDesignsAreComparedSideBySide()
+    {
+        MainWindow w;
+        QSignalSpy shown(&w, &MainWindow::resultsShown);
+        QVERIFY(shown.wait(10000));
+        w.pinCurrent();
+        shown.clear();
+        w.findChild<QComboBox*>("weights")->setCurrentText("int4:g128");
+        QVERIFY(shown.wait(10000));
+        w.pinCurrent();
+        CompareModel* c = w.comparison();
+        QCOMPARE(c->columnCount(), 2);
+        QCOMPARE(c->headerData(0, Qt::Vertical).toString(), QString("time to first token"));
+        const int tpot = 1;
+        QVERIFY(c->value(tpot, 1) < 0.8 * c->value(tpot, 0)); // 4-bit weights stream a quarter of the bytes
+        QVERIFY(c->data(c->index(tpot, 0)).toString().endsWith("ms"));
+        QVERIFY(w.showView("compare"));
+        c->unpin(0);
+        QCOMPARE(c->columnCount(), 1);
+        QVERIFY(c->headerData(0, Qt::Horizontal).toString().contains("int4"));
     }
 
     // The survey's points ship as a resource; the current design joins them.

@@ -1,5 +1,7 @@
 #include "ui/MainWindow.h"
 #include "models/DesignJson.h"
+#include "ui/CompareModel.h"
+#include "ui/CompareView.h"
 #include "ui/EstimateRunner.h"
 #include "ui/LiteratureView.h"
 #include "ui/ResultsView.h"
@@ -10,6 +12,7 @@
 #include <QDragEnterEvent>
 #include <QFile>
 #include <QJsonDocument>
+#include <QMenuBar>
 #include <QMimeData>
 #include <QScrollArea>
 #include <QStatusBar>
@@ -20,7 +23,7 @@ namespace llmdse {
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), model_(new ModelPanel), hardware_(new HardwarePanel), workload_(new WorkloadPanel),
       results_(new ResultsView), literature_(new LiteratureView), tabs_(new QTabWidget),
-      runner_(new EstimateRunner(this))
+      runner_(new EstimateRunner(this)), compare_(new CompareModel(this))
 {
     setWindowTitle("llmdse - LLM inference design-space workbench");
     resize(1440, 900);
@@ -39,7 +42,10 @@ MainWindow::MainWindow(QWidget* parent)
     scroll->setWidget(results_);
     scroll->setWidgetResizable(true);
     tabs_->addTab(scroll, "Results");
+    tabs_->addTab(new CompareView(compare_), "Compare");
     tabs_->addTab(literature_, "Literature");
+    QMenu* designMenu = menuBar()->addMenu("&Design");
+    designMenu->addAction("&Pin for comparison", QKeySequence("Ctrl+P"), this, &MainWindow::pinCurrent);
     setCentralWidget(tabs_);
 
     connect(model_, &ModelPanel::changed, this, &MainWindow::estimate);
@@ -47,7 +53,9 @@ MainWindow::MainWindow(QWidget* parent)
     connect(workload_, &WorkloadPanel::changed, this, &MainWindow::estimate);
     connect(runner_, &EstimateRunner::estimateAvailable, this,
             [this](const Design& d, const Metrics& m, double s) {
+                design_ = d;
                 metrics_ = m;
+                haveEstimate_ = true;
                 results_->showEstimate(d, m, workload_->estimator());
                 literature_->showDesign(d, m);
                 statusBar()->showMessage(QString("%1 on %2: estimated in %3 ms by the %4 estimator")
@@ -59,6 +67,17 @@ MainWindow::MainWindow(QWidget* parent)
     connect(runner_, &EstimateRunner::estimateFailed, this, &MainWindow::showFailure);
     model_->select("llama-3-8b");
     hardware_->select("h100-sxm");
+}
+
+void MainWindow::pinCurrent()
+{
+    if (!haveEstimate_) return;
+    const QString label = QString("%1 / %2 / b%3 %4")
+                              .arg(QString::fromStdString(design_.model.id), QString::fromStdString(design_.hardware.id))
+                              .arg(design_.workload.batch)
+                              .arg(QString::fromStdString(toString(design_.opts.weights)));
+    compare_->pin({label, design_, metrics_, workload_->estimator()});
+    statusBar()->showMessage("Pinned " + label + " (" + QString::number(compare_->columnCount()) + " in Compare)");
 }
 
 bool MainWindow::showView(const QString& name)

@@ -12,6 +12,7 @@ class QTabWidget;
 
 namespace llmdse {
 
+class CompareModel;
 class EstimateRunner;
 class LiteratureView;
 class HardwarePanel;
@@ -28,6 +29,9 @@ public:
     QJsonObject currentDesign() const;
     ResultsView* results() const { return results_; }
     LiteratureView* literature() const { return literature_; }
+    CompareModel* comparison() const { return compare_; }
+    // Pins the design and metrics on screen for the Compare view.
+    void pinCurrent();
     // Brings a view to the front: "results" or "literature"; false for any other name.
     bool showView(const QString& name);
     const Metrics& lastMetrics() const { return metrics_; }
@@ -49,7 +53,10 @@ private:
     LiteratureView* literature_;
     QTabWidget* tabs_;
     EstimateRunner* runner_;
+    CompareModel* compare_;
+    Design design_;
     Metrics metrics_;
+    bool haveEstimate_ = false;
 };
 
 } // namespace llmdse

@@ -1,0 +1,25 @@
+#pragma once
+// The Compare view: pinned designs as columns of a table and as grouped bars
+// (each metric relative to the first pinned design).
+#include <QWidget>
+
+class QChartView;
+class QTableView;
+
+namespace llmdse {
+
+class CompareModel;
+
+class CompareView : public QWidget {
+    Q_OBJECT
+public:
+    explicit CompareView(CompareModel* model, QWidget* parent = nullptr);
+
+private:
+    void replot();
+    CompareModel* model_;
+    QTableView* table_;
+    QChartView* chart_;
+};
+
+} // namespace llmdse
