@@ -2,6 +2,7 @@
 #include "app/Command.h"
 #include "estimators/measured/HostBenchmarks.h"
 #include "ui/MainWindow.h"
+#include "ui/SweepView.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -70,7 +71,7 @@ int main(int argc, char** argv)
     QApplication::setApplicationName("llmdse");
     QCommandLineParser parser;
     parser.addOption({"screenshot", "Render the window offscreen to this PNG and exit.", "file"});
-    parser.addOption({"view", "View to render: results, compare or literature.", "name", "results"});
+    parser.addOption({"view", "View to render: results, sweep, compare or literature.", "name", "results"});
     parser.addOption({"design", "Design file to show (JSON, keys as in `llmdse evaluate --design`).", "file"});
     parser.process(app);
     llmdse::MainWindow w;
@@ -90,7 +91,7 @@ int main(int argc, char** argv)
         return app.exec();
     }
     if (!w.showView(parser.value("view"))) {
-        std::fprintf(stderr, "llmdse: error: --view '%s' is not available (available: results, compare, literature)\n",
+        std::fprintf(stderr, "llmdse: error: --view '%s' is not available (available: results, sweep, compare, literature)\n",
                      qPrintable(parser.value("view")));
         return 1;
     }
@@ -101,6 +102,12 @@ int main(int argc, char** argv)
     QTimer::singleShot(30000, &loop, &QEventLoop::quit);
     loop.exec();
     const qint64 firstEstimateMs = started.elapsed();
+    if (parser.value("view") == "sweep") { // run the study the view proposes and show its front
+        QObject::connect(w.sweep(), &llmdse::SweepView::finished, &loop, &QEventLoop::quit);
+        w.sweep()->run();
+        QTimer::singleShot(120000, &loop, &QEventLoop::quit);
+        loop.exec();
+    }
     if (parser.value("view") == "compare") {
         // Something to compare: the design as loaded, then with 8- and 4-bit weights.
         w.pinCurrent();

@@ -5,6 +5,7 @@
 #include "core/Literature.h"
 #include "ui/CompareModel.h"
 #include "ui/LiteratureView.h"
+#include "ui/SweepView.h"
 #include "ui/MainWindow.h"
 #include "ui/ResultsView.h"
 
@@ -14,6 +15,8 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStatusBar>
+#include <QTableView>
+#include <QJsonArray>
 #include <QtTest>
 
 using namespace llmdse;
@@ -83,6 +86,40 @@ private Q_SLOTS:
         const auto l = test::runLlmdse({"--screenshot", lit, "--view", "literature"});
         QVERIFY2(l.exitCode == 0, qPrintable(l.err));
         QVERIFY(QImage(lit).width() >= 1280);
+    }
+
+    // A small study runs to the end and fills the table; a 1M-point one can be cancelled.
+    void sweepRunsAndCancels()
+    {
+        MainWindow w;
+        w.show();
+        QVERIFY(w.showView("sweep"));
+        SweepView* s = w.sweep();
+        QSignalSpy finished(s, &SweepView::finished);
+        s->run(); // the proposed study: 7 batches x 3 formats x 5 GPUs
+        QVERIFY(finished.wait(30000));
+        QCOMPARE(finished.last().at(0).toBool(), false);
+        QCOMPARE(finished.last().at(1).toLongLong(), 105LL);
+        QCOMPARE(s->results()->size(), size_t(105));
+        auto* table = w.findChild<QTableView*>();
+        QVERIFY(table);
+        s->setStudy(QJsonObject{
+            {"base", QJsonObject{{"model", "llama-3-8b"}, {"hardware", "h100-sxm"}}},
+            {"grid", QJsonObject{{"batch", QJsonArray{1, 2, 4, 8, 16, 32, 64, 128}},
+                                 {"prompt", QJsonArray{128, 256, 512, 1024, 2048, 4096, 8192, 16384}},
+                                 {"output", QJsonArray{16, 32, 64, 128, 256, 512, 1024, 2048}},
+                                 {"hardware.memory_bandwidth", QJsonArray{1000, 1500, 2000, 2500, 3000, 3500, 4000, 4500}},
+                                 {"hardware.peak_tflops.fp16", QJsonArray{100, 200, 300, 400, 500, 600, 700, 800}},
+                                 {"hardware.tdp_w", QJsonArray{300, 350, 400, 450, 500, 550, 600, 700, 800, 900}}}}});
+        finished.clear();
+        s->run();
+        QVERIFY(s->running());
+        QTest::qWait(100);
+        s->cancel();
+        QVERIFY(finished.wait(30000));
+        QCOMPARE(finished.last().at(0).toBool(), true);
+        QVERIFY(finished.last().at(1).toLongLong() < 2621440);
+        QVERIFY(!s->running());
     }
 
     // Two pinned designs: the table shows both with units, the bars compare them.

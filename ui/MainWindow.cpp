@@ -5,6 +5,7 @@
 #include "ui/EstimateRunner.h"
 #include "ui/LiteratureView.h"
 #include "ui/ResultsView.h"
+#include "ui/SweepView.h"
 #include "ui/WorkloadPanel.h"
 #include "ui/ZooPanels.h"
 
@@ -42,6 +43,12 @@ MainWindow::MainWindow(QWidget* parent)
     scroll->setWidget(results_);
     scroll->setWidgetResizable(true);
     tabs_->addTab(scroll, "Results");
+    sweep_ = new SweepView([this] { return currentDesign(); });
+    tabs_->addTab(sweep_, "Sweep");
+    connect(sweep_, &SweepView::openDesign, this, [this](const QJsonObject& d) {
+        loadDesign(d);
+        showView("results");
+    });
     tabs_->addTab(new CompareView(compare_), "Compare");
     tabs_->addTab(literature_, "Literature");
     QMenu* designMenu = menuBar()->addMenu("&Design");

@@ -18,6 +18,7 @@ class LiteratureView;
 class HardwarePanel;
 class ModelPanel;
 class ResultsView;
+class SweepView;
 class WorkloadPanel;
 
 class MainWindow : public QMainWindow {
@@ -30,6 +31,7 @@ public:
     ResultsView* results() const { return results_; }
     LiteratureView* literature() const { return literature_; }
     CompareModel* comparison() const { return compare_; }
+    SweepView* sweep() const { return sweep_; }
     // Pins the design and metrics on screen for the Compare view.
     void pinCurrent();
     // Brings a view to the front: "results" or "literature"; false for any other name.
@@ -54,6 +56,7 @@ private:
     QTabWidget* tabs_;
     EstimateRunner* runner_;
     CompareModel* compare_;
+    SweepView* sweep_ = nullptr;
     Design design_;
     Metrics metrics_;
     bool haveEstimate_ = false;

@@ -1,0 +1,63 @@
+#pragma once
+// The Sweep view: a study (JSON, prefilled around the current design), Run
+// and Cancel with progress while oneTBB evaluates it in the background, a
+// scatter of two metrics with the Pareto front highlighted (at most 20,000
+// points plotted; the front always), and a sortable virtual table of every
+// point. Clicking a plotted point opens that design in the docks.
+#include "ui/SweepResults.h"
+
+#include <QJsonObject>
+#include <QWidget>
+#include <atomic>
+#include <functional>
+#include <memory>
+
+class QChartView;
+class QComboBox;
+class QLabel;
+class QPlainTextEdit;
+class QProgressBar;
+class QPushButton;
+class QTableView;
+
+namespace llmdse {
+
+struct Study;
+
+class SweepView : public QWidget {
+    Q_OBJECT
+public:
+    explicit SweepView(std::function<QJsonObject()> currentDesign, QWidget* parent = nullptr);
+    void setStudy(const QJsonObject& study);
+    void run();
+    void cancel();
+    bool running() const { return running_; }
+    const SweepResults* results() const { return results_.get(); }
+
+protected:
+    void showEvent(QShowEvent* e) override;
+
+Q_SIGNALS:
+    void finished(bool cancelled, qlonglong evaluated);
+    void openDesign(const QJsonObject& design);
+
+private:
+    void done(bool cancelled, qlonglong evaluated, QString error, std::vector<std::int64_t> front, double seconds);
+    void plot();
+    std::function<QJsonObject()> currentDesign_;
+    QPlainTextEdit* editor_;
+    QPushButton *runButton_, *cancelButton_;
+    QProgressBar* progress_;
+    QLabel* status_;
+    QComboBox *x_, *y_;
+    QChartView* chart_;
+    QTableView* table_;
+    SweepTableModel* model_;
+    std::shared_ptr<SweepResults> results_;
+    std::shared_ptr<Study> study_;
+    std::vector<std::int64_t> front_;
+    std::shared_ptr<std::atomic<bool>> cancel_;
+    bool running_ = false;
+};
+
+} // namespace llmdse
