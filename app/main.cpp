@@ -2,6 +2,7 @@
 #include "app/Command.h"
 #include "estimators/measured/HostBenchmarks.h"
 #include "ui/MainWindow.h"
+#include "ui/CheckView.h"
 #include "ui/SweepView.h"
 
 #include <QApplication>
@@ -71,7 +72,7 @@ int main(int argc, char** argv)
     QApplication::setApplicationName("llmdse");
     QCommandLineParser parser;
     parser.addOption({"screenshot", "Render the window offscreen to this PNG and exit.", "file"});
-    parser.addOption({"view", "View to render: results, sweep, compare or literature.", "name", "results"});
+    parser.addOption({"view", "View to render: results, sweep, compare, literature or check.", "name", "results"});
     parser.addOption({"design", "Design file to show (JSON, keys as in `llmdse evaluate --design`).", "file"});
     parser.process(app);
     llmdse::MainWindow w;
@@ -91,7 +92,7 @@ int main(int argc, char** argv)
         return app.exec();
     }
     if (!w.showView(parser.value("view"))) {
-        std::fprintf(stderr, "llmdse: error: --view '%s' is not available (available: results, sweep, compare, literature)\n",
+        std::fprintf(stderr, "llmdse: error: --view '%s' is not available (available: results, sweep, compare, literature, check)\n",
                      qPrintable(parser.value("view")));
         return 1;
     }
@@ -103,10 +104,19 @@ int main(int argc, char** argv)
     loop.exec();
     const qint64 firstEstimateMs = started.elapsed();
     if (parser.value("view") == "sweep") { // run the study the view proposes and show its front
-        QObject::connect(w.sweep(), &llmdse::SweepView::finished, &loop, &QEventLoop::quit);
+        QEventLoop sweepLoop;
+        QObject::connect(w.sweep(), &llmdse::SweepView::finished, &sweepLoop, &QEventLoop::quit);
         w.sweep()->run();
-        QTimer::singleShot(120000, &loop, &QEventLoop::quit);
-        loop.exec();
+        QTimer::singleShot(120000, &sweepLoop, &QEventLoop::quit);
+        sweepLoop.exec();
+    }
+    if (parser.value("view") == "check") { // run the docks' model on this computer first
+        w.loadDesign(QJsonObject{{"model", "smollm-135m"}});
+        QEventLoop checkLoop;
+        QObject::connect(w.check(), &llmdse::CheckView::finished, &checkLoop, &QEventLoop::quit);
+        w.check()->run();
+        QTimer::singleShot(300000, &checkLoop, &QEventLoop::quit);
+        checkLoop.exec();
     }
     if (parser.value("view") == "compare") {
         // Something to compare: the design as loaded, then with 8- and 4-bit weights.

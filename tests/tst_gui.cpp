@@ -3,6 +3,7 @@
 // screenshot mode renders a full window with data in it.
 #include "testsupport/TestSupport.h"
 #include "core/Literature.h"
+#include "ui/CheckView.h"
 #include "ui/CompareModel.h"
 #include "ui/LiteratureView.h"
 #include "ui/SweepView.h"
@@ -120,6 +121,20 @@ private Q_SLOTS:
         QCOMPARE(finished.last().at(0).toBool(), true);
         QVERIFY(finished.last().at(1).toLongLong() < 2621440);
         QVERIFY(!s->running());
+    }
+
+    // The Check view runs the docks' model on this CPU (a tiny fixture shape, one run) and lists every op.
+    void checkViewRunsTheEngine()
+    {
+        MainWindow w;
+        w.loadDesign({{"model", test::sharedDir() + "/fixtures/tiny-llama-gqa/config.json"}, {"weights", "fp32"}});
+        QVERIFY(w.showView("check"));
+        w.findChild<QSpinBox*>("checkRepeat")->setValue(1);
+        QSignalSpy finished(w.check(), &CheckView::finished);
+        w.check()->run();
+        QVERIFY(finished.wait(120000));
+        QVERIFY(finished.last().at(0).toBool());
+        QVERIFY(w.check()->rows() >= 20); // prefill and decode ops
     }
 
     // Two pinned designs: the table shows both with units, the bars compare them.

@@ -1,5 +1,6 @@
 #include "ui/MainWindow.h"
 #include "models/DesignJson.h"
+#include "ui/CheckView.h"
 #include "ui/CompareModel.h"
 #include "ui/CompareView.h"
 #include "ui/EstimateRunner.h"
@@ -51,6 +52,8 @@ MainWindow::MainWindow(QWidget* parent)
     });
     tabs_->addTab(new CompareView(compare_), "Compare");
     tabs_->addTab(literature_, "Literature");
+    check_ = new CheckView([this] { return currentDesign(); });
+    tabs_->addTab(check_, "Check");
     QMenu* designMenu = menuBar()->addMenu("&Design");
     designMenu->addAction("&Pin for comparison", QKeySequence("Ctrl+P"), this, &MainWindow::pinCurrent);
     setCentralWidget(tabs_);

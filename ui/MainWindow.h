@@ -12,6 +12,7 @@ class QTabWidget;
 
 namespace llmdse {
 
+class CheckView;
 class CompareModel;
 class EstimateRunner;
 class LiteratureView;
@@ -32,6 +33,7 @@ public:
     LiteratureView* literature() const { return literature_; }
     CompareModel* comparison() const { return compare_; }
     SweepView* sweep() const { return sweep_; }
+    CheckView* check() const { return check_; }
     // Pins the design and metrics on screen for the Compare view.
     void pinCurrent();
     // Brings a view to the front: "results" or "literature"; false for any other name.
@@ -57,6 +59,7 @@ private:
     EstimateRunner* runner_;
     CompareModel* compare_;
     SweepView* sweep_ = nullptr;
+    CheckView* check_ = nullptr;
     Design design_;
     Metrics metrics_;
     bool haveEstimate_ = false;

@@ -1,0 +1,158 @@
+#include "ui/CheckView.h"
+#include "core/Units.h"
+#include "estimators/measured/HostCheck.h"
+#include "models/ModelZoo.h"
+
+#include <QBarCategoryAxis>
+#include <QBarSeries>
+#include <QBarSet>
+#include <QChart>
+#include <QChartView>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLogValueAxis>
+#include <QPointer>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QStandardItemModel>
+#include <QTableView>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+#include <memory>
+
+namespace llmdse {
+
+CheckView::CheckView(std::function<QJsonObject()> currentDesign, QWidget* parent)
+    : QWidget(parent), currentDesign_(std::move(currentDesign)), runButton_(new QPushButton("Run on this computer")),
+      prompt_(new QSpinBox), output_(new QSpinBox), repeat_(new QSpinBox), status_(new QLabel),
+      model_(new QStandardItemModel(this)), table_(new QTableView), chart_(new QChartView)
+{
+    runButton_->setObjectName("runCheck");
+    prompt_->setRange(1, 4096);
+    prompt_->setValue(64);
+    output_->setRange(2, 256);
+    output_->setValue(8);
+    repeat_->setObjectName("checkRepeat");
+    repeat_->setRange(1, 9);
+    repeat_->setValue(3);
+    status_->setWordWrap(true);
+    status_->setText("Runs the model chosen in the Model dock with synthetic weights (weights format from the "
+                     "Workload dock: fp32, int8 or int4; others run as fp32) on this CPU, and compares every operator "
+                     "with the analytical estimate for the `host` preset. Models up to ~1.5B parameters take seconds.");
+    table_->setModel(model_);
+    table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    chart_->setRenderHint(QPainter::Antialiasing);
+    auto* form = new QHBoxLayout;
+    form->addWidget(new QLabel("prompt"));
+    form->addWidget(prompt_);
+    form->addWidget(new QLabel("output"));
+    form->addWidget(output_);
+    form->addWidget(new QLabel("runs"));
+    form->addWidget(repeat_);
+    form->addStretch();
+    form->addWidget(runButton_);
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addWidget(status_);
+    layout->addWidget(chart_, 1);
+    layout->addWidget(table_, 1);
+    connect(runButton_, &QPushButton::clicked, this, &CheckView::run);
+}
+
+int CheckView::rows() const { return model_->rowCount(); }
+
+void CheckView::run()
+{
+    if (running_) return;
+    const QJsonObject d = currentDesign_();
+    HostCheckRequest req;
+    req.batch = std::max(1, d["batch"].toInt(1));
+    req.prompt = prompt_->value();
+    req.output = output_->value();
+    req.repeat = repeat_->value();
+    const QString w = d["weights"].toString();
+    req.weights = w.startsWith("int8") ? QuantFormat{Precision::INT8, 128}
+                  : w.startsWith("int4") ? parseQuantFormat(w.toStdString(), "weights")
+                                          : QuantFormat{Precision::FP32, 0};
+    const std::string modelId = d["model"].toString().toStdString();
+    running_ = true;
+    runButton_->setEnabled(false);
+    status_->setText(QString("Running %1 (%2) on this computer ...").arg(QString::fromStdString(modelId),
+                                                                         QString::fromStdString(toString(req.weights))));
+    QPointer<CheckView> self(this);
+    (void)QtConcurrent::run([self, req, modelId] {
+        auto result = std::make_shared<HostCheckResult>();
+        QString error;
+        try {
+            *result = runHostCheck(syntheticWeights(resolveModel(modelId)), req, [self](int run, int of) {
+                QMetaObject::invokeMethod(self, [self, run, of] {
+                    if (self) self->status_->setText(QString("Run %1 of %2 (after a warm-up), host re-measured first ...").arg(run).arg(of));
+                }, Qt::QueuedConnection);
+            });
+        } catch (const std::exception& e) {
+            error = QString::fromUtf8(e.what());
+        }
+        QMetaObject::invokeMethod(self, [self, result, error] {
+            if (!self) return;
+            self->running_ = false;
+            self->runButton_->setEnabled(true);
+            if (!error.isEmpty()) self->status_->setText("<span style='color:#b00020'>Cannot run: " + error.toHtmlEscaped() + "</span>");
+            else self->show(*result);
+            Q_EMIT self->finished(error.isEmpty());
+        }, Qt::QueuedConnection);
+    });
+}
+
+void CheckView::show(const HostCheckResult& r)
+{
+    auto q = [](const std::string& s) { return QString::fromStdString(s); };
+    status_->setText(QString("<b>%1</b> on %2: prefill predicted %3, measured %4 (<b>%5%</b>); decode step predicted %6, "
+                             "measured %7 (<b>%8%</b>); medians of %9 runs, each predicted from the host measured just "
+                             "before it.<br><span style='color:#555'>%10</span>")
+                         .arg(q(r.model), q(r.hardwareName), q(formatSeconds(r.prefillPredictedS)),
+                              q(formatSeconds(r.prefillMeasuredS)))
+                         .arg(r.prefillErrorPercent, 0, 'f', 1)
+                         .arg(q(formatSeconds(r.decodePredictedS)), q(formatSeconds(r.decodeMeasuredS)))
+                         .arg(r.decodeErrorPercent, 0, 'f', 1)
+                         .arg(r.runs.size())
+                         .arg(q(r.profileProvenance).toHtmlEscaped()));
+    model_->clear();
+    model_->setHorizontalHeaderLabels({"phase", "op", "predicted", "measured", "error", "FLOPs counted"});
+    auto* predicted = new QBarSet("predicted");
+    auto* measured = new QBarSet("measured");
+    QStringList ops;
+    for (const auto& o : r.ops) {
+        const double err = o.measuredS > 0 ? 100.0 * (o.predictedS / o.measuredS - 1.0) : 0.0;
+        model_->appendRow({new QStandardItem(q(o.phase)), new QStandardItem(q(o.op)),
+                           new QStandardItem(q(formatSeconds(o.predictedS))), new QStandardItem(q(formatSeconds(o.measuredS))),
+                           new QStandardItem(QString::number(err, 'f', 1) + "%"),
+                           new QStandardItem(q(formatSi(o.measuredFlops, "")))});
+        if (o.phase == "decode" && o.measuredS > 0) {
+            ops << q(o.op);
+            *predicted << o.predictedS * 1e6;
+            *measured << o.measuredS * 1e6;
+        }
+    }
+    auto* chart = new QChart;
+    chart->setTitle("Decode step per operator, all layers (us): predicted vs measured on this computer");
+    auto* series = new QBarSeries;
+    series->append(predicted);
+    series->append(measured);
+    chart->addSeries(series);
+    auto* x = new QBarCategoryAxis;
+    x->append(ops);
+    x->setLabelsAngle(-45);
+    auto* y = new QLogValueAxis;
+    y->setLabelFormat("%g");
+    chart->addAxis(x, Qt::AlignBottom);
+    chart->addAxis(y, Qt::AlignLeft);
+    series->attachAxis(x);
+    series->attachAxis(y);
+    QChart* old = chart_->chart();
+    chart_->setChart(chart);
+    delete old;
+}
+
+} // namespace llmdse

@@ -1,0 +1,44 @@
+#pragma once
+// The Check view: runs the model in the docks on this computer with the
+// reference engine (synthetic weights) and shows predicted vs measured per
+// operator and per phase, with the host profile's provenance. The run happens
+// in the background; the host is re-measured before each run.
+#include <QJsonObject>
+#include <QWidget>
+#include <functional>
+
+class QChartView;
+class QLabel;
+class QPushButton;
+class QSpinBox;
+class QStandardItemModel;
+class QTableView;
+
+namespace llmdse {
+
+struct HostCheckResult;
+
+class CheckView : public QWidget {
+    Q_OBJECT
+public:
+    explicit CheckView(std::function<QJsonObject()> currentDesign, QWidget* parent = nullptr);
+    void run();
+    bool running() const { return running_; }
+    int rows() const;
+
+Q_SIGNALS:
+    void finished(bool ok);
+
+private:
+    void show(const HostCheckResult& r);
+    std::function<QJsonObject()> currentDesign_;
+    QPushButton* runButton_;
+    QSpinBox *prompt_, *output_, *repeat_;
+    QLabel* status_;
+    QStandardItemModel* model_;
+    QTableView* table_;
+    QChartView* chart_;
+    bool running_ = false;
+};
+
+} // namespace llmdse
