@@ -15,6 +15,7 @@
 #include <QTimer>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -52,10 +53,14 @@ int main(int argc, char** argv)
         for (int i = 2; i < argc; ++i) args.push_back(argv[i]);
         int count = static_cast<int>(args.size());
         args.push_back(nullptr);
-        QCoreApplication app(count, args.data());
+        // `report` renders charts: it needs widgets, offscreen unless a display is asked for.
+        const bool widgets = cmd->name == "report";
+        if (widgets && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
+        std::unique_ptr<QCoreApplication> app(widgets ? new QApplication(count, args.data())
+                                                      : new QCoreApplication(count, args.data()));
         QCoreApplication::setApplicationName("llmdse");
         QCoreApplication::setApplicationVersion(LLMDSE_VERSION);
-        return cmd->run(app.arguments());
+        return cmd->run(app->arguments());
     }
     if (argc >= 2 && (!std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h"))) {
         printUsage();

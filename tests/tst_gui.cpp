@@ -12,7 +12,9 @@
 
 #include <QApplication>
 #include <QComboBox>
+#include <QFile>
 #include <QImage>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStatusBar>
@@ -158,6 +160,40 @@ private Q_SLOTS:
         c->unpin(0);
         QCOMPARE(c->columnCount(), 1);
         QVERIFY(c->headerData(0, Qt::Horizontal).toString().contains("int4"));
+    }
+
+    // Reports: a PDF whose first page renders (poppler's pdftoppm, installed by scripts/setup.sh) and an
+    // HTML file with every input, the charts embedded and the provenance; a bad extension is refused.
+    void reportsExportPdfAndHtml()
+    {
+        QTemporaryDir dir;
+        const QString pdf = dir.filePath("r.pdf"), html = dir.filePath("r.html");
+        auto r = test::runLlmdse({"report", "--model", "llama-3-8b", "--hardware", "template-systolic", "--estimator",
+                                  "simulation", "--sim-cache", "none", "--out", pdf});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QFile f(pdf);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QVERIFY(f.read(5) == "%PDF-");
+        QProcess render;
+        render.start("pdftoppm", {"-r", "30", "-png", "-f", "1", "-l", "1", pdf, dir.filePath("page")});
+        QVERIFY2(render.waitForFinished(60000) && render.exitCode() == 0, "pdftoppm could not render page 1");
+        const QImage page(dir.filePath("page-1.png"));
+        QVERIFY(!page.isNull() && page.width() > 100);
+        QSet<QRgb> colours;
+        for (int y = 0; y < page.height(); y += 3)
+            for (int x = 0; x < page.width(); x += 3) colours.insert(page.pixel(x, y));
+        QVERIFY(colours.size() > 5); // text on the page, not blank
+        r = test::runLlmdse({"report", "--model", "llama-3-8b", "--hardware", "h100-sxm", "--weights", "int4:g128",
+                             "--out", html});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QFile h(html);
+        QVERIFY(h.open(QIODevice::ReadOnly));
+        const QString text = QString::fromUtf8(h.readAll());
+        for (const char* needle : {"int4:g128", "time per output token", "data:image/png;base64", "Provenance",
+                                   "torch-cudagraph", "mlp.gate_up_proj"})
+            QVERIFY2(text.contains(needle), needle);
+        QCOMPARE(test::runLlmdse({"report", "--model", "llama-3-8b", "--hardware", "h100-sxm", "--out",
+                                  dir.filePath("r.docx")}).exitCode, 1);
     }
 
     // The survey's points ship as a resource; the current design joins them.

@@ -83,6 +83,9 @@ void ResultsView::setCard(const QString& key, const QString& value, const QStrin
     cards_[key]->setToolTip(tip);
 }
 
+QImage ResultsView::breakdownImage() const { return breakdown_->grab().toImage(); }
+QImage ResultsView::rooflineImage() const { return roofline_->grab().toImage(); }
+
 QString ResultsView::cardText(const QString& key) const
 {
     auto it = cards_.find(key);

@@ -6,6 +6,7 @@
 #include "core/Design.h"
 #include "core/Metrics.h"
 
+#include <QImage>
 #include <QWidget>
 #include <map>
 
@@ -23,6 +24,8 @@ public:
     void showEstimate(const Design& d, const Metrics& m, const QString& estimator);
     void showError(const QString& message);
     QString cardText(const QString& key) const; // for tests: the value shown on a card
+    QImage breakdownImage() const;               // the charts as images, for reports
+    QImage rooflineImage() const;
 
 private:
     void addCard(const QString& key, const QString& title);

@@ -1,0 +1,27 @@
+#pragma once
+// A report of one design: every input, the metrics with units, the per-operator
+// table, the charts as images and the provenance of every preset, profile and
+// estimator. HTML (images embedded) or PDF (the same document, paged).
+#include "core/Design.h"
+#include "core/Metrics.h"
+
+#include <QImage>
+#include <QString>
+
+namespace llmdse {
+
+struct DesignReport {
+    Design design;
+    Metrics metrics;
+    QString estimator, estimatorVersion, estimatorProvenance;
+    QImage breakdown, roofline;
+
+    QString html() const;
+    // Writes .html or .pdf by the extension; throws InputError naming the file.
+    void write(const QString& path) const;
+};
+
+// Evaluates `d` and renders the Results view's charts offscreen (needs a QApplication).
+DesignReport makeDesignReport(const Design& d, const QString& estimatorId);
+
+} // namespace llmdse
