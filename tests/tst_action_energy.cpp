@@ -6,6 +6,8 @@
 #include "estimators/energy/ActionEnergy.h"
 #include "estimators/energy/TechnologyTable.h"
 
+#include "testsupport/ReferenceChips.h"
+
 #include <QtTest>
 
 using namespace llmdse;
@@ -134,17 +136,7 @@ private Q_SLOTS:
     // finds measured system-level costs ~3x the scaled Horowitz figures.
     void tpuV1PowerSanity()
     {
-        AcceleratorTemplate t;
-        t.arrayRows = t.arrayCols = 256;
-        t.macsPerPe[int(Precision::INT8)] = 1;
-        t.vectorLanes = 256;
-        t.localSramBytes = 4 * kMiB;
-        t.localSramBanks = 8;
-        t.globalBufferBytes = 24 * kMiB;
-        t.memory.kind = "ddr3";
-        t.memory.channels = 2;
-        t.processNm = 28;
-        t.clockGhz = 0.7;
+        const AcceleratorTemplate t = test::tpuV1();
         const ActionEnergy e(t);
         ActionCounts cycle;
         cycle.macs[int(Precision::INT8)] = 65536;

@@ -5,6 +5,8 @@
 #include "core/FpgaParts.h"
 #include "estimators/area/AreaModel.h"
 
+#include "testsupport/ReferenceChips.h"
+
 #include <QtTest>
 
 using namespace llmdse;
@@ -23,30 +25,6 @@ AcceleratorTemplate fp16Template()
     return t;
 }
 
-// Google TPU v1 (Jouppi et al., "In-Datacenter Performance Analysis of a Tensor
-// Processing Unit", ISCA 2017): 28 nm, 700 MHz, one 256 x 256 int8 matrix unit,
-// 24 MiB unified buffer, 4 MiB of 32-bit accumulators, 256-wide activation
-// pipeline, two DDR3-2133 channels (34 GB/s). Accumulators are the template's
-// local SRAM (in 512 KiB banks, the SRAM model's largest unit), the unified
-// buffer its global buffer; the activation pipeline is taken as 256 vector lanes.
-AcceleratorTemplate tpuV1()
-{
-    AcceleratorTemplate t;
-    t.cores = 1;
-    t.arrayRows = t.arrayCols = 256;
-    t.macsPerPe[int(Precision::INT8)] = 1;
-    t.vectorLanes = 256;
-    t.localSramBytes = 4 * kMiB;
-    t.localSramBanks = 8;
-    t.globalBufferBytes = 24 * kMiB;
-    t.memory.kind = "ddr3";
-    t.memory.channels = 2;
-    t.memory.channelBandwidthBytesPerS = 17e9;
-    t.memory.capacityBytes = 8 * 1024 * kMiB;
-    t.processNm = 28;
-    t.clockGhz = 0.7;
-    return t;
-}
 
 AcceleratorTemplate fpgaTemplate(const char* part, int side, double globalMiB)
 {
@@ -148,7 +126,7 @@ private Q_SLOTS:
     // constant here came from that chip.
     void recoversTpuV1Die()
     {
-        const AreaBreakdown a = estimateArea(tpuV1());
+        const AreaBreakdown a = estimateArea(test::tpuV1());
         const double die = 331;
         const double compute = a.matrixMm2 + a.vectorMm2;
         const double buffers = a.localSramMm2 + a.globalBufferMm2;
