@@ -1,5 +1,7 @@
 #pragma once
-// Plain-text tables and CSV for command output.
+// The --format option of commands; tables and CSV are in core/TextTable.
+#include "core/TextTable.h"
+
 #include <QCommandLineParser>
 #include <string>
 #include <vector>
@@ -9,20 +11,5 @@ namespace llmdse {
 enum class OutputFormat { Table, Json, Csv };
 void addFormatOption(QCommandLineParser& parser, bool csv = true);
 OutputFormat parseFormat(const QCommandLineParser& parser, bool csv = true);
-
-class TextTable {
-public:
-    explicit TextTable(std::vector<std::string> header) : header_(std::move(header)) {}
-    void add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
-    std::string render() const; // right-aligns cells that look numeric
-    std::string csv() const;
-
-private:
-    std::vector<std::string> header_;
-    std::vector<std::vector<std::string>> rows_;
-};
-
-std::string csvEscape(const std::string& s);
-std::string fmt(double v, int digits = 4);
 
 } // namespace llmdse

@@ -26,6 +26,7 @@ void printUsage()
     std::printf("llmdse - design-space exploration for LLM inference hardware\n\n"
                 "Usage: llmdse                      start the workbench (GUI)\n"
                 "       llmdse <command> [options]  run headless\n"
+                "       llmdse PROJECT.llmdse          open a saved project in the workbench\n"
                 "       llmdse --screenshot out.png [--view results] [--design FILE.json]\n"
                 "                                   render the workbench offscreen to a PNG\n\nCommands:\n");
     for (const auto& c : llmdse::commands()) std::printf("  %-10s %s\n", c.name.c_str(), c.summary.c_str());
@@ -74,13 +75,24 @@ int main(int argc, char** argv)
     for (int i = 1; i < argc; ++i) screenshot = screenshot || !std::strcmp(argv[i], "--screenshot");
     if (screenshot && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
+    QApplication::setOrganizationName("llmdse"); // QSettings: recent projects, window layout
     QApplication::setApplicationName("llmdse");
+    QApplication::setApplicationVersion(LLMDSE_VERSION);
     QCommandLineParser parser;
     parser.addOption({"screenshot", "Render the window offscreen to this PNG and exit.", "file"});
     parser.addOption({"view", "View to render: results, sweep, compare, literature or check.", "name", "results"});
     parser.addOption({"design", "Design file to show (JSON, keys as in `llmdse evaluate --design`).", "file"});
+    parser.addPositionalArgument("project", "A project (.llmdse) to open.", "[project]");
     parser.process(app);
     llmdse::MainWindow w;
+    if (!parser.positionalArguments().isEmpty()) {
+        try {
+            w.openProject(parser.positionalArguments().front());
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "llmdse: error: %s\n", e.what());
+            return 1;
+        }
+    }
     if (parser.isSet("design")) {
         QFile f(parser.value("design"));
         QJsonParseError err{};

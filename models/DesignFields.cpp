@@ -302,6 +302,14 @@ std::vector<DesignField> makeFields()
     v.push_back(integer("model.head_dim", "head dimension", [](Design& d) -> int& { return d.model.headDim; }));
     v.push_back(integer("model.intermediate", "MLP width", [](Design& d) -> int& { return d.model.intermediate; }));
     v.push_back(integer("model.vocab", "vocabulary", [](Design& d) -> int& { return d.model.vocab; }));
+    v.push_back(integer("model.experts", "routed experts per MoE layer (0: dense)", [](Design& d) -> int& { return d.model.experts; }, 0));
+    v.push_back(integer("model.experts_per_token", "experts each token is routed to",
+                        [](Design& d) -> int& { return d.model.expertsPerToken; }, 0));
+    v.push_back(integer("model.expert_intermediate", "MLP width of one routed expert",
+                        [](Design& d) -> int& { return d.model.expertIntermediate; }, 0));
+    v.push_back(integer("model.shared_experts", "always-active experts", [](Design& d) -> int& { return d.model.sharedExperts; }, 0));
+    v.push_back(integer("model.shared_expert_intermediate", "MLP width of the shared experts",
+                        [](Design& d) -> int& { return d.model.sharedExpertIntermediate; }, 0));
 
     // Runtime profile.
     v.push_back(number("runtime.kernel_overhead_us", "us", "fixed cost per kernel", 1e-6,

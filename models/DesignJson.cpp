@@ -52,6 +52,25 @@ QJsonObject toJson(const Design& d)
                                 "hardware.memory_channels", "hardware.memory_bandwidth", "hardware.memory_capacity",
                                 "hardware.process_nm", "hardware.clock_ghz"})
             o[key] = findDesignField(key)->read(d);
+    // Whatever differs from the presets the ids name (edited in the workbench, or a study's base) is written too,
+    // so the file reloads as this design and not as the bare preset.
+    Design preset;
+    try {
+        for (const char* key : {"model", "hardware", "runtime"}) {
+            const auto* f = findDesignField(key);
+            f->apply(preset, f->parse(o.value(QLatin1String(key)), key));
+        }
+    } catch (const InputError&) {
+        return o; // a preset that no longer resolves: the ids are all that can be written
+    }
+    for (const DesignField& f : designFields()) {
+        const QString key = QString::fromStdString(f.key);
+        if (o.contains(key) || !(f.key.rfind("model.", 0) == 0 || f.key.rfind("hardware.", 0) == 0 ||
+                                 f.key.rfind("runtime.", 0) == 0))
+            continue;
+        const QJsonValue v = f.read(d);
+        if (!v.isNull() && v != f.read(preset)) o[key] = v;
+    }
     return o;
 }
 

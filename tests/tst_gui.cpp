@@ -4,7 +4,11 @@
 #include "testsupport/TestSupport.h"
 #include "core/Literature.h"
 #include "ui/CheckView.h"
+#include "core/Errors.h"
+#include "estimators/storage/SqliteDatabase.h"
 #include "ui/CompareModel.h"
+#include "ui/DesignFieldModel.h"
+#include "ui/Project.h"
 #include "ui/LiteratureView.h"
 #include "ui/SweepView.h"
 #include "ui/MainWindow.h"
@@ -18,7 +22,10 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStatusBar>
+#include <QSettings>
 #include <QTableView>
+#include <QTemporaryDir>
+#include <QUndoStack>
 #include <QJsonArray>
 #include <QtTest>
 
@@ -27,7 +34,276 @@ using namespace llmdse;
 class TestGui : public QObject {
     Q_OBJECT
 
+    QTemporaryDir settingsDir_;
+
+    static void waitIdle(MainWindow&, QSignalSpy& shown)
+    {
+        QVERIFY(shown.wait(10000));
+        while (shown.wait(300)) {} // a later estimate may still be on its way
+    }
+
+    // Runs the Sweep view's proposed study (105 points) to completion.
+    static void runProposedSweep(MainWindow& w)
+    {
+        w.show(); // the view proposes its study when first shown
+        QVERIFY(w.showView("sweep"));
+        QSignalSpy finished(w.sweep(), &SweepView::finished);
+        w.sweep()->run();
+        QVERIFY(finished.wait(30000));
+        QCOMPARE(finished.last().at(1).toLongLong(), 105LL);
+    }
+
+    static bool renders(const QString& pdf, const QString& dir)
+    {
+        QProcess render;
+        render.start("pdftoppm", {"-r", "30", "-png", "-f", "1", "-l", "1", pdf, dir + "/page"});
+        if (!render.waitForFinished(60000) || render.exitCode() != 0) return false;
+        const QImage page(dir + "/page-1.png");
+        QSet<QRgb> colours;
+        for (int y = 0; y < page.height(); y += 3)
+            for (int x = 0; x < page.width(); x += 3) colours.insert(page.pixel(x, y));
+        return !page.isNull() && colours.size() > 5;
+    }
+
 private Q_SLOTS:
+    void initTestCase()
+    {
+        // Recent files and window layout go to a scratch settings file, never the user's.
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settingsDir_.path());
+        QCoreApplication::setOrganizationName("llmdse-tests");
+    }
+
+    // Undo and redo walk back through edits; repeated changes of one field are one step.
+    void undoRedoRestoresEdits()
+    {
+        MainWindow w;
+        QSignalSpy shown(&w, &MainWindow::resultsShown);
+        waitIdle(w, shown);
+        const double tpot1 = w.lastMetrics().tpotS;
+        QUndoStack* undo = w.undoStack();
+        QCOMPARE(undo->count(), 0);
+        auto* batch = w.findChild<QSpinBox*>("batch");
+        batch->setValue(2);
+        batch->setValue(32);
+        QCOMPARE(undo->count(), 1); // merged: batch 1 -> 32
+        w.findChild<QComboBox*>("weights")->setCurrentText("int4:g128");
+        QCOMPARE(undo->count(), 2);
+        w.loadDesign({{"model", "qwen2.5-7b"}});
+        QCOMPARE(undo->count(), 3);
+        QVERIFY(undo->undoText().contains("model"));
+        undo->undo();
+        QCOMPARE(w.currentDesign()["model"].toString(), QString("llama-3-8b"));
+        undo->undo();
+        QCOMPARE(w.currentDesign()["weights"].toString(), QString("fp16"));
+        QCOMPARE(batch->value(), 32);
+        undo->undo();
+        QCOMPARE(batch->value(), 1);
+        waitIdle(w, shown);
+        QCOMPARE(w.lastMetrics().tpotS, tpot1); // the estimate follows the undone design
+        undo->redo();
+        undo->redo();
+        QCOMPARE(batch->value(), 32);
+        QCOMPARE(w.currentDesign()["weights"].toString(), QString("int4:g128"));
+        QCOMPARE(undo->count(), 3); // undo/redo do not record themselves
+    }
+
+    // The Properties dock edits any model/hardware parameter; the estimate follows, and a new preset drops the edits.
+    void propertiesEditTheDesign()
+    {
+        MainWindow w;
+        QSignalSpy shown(&w, &MainWindow::resultsShown);
+        waitIdle(w, shown);
+        const double tpot32 = w.lastMetrics().tpotS;
+        DesignFieldModel* p = w.properties();
+        const int layers = p->rowOf("model.layers");
+        QVERIFY(layers >= 0);
+        QCOMPARE(p->data(p->index(layers, DesignFieldModel::Value)).toString(), QString("32"));
+        QVERIFY(p->rowOf("hardware.memory_bandwidth") >= 0);
+        QCOMPARE(p->rowOf("hardware.array_rows"), -1); // a GPU preset has no template fields
+        QSignalSpy rejected(p, &DesignFieldModel::rejected);
+        QVERIFY(!p->setData(p->index(layers, DesignFieldModel::Value), "many"));
+        QVERIFY(!p->setData(p->index(layers, DesignFieldModel::Value), "-3"));
+        QCOMPARE(rejected.count(), 2);
+        QVERIFY(p->setData(p->index(layers, DesignFieldModel::Value), "64"));
+        waitIdle(w, shown);
+        QCOMPARE(w.currentDesign()["model.layers"].toInt(), 64);
+        QVERIFY(p->data(p->index(p->rowOf("model.layers"), DesignFieldModel::Key), Qt::FontRole).value<QFont>().bold());
+        const double ratio = w.lastMetrics().tpotS / tpot32;
+        QVERIFY2(ratio > 1.8 && ratio < 2.05, qPrintable(QString::number(ratio))); // weights stream per layer
+        w.loadDesign({{"hardware", "template-systolic"}});
+        waitIdle(w, shown);
+        QVERIFY(p->rowOf("hardware.array_rows") >= 0); // the template editor
+        QVERIFY(w.currentDesign().contains("model.layers")); // a hardware change keeps model edits
+        w.loadDesign({{"model", "qwen2.5-7b"}});
+        QVERIFY(!w.currentDesign().contains("model.layers")); // ... a model change drops them
+        w.undoStack()->undo();
+        QCOMPARE(w.currentDesign()["model.layers"].toInt(), 64);
+    }
+
+    // Save and open: the design with its edits, the pinned comparison, the study and every sweep row come back.
+    void projectSaveAndOpenRoundTrip()
+    {
+        QTemporaryDir dir;
+        const QString file = dir.filePath("study.llmdse");
+        QJsonObject design;
+        std::vector<double> pinnedTpot;
+        std::vector<float> sweepTpot;
+        std::vector<std::int64_t> front;
+        {
+            MainWindow w;
+            QSignalSpy shown(&w, &MainWindow::resultsShown);
+            waitIdle(w, shown);
+            w.pinCurrent();
+            w.loadDesign({{"batch", 8}, {"weights", "int8:g128"}});
+            w.editProperty("hardware.memory_bandwidth", 5000);
+            waitIdle(w, shown);
+            w.pinCurrent();
+            runProposedSweep(w);
+            QVERIFY(w.sweep()->results());
+            QVERIFY(w.isWindowModified());
+            w.saveProjectAs(file);
+            QVERIFY(!w.isWindowModified());
+            design = w.currentDesign();
+            for (int c = 0; c < 2; ++c) pinnedTpot.push_back(w.comparison()->value(1, c));
+            sweepTpot = w.sweep()->results()->metricColumn(MetricId::TpotS);
+            front = w.sweep()->front();
+            QVERIFY(!front.empty());
+            QCOMPARE(QSettings().value("recentProjects").toStringList().value(0), QFileInfo(file).absoluteFilePath());
+        }
+        MainWindow w;
+        QSignalSpy shown(&w, &MainWindow::resultsShown);
+        waitIdle(w, shown);
+        w.openProject(file);
+        QCOMPARE(w.currentDesign(), design);
+        QCOMPARE(w.currentDesign()["hardware.memory_bandwidth"].toDouble(), 5000.0);
+        QCOMPARE(w.comparison()->columnCount(), 2);
+        for (int c = 0; c < 2; ++c) QCOMPARE(w.comparison()->value(1, c), pinnedTpot[size_t(c)]);
+        QVERIFY(w.sweep()->results());
+        QCOMPARE(w.sweep()->results()->size(), size_t(105));
+        QVERIFY(w.sweep()->results()->metricColumn(MetricId::TpotS) == sweepTpot);
+        QCOMPARE(w.sweep()->front(), front);
+        QVERIFY(w.sweep()->studyText().contains("h200-sxm"));
+        QCOMPARE(w.projectPath(), file);
+        QVERIFY(!w.isWindowModified());
+        QCOMPARE(w.undoStack()->count(), 0);
+    }
+
+    // A damaged or foreign file is refused with its name and nothing on screen changes; a foreign
+    // SQLite file is never overwritten by a save.
+    void badProjectFilesAreRefused()
+    {
+        QTemporaryDir dir;
+        MainWindow w;
+        QSignalSpy shown(&w, &MainWindow::resultsShown);
+        waitIdle(w, shown);
+        w.loadDesign({{"batch", 4}});
+        const QJsonObject before = w.currentDesign();
+        const QString junk = dir.filePath("junk.llmdse");
+        QFile f(junk);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("this is not a database, only text that is long enough to look like a header ......");
+        f.close();
+        auto expectError = [&](const QString& path, const char* needle) {
+            try {
+                w.openProject(path);
+                QFAIL("no error");
+            } catch (const InputError& e) {
+                QVERIFY2(QString::fromStdString(e.what()).contains(needle), e.what());
+                QVERIFY2(QString::fromStdString(e.what()).contains(QFileInfo(path).fileName()), e.what());
+            }
+        };
+        expectError(junk, "");
+        expectError(dir.filePath("missing.llmdse"), "no such project");
+        const QString foreign = dir.filePath("other.sqlite");
+        {
+            SqliteDatabase db(foreign.toStdString());
+            db.exec("CREATE TABLE results(x)");
+        }
+        expectError(foreign, "not an llmdse project");
+        QVERIFY_THROWS_EXCEPTION(InputError, w.saveProjectAs(foreign));
+        QVERIFY(SqliteDatabase(foreign.toStdString()).tableExists("results"));
+        // A project with a damaged sweep column.
+        const QString damaged = dir.filePath("damaged.llmdse");
+        runProposedSweep(w);
+        w.saveProjectAs(damaged);
+        {
+            SqliteDatabase db(damaged.toStdString());
+            db.exec("UPDATE sweep_column SET data = x'0102' WHERE name = 'tpot_s'");
+        }
+        QVERIFY(!w.isWindowModified());
+        w.loadDesign({{"batch", 2}});
+        const QJsonObject edited = w.currentDesign();
+        expectError(damaged, "sweep_column.tpot_s");
+        QCOMPARE(w.currentDesign(), edited);
+        QCOMPARE(before["batch"].toInt(), 4);
+    }
+
+    // File > Export: design, comparison and sweep as PDF (first page renders) and HTML, data as CSV/JSON.
+    void exportsFromTheWindow()
+    {
+        QTemporaryDir dir;
+        MainWindow w;
+        QSignalSpy shown(&w, &MainWindow::resultsShown);
+        waitIdle(w, shown);
+        QVERIFY_THROWS_EXCEPTION(InputError, w.exportComparison(dir.filePath("c.pdf"))); // nothing pinned
+        QVERIFY_THROWS_EXCEPTION(InputError, w.exportSweep(dir.filePath("s.pdf")));      // nothing swept
+        w.pinCurrent();
+        w.loadDesign({{"hardware", "mi300x"}});
+        waitIdle(w, shown);
+        w.pinCurrent();
+        runProposedSweep(w);
+        w.exportDesign(dir.filePath("d.pdf"));
+        QVERIFY(renders(dir.filePath("d.pdf"), dir.path()));
+        w.exportComparison(dir.filePath("c.pdf"));
+        QVERIFY(renders(dir.filePath("c.pdf"), dir.path()));
+        w.exportSweep(dir.filePath("s.pdf"));
+        QVERIFY(renders(dir.filePath("s.pdf"), dir.path()));
+        auto read = [&](const char* name) {
+            QFile f(dir.filePath(name));
+            return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QString();
+        };
+        w.exportComparison(dir.filePath("c.html"));
+        const QString html = read("c.html");
+        for (const char* needle : {"h100-sxm", "mi300x", "time per output token", "data:image/png;base64", "Provenance",
+                                   "analytical"})
+            QVERIFY2(html.contains(needle), needle);
+        w.exportComparison(dir.filePath("c.csv"));
+        const QStringList csv = read("c.csv").split('\n', Qt::SkipEmptyParts);
+        QCOMPARE(csv.size(), 1 + w.comparison()->rowCount());
+        QVERIFY(csv[2].startsWith("time per output token,s,"));
+        w.exportComparison(dir.filePath("c.json"));
+        QCOMPARE(QJsonDocument::fromJson(read("c.json").toUtf8())["comparison"].toArray().size(), 2);
+        w.exportSweep(dir.filePath("s.csv"));
+        QCOMPARE(read("s.csv").split('\n', Qt::SkipEmptyParts).size(), 106); // header + every point
+        w.exportDesign(dir.filePath("d.json"));
+        QVERIFY(QJsonDocument::fromJson(read("d.json").toUtf8())["ops"].toArray().size() > 10);
+        QVERIFY_THROWS_EXCEPTION(InputError, w.exportDesign(dir.filePath("d.docx")));
+    }
+
+    // The sweep table sorts and filters in the background and shows the finished order.
+    void sweepTableSortsAndFilters()
+    {
+        MainWindow w;
+        runProposedSweep(w);
+        SweepTableModel* t = w.sweep()->table();
+        QSignalSpy reordered(t, &SweepTableModel::reordered);
+        const int axes = int(w.sweep()->results()->schema().paramNames.size());
+        const int tpotColumn = 1 + axes + int(MetricId::TpotS);
+        t->sort(tpotColumn, Qt::DescendingOrder);
+        QVERIFY(t->reordering());
+        QVERIFY(reordered.wait(10000));
+        for (int r = 1; r < t->rowCount(); ++r)
+            QVERIFY(t->data(t->index(r - 1, tpotColumn), Qt::UserRole).toDouble() >=
+                    t->data(t->index(r, tpotColumn), Qt::UserRole).toDouble());
+        w.sweep()->setFilter("hardware = h200-sxm, batch >= 8");
+        QVERIFY(reordered.wait(10000));
+        QCOMPARE(t->rowCount(), 4 * 3); // batches 8..64 x 3 formats
+        QCOMPARE(t->data(t->index(0, tpotColumn), Qt::UserRole).toDouble() >=
+                     t->data(t->index(11, tpotColumn), Qt::UserRole).toDouble(), true); // still sorted
+        QVERIFY_THROWS_EXCEPTION(InputError, parseSweepFilter("hardware > h100", w.sweep()->results()->schema()));
+        QVERIFY_THROWS_EXCEPTION(InputError, parseSweepFilter("speed < 3", w.sweep()->results()->schema()));
+    }
+
     void editingAFieldUpdatesTheResults()
     {
         MainWindow w;

@@ -83,6 +83,13 @@ void CompareModel::pin(PinnedDesign p)
     endInsertColumns();
 }
 
+void CompareModel::clear()
+{
+    beginResetModel();
+    pinned_.clear();
+    endResetModel();
+}
+
 void CompareModel::unpin(int column)
 {
     if (column < 0 || column >= columnCount()) return;

@@ -28,6 +28,7 @@ public:
 
     void pin(PinnedDesign p);
     void unpin(int column);
+    void clear();
     const std::vector<PinnedDesign>& pinned() const { return pinned_; }
     // Metric `row` of design `column` in SI units (for charts); NaN when unknown.
     double value(int row, int column) const;

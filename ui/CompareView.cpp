@@ -39,7 +39,14 @@ CompareView::CompareView(CompareModel* model, QWidget* parent)
     });
     for (auto sig : {&QAbstractItemModel::columnsInserted, &QAbstractItemModel::columnsRemoved})
         connect(model_, sig, this, &CompareView::replot);
+    connect(model_, &QAbstractItemModel::modelReset, this, &CompareView::replot);
     replot();
+}
+
+QImage CompareView::chartImage() const
+{
+    if (!chart_->isVisible()) chart_->resize(1100, 520); // never shown: lay it out at a report's size
+    return chart_->grab().toImage();
 }
 
 void CompareView::replot()

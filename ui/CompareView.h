@@ -1,6 +1,7 @@
 #pragma once
 // The Compare view: pinned designs as columns of a table and as grouped bars
 // (each metric relative to the first pinned design).
+#include <QImage>
 #include <QWidget>
 
 class QChartView;
@@ -14,6 +15,7 @@ class CompareView : public QWidget {
     Q_OBJECT
 public:
     explicit CompareView(CompareModel* model, QWidget* parent = nullptr);
+    QImage chartImage() const; // the grouped bars, for reports
 
 private:
     void replot();

@@ -3,32 +3,18 @@
 #include "core/Units.h"
 #include "estimators/Estimator.h"
 #include "models/DesignJson.h"
+#include "ui/ReportFile.h"
 #include "ui/ResultsView.h"
 
-#include <QBuffer>
 #include <QDateTime>
-#include <QFile>
 #include <QJsonObject>
-#include <QPageSize>
-#include <QPdfWriter>
-#include <QTextDocument>
 
 namespace llmdse {
 
 namespace {
 
 QString q(const std::string& s) { return QString::fromStdString(s).toHtmlEscaped(); }
-
-QString embedded(const QImage& img)
-{
-    QByteArray png;
-    QBuffer buf(&png);
-    buf.open(QIODevice::WriteOnly);
-    img.save(&buf, "PNG");
-    return QString("<img width=\"640\" src=\"data:image/png;base64,%1\"/>").arg(QString::fromLatin1(png.toBase64()));
-}
-
-QString row(const QString& k, const QString& v) { return QString("<tr><td>%1</td><td align=\"right\">%2</td></tr>").arg(k, v); }
+const auto row = reportRow;
 
 } // namespace
 
@@ -36,9 +22,7 @@ QString DesignReport::html() const
 {
     const Design& d = design;
     const Metrics& m = metrics;
-    QString h = "<html><head><meta charset=\"utf-8\"><title>llmdse report</title><style>"
-                "body{font-family:sans-serif} td,th{padding:2px 8px;border-bottom:1px solid #ddd} "
-                "table{border-collapse:collapse} .src{color:#555;font-size:small}</style></head><body>";
+    QString h = reportHead("llmdse report");
     h += QString("<h1>%1 on %2</h1><p class=\"src\">llmdse report, %3; estimator %4</p>")
              .arg(q(d.model.id), q(d.hardware.name), QDateTime::currentDateTimeUtc().toString(Qt::ISODate),
                   estimatorVersion.toHtmlEscaped());
@@ -59,7 +43,7 @@ QString DesignReport::html() const
     h += row("memory", q(m.memory.fitMessage()));
     if (m.areaMm2 >= 0) h += row("area", QString::number(m.areaMm2, 'f', 1) + " mm²");
     if (m.fpgaUtilisation >= 0) h += row("FPGA utilisation", QString::number(100 * m.fpgaUtilisation, 'f', 1) + "%");
-    h += "</table><h2>Charts</h2><p>" + embedded(breakdown) + "</p><p>" + embedded(roofline) + "</p>";
+    h += "</table><h2>Charts</h2><p>" + reportImage(breakdown) + "</p><p>" + reportImage(roofline) + "</p>";
     h += "<h2>Per operator</h2><p class=\"src\">prefill: whole phase; decode: one step; all layers</p><table>"
          "<tr><th>phase</th><th>op</th><th>count</th><th>FLOPs</th><th>bytes</th><th>time</th><th>bound</th></tr>";
     for (const OpCost& op : m.ops)
@@ -80,22 +64,7 @@ QString DesignReport::html() const
 
 void DesignReport::write(const QString& path) const
 {
-    const std::string file = path.toStdString();
-    if (path.endsWith(".html", Qt::CaseInsensitive) || path.endsWith(".htm", Qt::CaseInsensitive)) {
-        QFile f(path);
-        if (!f.open(QIODevice::WriteOnly)) throw InputError(file, "", "cannot write: " + f.errorString().toStdString());
-        f.write(html().toUtf8());
-        return;
-    }
-    if (!path.endsWith(".pdf", Qt::CaseInsensitive)) throw InputError(file, "--out", "expected a .html or .pdf file");
-    QPdfWriter pdf(path);
-    pdf.setPageSize(QPageSize(QPageSize::A4));
-    pdf.setResolution(150);
-    pdf.setTitle("llmdse report: " + QString::fromStdString(design.model.id + " on " + design.hardware.id));
-    QTextDocument doc;
-    doc.setHtml(html());
-    doc.print(&pdf);
-    if (QFile(path).size() == 0) throw InputError(file, "", "cannot write the PDF");
+    writeReportFile(path, "llmdse report: " + QString::fromStdString(design.model.id + " on " + design.hardware.id), html());
 }
 
 DesignReport makeDesignReport(const Design& d, const QString& estimatorId)

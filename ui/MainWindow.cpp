@@ -1,38 +1,83 @@
 #include "ui/MainWindow.h"
+#include "core/Errors.h"
+#include "core/Json.h"
+#include "estimators/Estimator.h"
 #include "models/DesignJson.h"
 #include "ui/CheckView.h"
 #include "ui/CompareModel.h"
 #include "ui/CompareView.h"
+#include "ui/DesignEdit.h"
+#include "ui/DesignFieldModel.h"
 #include "ui/EstimateRunner.h"
+#include "ui/Exports.h"
 #include "ui/LiteratureView.h"
+#include "ui/Project.h"
 #include "ui/ResultsView.h"
 #include "ui/SweepView.h"
 #include "ui/WorkloadPanel.h"
 #include "ui/ZooPanels.h"
 
+#include <QApplication>
+#include <QCloseEvent>
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHeaderView>
 #include <QJsonDocument>
+#include <QLineEdit>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QMimeData>
+#include <QPointer>
+#include <QPushButton>
+#include <QSaveFile>
 #include <QScrollArea>
+#include <QSettings>
+#include <QSortFilterProxyModel>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTableView>
+#include <QUndoStack>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
 
 namespace llmdse {
+
+namespace {
+
+constexpr int kMaxRecent = 8;
+const char* kWorkloadKeys[] = {"batch", "prompt", "output", "weights", "activations", "kv", "fused_attention", "tp", "pp", "ep"};
+
+bool isWorkloadKey(const QString& k)
+{
+    for (const char* w : kWorkloadKeys)
+        if (k == QLatin1String(w)) return true;
+    return false;
+}
+
+void dropPrefixed(QJsonObject& o, std::initializer_list<const char*> prefixes)
+{
+    for (const QString& k : o.keys())
+        for (const char* p : prefixes)
+            if (k.startsWith(QLatin1String(p))) o.remove(k);
+}
+
+} // namespace
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), model_(new ModelPanel), hardware_(new HardwarePanel), workload_(new WorkloadPanel),
       results_(new ResultsView), literature_(new LiteratureView), tabs_(new QTabWidget),
-      runner_(new EstimateRunner(this)), compare_(new CompareModel(this))
+      runner_(new EstimateRunner(this)), compare_(new CompareModel(this)), fields_(new DesignFieldModel(this)),
+      undo_(new QUndoStack(this))
 {
-    setWindowTitle("llmdse - LLM inference design-space workbench");
+    setWindowTitle("untitled[*] - llmdse");
     resize(1440, 900);
     setAcceptDrops(true);
     auto dock = [this](const char* title, QWidget* w, Qt::DockWidgetArea area) {
         auto* d = new QDockWidget(title, this);
-        d->setObjectName(QString(title).remove(' '));
+        d->setObjectName(QString(title).remove(' ').remove('&'));
         d->setWidget(w);
         addDockWidget(area, d);
         return d;
@@ -40,6 +85,35 @@ MainWindow::MainWindow(QWidget* parent)
     dock("Model", model_, Qt::LeftDockWidgetArea);
     dock("Hardware", hardware_, Qt::LeftDockWidgetArea);
     dock("Workload & Optimizations", workload_, Qt::RightDockWidgetArea);
+
+    // Properties: every parameter of the chosen model, hardware (template) and runtime, editable.
+    auto* props = new QWidget;
+    auto* filter = new QLineEdit;
+    filter->setPlaceholderText("Filter properties (model., hardware., runtime. ...)");
+    auto* proxy = new QSortFilterProxyModel(this);
+    proxy->setSourceModel(fields_);
+    proxy->setFilterKeyColumn(DesignFieldModel::Key);
+    proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    auto* table = new QTableView;
+    table->setObjectName("propertiesTable");
+    table->setModel(proxy);
+    table->verticalHeader()->hide();
+    table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    table->horizontalHeader()->setStretchLastSection(true);
+    table->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed |
+                           QAbstractItemView::AnyKeyPressed);
+    auto* reset = new QPushButton("Reset edited properties");
+    auto* propsLayout = new QVBoxLayout(props);
+    propsLayout->setContentsMargins(4, 4, 4, 4);
+    propsLayout->addWidget(filter);
+    propsLayout->addWidget(table);
+    propsLayout->addWidget(reset);
+    connect(filter, &QLineEdit::textChanged, proxy, &QSortFilterProxyModel::setFilterFixedString);
+    connect(reset, &QPushButton::clicked, this, &MainWindow::resetProperties);
+    connect(fields_, &DesignFieldModel::edited, this, &MainWindow::editProperty);
+    connect(fields_, &DesignFieldModel::rejected, this, [this](const QString& m) { statusBar()->showMessage(m, 8000); });
+    dock("Properties", props, Qt::RightDockWidgetArea);
+
     auto* scroll = new QScrollArea;
     scroll->setWidget(results_);
     scroll->setWidgetResizable(true);
@@ -50,34 +124,137 @@ MainWindow::MainWindow(QWidget* parent)
         loadDesign(d);
         showView("results");
     });
-    tabs_->addTab(new CompareView(compare_), "Compare");
+    connect(sweep_, &SweepView::finished, this, [this] { setWindowModified(true); });
+    compareView_ = new CompareView(compare_);
+    tabs_->addTab(compareView_, "Compare");
     tabs_->addTab(literature_, "Literature");
     check_ = new CheckView([this] { return currentDesign(); });
     tabs_->addTab(check_, "Check");
-    QMenu* designMenu = menuBar()->addMenu("&Design");
-    designMenu->addAction("&Pin for comparison", QKeySequence("Ctrl+P"), this, &MainWindow::pinCurrent);
     setCentralWidget(tabs_);
+    buildMenus();
 
-    connect(model_, &ModelPanel::changed, this, &MainWindow::estimate);
-    connect(hardware_, &HardwarePanel::changed, this, &MainWindow::estimate);
-    connect(workload_, &WorkloadPanel::changed, this, &MainWindow::estimate);
+    connect(model_, &ModelPanel::changed, this, [this] {
+        if (!applying_) dropPrefixed(overrides_, {"model."}); // edits belong to the model they were made on
+        edited();
+    });
+    connect(hardware_, &HardwarePanel::changed, this, [this] {
+        if (!applying_) {
+            dropPrefixed(overrides_, {"hardware.", "runtime."});
+            overrides_.remove("runtime");
+        }
+        edited();
+    });
+    connect(workload_, &WorkloadPanel::changed, this, &MainWindow::edited);
+    connect(undo_, &QUndoStack::cleanChanged, this, [this](bool clean) { setWindowModified(!clean); });
     connect(runner_, &EstimateRunner::estimateAvailable, this,
             [this](const Design& d, const Metrics& m, double s) {
                 design_ = d;
                 metrics_ = m;
                 haveEstimate_ = true;
-                results_->showEstimate(d, m, workload_->estimator());
+                results_->showEstimate(d, m, estimatorId());
                 literature_->showDesign(d, m);
                 statusBar()->showMessage(QString("%1 on %2: estimated in %3 ms by the %4 estimator")
                                              .arg(QString::fromStdString(d.model.id), QString::fromStdString(d.hardware.id))
                                              .arg(s * 1e3, 0, 'f', 2)
-                                             .arg(workload_->estimator()));
+                                             .arg(estimatorId()));
                 Q_EMIT resultsShown();
             });
     connect(runner_, &EstimateRunner::estimateFailed, this, &MainWindow::showFailure);
+
+    applying_ = true;
     model_->select("llama-3-8b");
     hardware_->select("h100-sxm");
+    applying_ = false;
+    lastSnapshot_ = snapshot();
+    QSettings settings;
+    restoreGeometry(settings.value("window/geometry").toByteArray());
+    restoreState(settings.value("window/state").toByteArray());
+    estimate();
 }
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildMenus()
+{
+    QMenu* file = menuBar()->addMenu("&File");
+    file->addAction("&New project", QKeySequence::New, this, [this] {
+        if (maybeSave()) newProject();
+    });
+    file->addAction("&Open project...", QKeySequence::Open, this, [this] {
+        if (!maybeSave()) return;
+        const QString f = QFileDialog::getOpenFileName(this, "Open a project", QSettings().value("lastDir").toString(),
+                                                       "llmdse projects (*.llmdse);;All files (*)");
+        if (!f.isEmpty()) guardedAction([&] { openProject(f); });
+    });
+    recentMenu_ = file->addMenu("Open &recent");
+    fillRecentMenu();
+    file->addAction("&Save project", QKeySequence::Save, this, [this] {
+        QString f = projectPath_;
+        if (f.isEmpty())
+            f = QFileDialog::getSaveFileName(this, "Save the project", QSettings().value("lastDir").toString(),
+                                             "llmdse projects (*.llmdse)");
+        if (!f.isEmpty()) guardedAction([&] { saveProjectAs(f); });
+    });
+    file->addAction("Save project &as...", QKeySequence::SaveAs, this, [this] {
+        const QString f = QFileDialog::getSaveFileName(this, "Save the project as", QSettings().value("lastDir").toString(),
+                                                       "llmdse projects (*.llmdse)");
+        if (!f.isEmpty()) guardedAction([&] { saveProjectAs(f); });
+    });
+    file->addSeparator();
+    file->addAction("Open &design file...", this, [this] {
+        const QString f = QFileDialog::getOpenFileName(this, "Open a design file", {}, "Design JSON (*.json)");
+        if (f.isEmpty()) return;
+        guardedAction([&] {
+            loadDesign(readJsonObjectFile(f.toStdString())); // validates on the estimate; errors show in Results
+        });
+    });
+    file->addAction("Save design &file as...", this, [this] {
+        const QString f = QFileDialog::getSaveFileName(this, "Save the design as", {}, "Design JSON (*.json)");
+        if (f.isEmpty()) return;
+        guardedAction([&] {
+            QSaveFile out(f);
+            const QByteArray bytes = QJsonDocument(currentDesign()).toJson(QJsonDocument::Indented);
+            if (!out.open(QIODevice::WriteOnly) || out.write(bytes) != bytes.size() || !out.commit())
+                throw InputError(f.toStdString(), "", "cannot write: " + out.errorString().toStdString());
+        });
+    });
+    QMenu* exp = file->addMenu("&Export");
+    const QString reportFilter = "PDF report (*.pdf);;HTML report (*.html)";
+    auto exportAction = [this, exp](const QString& title, const QString& filter, void (MainWindow::*fn)(const QString&) const) {
+        exp->addAction(title, this, [this, title, filter, fn] {
+            const QString f = QFileDialog::getSaveFileName(this, title, QSettings().value("lastDir").toString(), filter);
+            if (f.isEmpty()) return;
+            if (guardedAction([&] { (this->*fn)(f); })) statusBar()->showMessage("Exported " + f, 8000);
+        });
+    };
+    exportAction("Design report...", reportFilter, &MainWindow::exportDesign);
+    exportAction("Design data...", "CSV, one row per op (*.csv);;JSON (*.json)", &MainWindow::exportDesign);
+    exp->addSeparator();
+    exportAction("Comparison report...", reportFilter, &MainWindow::exportComparison);
+    exportAction("Comparison data...", "CSV (*.csv);;JSON (*.json)", &MainWindow::exportComparison);
+    exp->addSeparator();
+    exportAction("Sweep report...", reportFilter, &MainWindow::exportSweep);
+    exportAction("Sweep data...", "CSV (*.csv);;JSON (*.json);;SQLite (*.sqlite)", &MainWindow::exportSweep);
+    file->addSeparator();
+    file->addAction("&Quit", QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu* edit = menuBar()->addMenu("&Edit");
+    QAction* undo = undo_->createUndoAction(this, "&Undo");
+    undo->setShortcut(QKeySequence::Undo);
+    QAction* redo = undo_->createRedoAction(this, "&Redo");
+    redo->setShortcut(QKeySequence::Redo);
+    edit->addAction(undo);
+    edit->addAction(redo);
+    edit->addSeparator();
+    edit->addAction("Reset edited &properties", this, &MainWindow::resetProperties);
+
+    QMenu* designMenu = menuBar()->addMenu("&Design");
+    designMenu->addAction("&Pin for comparison", QKeySequence("Ctrl+P"), this, &MainWindow::pinCurrent);
+    QMenu* view = menuBar()->addMenu("&View");
+    view->addActions(createPopupMenu()->actions());
+}
+
+QString MainWindow::estimatorId() const { return workload_->estimator(); }
 
 void MainWindow::pinCurrent()
 {
@@ -86,7 +263,8 @@ void MainWindow::pinCurrent()
                               .arg(QString::fromStdString(design_.model.id), QString::fromStdString(design_.hardware.id))
                               .arg(design_.workload.batch)
                               .arg(QString::fromStdString(toString(design_.opts.weights)));
-    compare_->pin({label, design_, metrics_, workload_->estimator()});
+    compare_->pin({label, design_, metrics_, estimatorId()});
+    setWindowModified(true);
     statusBar()->showMessage("Pinned " + label + " (" + QString::number(compare_->columnCount()) + " in Compare)");
 }
 
@@ -103,16 +281,76 @@ bool MainWindow::showView(const QString& name)
 QJsonObject MainWindow::currentDesign() const
 {
     QJsonObject o = workload_->values();
+    for (auto it = overrides_.begin(); it != overrides_.end(); ++it) o[it.key()] = it.value();
     o["model"] = model_->current();
     o["hardware"] = hardware_->current();
     return o;
 }
 
+QJsonObject MainWindow::snapshot() const
+{
+    QJsonObject o = currentDesign();
+    o["_estimator"] = estimatorId();
+    return o;
+}
+
 void MainWindow::loadDesign(const QJsonObject& design)
 {
+    applying_ = true;
+    const QString model = model_->current(), hardware = hardware_->current();
     if (design.contains("model")) model_->select(design["model"].toString());
     if (design.contains("hardware")) hardware_->select(design["hardware"].toString());
+    if (model_->current() != model) dropPrefixed(overrides_, {"model."});
+    if (hardware_->current() != hardware) {
+        dropPrefixed(overrides_, {"hardware.", "runtime."});
+        overrides_.remove("runtime");
+    }
     workload_->setValues(design);
+    if (design.contains("_estimator")) workload_->setEstimator(design["_estimator"].toString());
+    for (auto it = design.begin(); it != design.end(); ++it)
+        if (it.key() != "model" && it.key() != "hardware" && !it.key().startsWith('_') && !isWorkloadKey(it.key()))
+            overrides_[it.key()] = it.value();
+    applying_ = false;
+    edited(); // one undo step for the whole load
+}
+
+void MainWindow::applySnapshot(const QJsonObject& s)
+{
+    applying_ = true;
+    overrides_ = {};
+    model_->select(s["model"].toString());
+    hardware_->select(s["hardware"].toString());
+    workload_->setValues(s);
+    workload_->setEstimator(s["_estimator"].toString());
+    for (auto it = s.begin(); it != s.end(); ++it)
+        if (it.key() != "model" && it.key() != "hardware" && !it.key().startsWith('_') && !isWorkloadKey(it.key()))
+            overrides_[it.key()] = it.value();
+    applying_ = false;
+    lastSnapshot_ = snapshot();
+    estimate();
+}
+
+void MainWindow::edited()
+{
+    if (applying_) return;
+    const QJsonObject now = snapshot();
+    if (now != lastSnapshot_) {
+        undo_->push(new DesignEdit([this](const QJsonObject& s) { applySnapshot(s); }, lastSnapshot_, now));
+        lastSnapshot_ = now;
+    }
+    estimate();
+}
+
+void MainWindow::editProperty(const QString& key, const QJsonValue& value)
+{
+    overrides_[key] = value;
+    edited();
+}
+
+void MainWindow::resetProperties()
+{
+    dropPrefixed(overrides_, {"model.", "hardware.", "runtime."});
+    edited();
 }
 
 void MainWindow::estimate()
@@ -120,7 +358,9 @@ void MainWindow::estimate()
     const QJsonObject o = currentDesign();
     if (o["model"].toString().isEmpty() || o["hardware"].toString().isEmpty()) return;
     try {
-        runner_->submit(designFromJson(o), workload_->estimator());
+        const Design d = designFromJson(o);
+        fields_->setDesign(d, overrides_);
+        runner_->submit(d, estimatorId());
     } catch (const std::exception& e) { // a design that cannot even be assembled (bad file, tp > heads ...)
         showFailure(QString::fromUtf8(e.what()));
     }
@@ -133,6 +373,141 @@ void MainWindow::showFailure(const QString& message)
     Q_EMIT resultsShown();
 }
 
+void MainWindow::newProject()
+{
+    compare_->clear();
+    sweep_->restore({}, nullptr, {});
+    applySnapshot({{"model", "llama-3-8b"}, {"hardware", "h100-sxm"}, {"batch", 1}, {"prompt", 512}, {"output", 128},
+                   {"weights", "fp16"}, {"activations", "fp16"}, {"kv", "fp16"}, {"fused_attention", true},
+                   {"tp", 1}, {"pp", 1}, {"ep", 1}, {"_estimator", "analytical"}});
+    undo_->clear();
+    projectPath_.clear();
+    setWindowTitle("untitled[*] - llmdse");
+    setWindowModified(false);
+}
+
+void MainWindow::saveProjectAs(const QString& path)
+{
+    Project p;
+    p.design = snapshot();
+    for (const auto& pin : compare_->pinned()) p.pinned.push_back({pin.label, toJson(pin.design), pin.estimator});
+    p.studyText = sweep_->studyText();
+    p.sweep = sweep_->sharedResults();
+    p.front = sweep_->front();
+    saveProject(path, p);
+    projectPath_ = path;
+    undo_->setClean();
+    setWindowModified(false);
+    setWindowTitle(QFileInfo(path).fileName() + "[*] - llmdse");
+    rememberRecent(path);
+    statusBar()->showMessage("Saved " + path, 8000);
+}
+
+void MainWindow::openProject(const QString& path)
+{
+    const Project p = loadProject(path); // nothing on screen changes unless the whole file reads
+    std::vector<PinnedDesign> pins;
+    for (size_t i = 0; i < p.pinned.size(); ++i) {
+        const auto& pin = p.pinned[i];
+        const std::string where = "pinned[" + std::to_string(i) + "]";
+        const Design d = designFromJson(pin.design, path.toStdString(), where);
+        auto est = createEstimator(pin.estimator.toStdString()); // metrics are re-estimated with this build's estimator
+        pins.push_back({pin.label, d, est->evaluate(d), pin.estimator});
+    }
+    compare_->clear();
+    for (auto& pin : pins) compare_->pin(std::move(pin));
+    sweep_->restore(p.studyText, p.sweep, p.front);
+    applySnapshot(p.design.isEmpty() ? snapshot() : p.design);
+    undo_->clear();
+    projectPath_ = path;
+    setWindowModified(false);
+    setWindowTitle(QFileInfo(path).fileName() + "[*] - llmdse");
+    rememberRecent(path);
+    statusBar()->showMessage(QString("Opened %1: %2 pinned design(s), %L3 sweep point(s)")
+                                 .arg(path)
+                                 .arg(pins.size())
+                                 .arg(p.sweep ? qlonglong(p.sweep->size()) : 0),
+                             8000);
+}
+
+void MainWindow::exportDesign(const QString& path) const
+{
+    llmdse::exportDesign(path, designFromJson(currentDesign()), estimatorId());
+}
+
+void MainWindow::exportComparison(const QString& path) const
+{
+    llmdse::exportComparison(path, *compare_, compareView_->chartImage());
+}
+
+void MainWindow::exportSweep(const QString& path) const
+{
+    auto r = sweep_->sharedResults();
+    if (!r) throw InputError(path.toStdString(), "", "nothing to export: run a sweep first");
+    llmdse::exportSweep(path, *r, sweep_->front(), sweep_->chartImage());
+}
+
+bool MainWindow::guardedAction(const std::function<void()>& action)
+{
+    try {
+        action();
+        return true;
+    } catch (const std::exception& e) {
+        QMessageBox::warning(this, "llmdse", QString::fromUtf8(e.what()));
+        statusBar()->showMessage(QString::fromUtf8(e.what()), 10000);
+        return false;
+    }
+}
+
+void MainWindow::rememberRecent(const QString& path)
+{
+    QSettings settings;
+    QStringList recent = settings.value("recentProjects").toStringList();
+    const QString abs = QFileInfo(path).absoluteFilePath();
+    recent.removeAll(abs);
+    recent.prepend(abs);
+    while (recent.size() > kMaxRecent) recent.removeLast();
+    settings.setValue("recentProjects", recent);
+    settings.setValue("lastDir", QFileInfo(abs).absolutePath());
+    fillRecentMenu();
+}
+
+void MainWindow::fillRecentMenu()
+{
+    if (!recentMenu_) return;
+    recentMenu_->clear();
+    const QStringList recent = QSettings().value("recentProjects").toStringList();
+    for (const QString& f : recent)
+        recentMenu_->addAction(QFileInfo(f).fileName(), this, [this, f] {
+            if (maybeSave()) guardedAction([&] { openProject(f); });
+        })->setToolTip(f);
+    recentMenu_->setEnabled(!recent.isEmpty());
+}
+
+bool MainWindow::maybeSave()
+{
+    if (!isWindowModified() || QGuiApplication::platformName() == "offscreen") return true;
+    const auto answer = QMessageBox::question(this, "llmdse", "Save the changes to the project first?",
+                                              QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel);
+    if (answer == QMessageBox::Cancel) return false;
+    if (answer == QMessageBox::Discard) return true;
+    QString f = projectPath_;
+    if (f.isEmpty()) f = QFileDialog::getSaveFileName(this, "Save the project", {}, "llmdse projects (*.llmdse)");
+    return !f.isEmpty() && guardedAction([&] { saveProjectAs(f); });
+}
+
+void MainWindow::closeEvent(QCloseEvent* e)
+{
+    if (!maybeSave()) {
+        e->ignore();
+        return;
+    }
+    QSettings settings;
+    settings.setValue("window/geometry", saveGeometry());
+    settings.setValue("window/state", saveState());
+    e->accept();
+}
+
 void MainWindow::dragEnterEvent(QDragEnterEvent* e)
 {
     if (e->mimeData()->hasUrls()) e->acceptProposedAction();
@@ -142,6 +517,10 @@ void MainWindow::dropEvent(QDropEvent* e)
 {
     for (const QUrl& url : e->mimeData()->urls()) {
         const QString path = url.toLocalFile();
+        if (path.endsWith(".llmdse", Qt::CaseInsensitive)) {
+            if (maybeSave()) guardedAction([&] { openProject(path); });
+            continue;
+        }
         QFile f(path);
         if (!f.open(QIODevice::ReadOnly)) continue;
         const QJsonObject o = QJsonDocument::fromJson(f.readAll()).object();

@@ -1,19 +1,24 @@
 #pragma once
-// The workbench window: Model and Hardware docks (zoos, open or drop a file),
-// the Workload & Optimizations dock, and the Results view, which updates off
-// the UI thread after every edit.
+// The workbench window: Model, Hardware, Properties and Workload docks, the
+// Results / Sweep / Compare / Literature / Check views, projects (one SQLite
+// file), undo/redo of every edit, exports, and settings that persist.
 #include "core/Design.h"
 #include "core/Metrics.h"
 
 #include <QJsonObject>
 #include <QMainWindow>
+#include <functional>
 
+class QMenu;
 class QTabWidget;
+class QUndoStack;
 
 namespace llmdse {
 
 class CheckView;
 class CompareModel;
+class CompareView;
+class DesignFieldModel;
 class EstimateRunner;
 class LiteratureView;
 class HardwarePanel;
@@ -26,19 +31,35 @@ class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     explicit MainWindow(QWidget* parent = nullptr);
-    // Shows a design file's settings (keys as in `llmdse evaluate --design`).
+    ~MainWindow() override;
+    // Applies a design file's settings (keys as in `llmdse evaluate --design`); keys it lacks keep their values.
     void loadDesign(const QJsonObject& design);
-    QJsonObject currentDesign() const;
+    QJsonObject currentDesign() const;  // design-file keys, edited properties included
+    QString estimatorId() const;
     ResultsView* results() const { return results_; }
     LiteratureView* literature() const { return literature_; }
     CompareModel* comparison() const { return compare_; }
     SweepView* sweep() const { return sweep_; }
     CheckView* check() const { return check_; }
+    DesignFieldModel* properties() const { return fields_; }
+    QUndoStack* undoStack() const { return undo_; }
     // Pins the design and metrics on screen for the Compare view.
     void pinCurrent();
-    // Brings a view to the front: "results" or "literature"; false for any other name.
+    // Brings a view to the front by its tab name; false for an unknown name.
     bool showView(const QString& name);
     const Metrics& lastMetrics() const { return metrics_; }
+    // Overrides one model/hardware/runtime property of the preset (a dotted design key), undoably.
+    void editProperty(const QString& key, const QJsonValue& value);
+    void resetProperties();
+
+    // Projects and exports; each throws InputError naming the file (the menu actions show it).
+    void saveProjectAs(const QString& path);
+    void openProject(const QString& path);
+    void newProject();
+    QString projectPath() const { return projectPath_; }
+    void exportDesign(const QString& path) const;
+    void exportComparison(const QString& path) const;
+    void exportSweep(const QString& path) const;
 
 Q_SIGNALS:
     void resultsShown();
@@ -46,10 +67,19 @@ Q_SIGNALS:
 protected:
     void dragEnterEvent(QDragEnterEvent* e) override;
     void dropEvent(QDropEvent* e) override;
+    void closeEvent(QCloseEvent* e) override;
 
 private:
+    void buildMenus();
+    void edited();                              // any dock changed: record an undo step, re-estimate
+    void applySnapshot(const QJsonObject& s);   // undo/redo: the whole design
+    QJsonObject snapshot() const;
     void estimate();
     void showFailure(const QString& message);
+    void rememberRecent(const QString& path);
+    void fillRecentMenu();
+    bool guardedAction(const std::function<void()>& action);
+    bool maybeSave();
     ModelPanel* model_;
     HardwarePanel* hardware_;
     WorkloadPanel* workload_;
@@ -58,8 +88,16 @@ private:
     QTabWidget* tabs_;
     EstimateRunner* runner_;
     CompareModel* compare_;
+    CompareView* compareView_ = nullptr;
     SweepView* sweep_ = nullptr;
     CheckView* check_ = nullptr;
+    DesignFieldModel* fields_;
+    QUndoStack* undo_;
+    QMenu* recentMenu_ = nullptr;
+    QJsonObject overrides_;     // edited properties: dotted keys -> values
+    QJsonObject lastSnapshot_;  // the design as of the last recorded edit
+    bool applying_ = false;     // set while undo/redo/load drives the docks
+    QString projectPath_;
     Design design_;
     Metrics metrics_;
     bool haveEstimate_ = false;

@@ -6,6 +6,7 @@
 
 #include <QAbstractTableModel>
 #include <array>
+#include <memory>
 #include <vector>
 
 namespace llmdse {
@@ -24,6 +25,14 @@ public:
     double metric(MetricId m, size_t row) const { return metrics_[int(m)][row]; }
     QString paramText(size_t axis, size_t row) const;
 
+    // Whole columns, for saving a project; restore() puts saved columns back.
+    const std::vector<std::int64_t>& indices() const { return index_; }
+    const std::vector<bool>& validity() const { return valid_; }
+    const std::vector<float>& paramColumn(size_t axis) const { return params_[axis]; }
+    const std::vector<float>& metricColumn(MetricId m) const { return metrics_[int(m)]; }
+    void restore(const SweepSchema& schema, std::vector<std::int64_t> index, std::vector<bool> valid,
+                 std::vector<std::vector<float>> params, std::array<std::vector<float>, kMetricCount> metrics);
+
 private:
     SweepSchema schema_;
     std::vector<std::int64_t> index_;
@@ -32,18 +41,50 @@ private:
     std::array<std::vector<float>, kMetricCount> metrics_;
 };
 
+// A filter over sweep rows: terms such as `tpot_s < 0.05`, `hardware = h100-sxm`
+// or `batch >= 8`, joined by commas or "and". Columns are axis or metric names.
+struct SweepFilter {
+    struct Term {
+        int column = 0; // 0..axes-1: axis; axes..: metric
+        enum Op { Lt, Le, Gt, Ge, Eq, Ne } op = Eq;
+        double value = 0;
+        QString text;   // textual axes compare by name
+    };
+    std::vector<Term> terms;
+    bool accepts(const SweepResults& r, size_t row) const;
+};
+// Throws InputError("filter") naming the term it cannot read.
+SweepFilter parseSweepFilter(const QString& text, const SweepSchema& schema);
+
+// The Sweep view's table: every row of a SweepResults, filtered and sorted off
+// the UI thread (a million rows take longer than a frame); the view sees only
+// the finished order.
 class SweepTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
     using QAbstractTableModel::QAbstractTableModel;
-    void setResults(const SweepResults* r);
+    void setResults(std::shared_ptr<const SweepResults> r);
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation o, int role = Qt::DisplayRole) const override;
+    void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override; // starts in the background
+    void setFilter(const SweepFilter& f);                                       // likewise
+    size_t resultRow(int row) const { return order_[size_t(row)]; }            // the SweepResults row shown at `row`
+    bool reordering() const { return pending_ > 0; }
+
+Q_SIGNALS:
+    void reordered(qint64 rows); // a sort or filter finished and is shown
 
 private:
-    const SweepResults* results_ = nullptr;
+    void reorder();
+    std::shared_ptr<const SweepResults> results_;
+    std::vector<std::uint32_t> order_;
+    SweepFilter filter_;
+    int sortColumn_ = -1;
+    Qt::SortOrder sortOrder_ = Qt::AscendingOrder;
+    quint64 generation_ = 0;
+    int pending_ = 0;
 };
 
 } // namespace llmdse

@@ -11,14 +11,16 @@
 #include <QHeaderView>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QCursor>
 #include <QLabel>
+#include <QLineEdit>
+#include <QToolTip>
 #include <QLogValueAxis>
 #include <QPlainTextEdit>
 #include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScatterSeries>
-#include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QTableView>
 #include <QValueAxis>
@@ -31,7 +33,8 @@ namespace llmdse {
 SweepView::SweepView(std::function<QJsonObject()> currentDesign, QWidget* parent)
     : QWidget(parent), currentDesign_(std::move(currentDesign)), editor_(new QPlainTextEdit),
       runButton_(new QPushButton("Run sweep")), cancelButton_(new QPushButton("Cancel")), progress_(new QProgressBar),
-      status_(new QLabel), x_(new QComboBox), y_(new QComboBox), chart_(new QChartView), table_(new QTableView),
+      status_(new QLabel), x_(new QComboBox), y_(new QComboBox), chart_(new QChartView), filter_(new QLineEdit),
+      table_(new QTableView),
       model_(new SweepTableModel(this))
 {
     editor_->setObjectName("studyEditor");
@@ -45,11 +48,11 @@ SweepView::SweepView(std::function<QJsonObject()> currentDesign, QWidget* parent
     }
     x_->setCurrentText("tpot_s");
     y_->setCurrentText("tokens_per_j");
-    auto* proxy = new QSortFilterProxyModel(this);
-    proxy->setSourceModel(model_);
-    proxy->setSortRole(Qt::UserRole);
-    table_->setModel(proxy);
-    table_->setSortingEnabled(true);
+    table_->setObjectName("sweepTable");
+    table_->setModel(model_);
+    table_->setSortingEnabled(true); // SweepTableModel sorts off the UI thread
+    filter_->setObjectName("sweepFilter");
+    filter_->setPlaceholderText("Filter rows, e.g.  tpot_s < 0.05, hardware = h100-sxm, batch >= 8   (Enter)");
     table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     chart_->setRenderHint(QPainter::Antialiasing);
 
@@ -70,7 +73,12 @@ SweepView::SweepView(std::function<QJsonObject()> currentDesign, QWidget* parent
     auto* split = new QSplitter(Qt::Vertical);
     split->addWidget(top);
     split->addWidget(chart_);
-    split->addWidget(table_);
+    auto* tableBox = new QWidget;
+    auto* tableLayout = new QVBoxLayout(tableBox);
+    tableLayout->setContentsMargins(0, 0, 0, 0);
+    tableLayout->addWidget(filter_);
+    tableLayout->addWidget(table_);
+    split->addWidget(tableBox);
     split->setSizes({220, 380, 260});
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(split);
@@ -79,6 +87,74 @@ SweepView::SweepView(std::function<QJsonObject()> currentDesign, QWidget* parent
     connect(cancelButton_, &QPushButton::clicked, this, &SweepView::cancel);
     connect(x_, &QComboBox::currentTextChanged, this, &SweepView::plot);
     connect(y_, &QComboBox::currentTextChanged, this, &SweepView::plot);
+    connect(filter_, &QLineEdit::returnPressed, this, [this] { setFilter(filter_->text()); });
+    connect(model_, &SweepTableModel::reordered, this, [this](qint64 rows) {
+        if (results_) status_->setText(QString("Showing %L1 of %L2 rows").arg(rows).arg(results_->size()));
+    });
+    connect(table_, &QTableView::doubleClicked, this, [this](const QModelIndex& i) { openRow(model_->resultRow(i.row())); });
+}
+
+QString SweepView::studyText() const { return editor_->toPlainText(); }
+
+void SweepView::setFilter(const QString& text)
+{
+    if (!results_) return;
+    try {
+        model_->setFilter(parseSweepFilter(text, results_->schema()));
+        status_->setText("Filtering ...");
+    } catch (const std::exception& e) {
+        status_->setText(QString("<span style='color:#b00020'>%1</span>").arg(QString::fromUtf8(e.what()).toHtmlEscaped()));
+    }
+}
+
+void SweepView::restore(const QString& studyText, std::shared_ptr<SweepResults> results, std::vector<std::int64_t> front)
+{
+    cancel();
+    editor_->setPlainText(studyText);
+    results_ = std::move(results);
+    front_ = std::move(front);
+    study_.reset();
+    if (results_) {
+        try {
+            const QJsonDocument doc = QJsonDocument::fromJson(QByteArray::fromStdString(results_->schema().studyJson));
+            study_ = std::make_shared<Study>(parseStudy(doc.object(), "study"));
+        } catch (const std::exception&) {
+            study_.reset(); // rows still show; only opening a point needs the study
+        }
+    }
+    model_->setResults(results_);
+    status_->setText(results_ ? QString("%L1 saved points; Pareto front: %2 points (highlighted)").arg(results_->size()).arg(front_.size())
+                              : QString());
+    plot();
+}
+
+QImage SweepView::chartImage() const
+{
+    if (!chart_->isVisible()) chart_->resize(1100, 600); // never shown: lay it out at a report's size
+    return chart_->grab().toImage();
+}
+
+size_t SweepView::rowAt(const QPointF& p, MetricId mx, MetricId my) const
+{
+    // A plotted point is one of plotted_ exactly; otherwise the nearest in log space.
+    for (size_t r : plotted_)
+        if (float(results_->metric(mx, r)) == float(p.x()) && float(results_->metric(my, r)) == float(p.y())) return r;
+    size_t best = 0;
+    double bestD = 1e300;
+    for (size_t r : plotted_) {
+        const double x = results_->metric(mx, r), y = results_->metric(my, r);
+        const double d = std::pow(std::log(x / p.x()), 2) + std::pow(std::log(y / p.y()), 2);
+        if (d < bestD) bestD = d, best = r;
+    }
+    return best;
+}
+
+void SweepView::openRow(size_t row)
+{
+    if (!study_ || !results_ || row >= results_->size()) return;
+    PointGenerator gen(*study_);
+    std::array<double, kMaxAxes> params{};
+    Q_EMIT openDesign(toJson(gen.at(results_->index(row), params.data())));
 }
 
 void SweepView::showEvent(QShowEvent* e)
@@ -162,7 +238,7 @@ void SweepView::done(bool cancelled, qlonglong evaluated, QString error, std::ve
     runButton_->setEnabled(true);
     cancelButton_->setEnabled(false);
     front_ = std::move(front);
-    model_->setResults(results_.get());
+    model_->setResults(results_);
     if (!error.isEmpty())
         status_->setText(QString("<span style='color:#b00020'>%1</span>").arg(error.toHtmlEscaped()));
     else
@@ -191,17 +267,24 @@ void SweepView::plot()
         best->setColor(QColor("#d62728"));
         const size_t n = results_->size(), stride = std::max<size_t>(1, n / 20000);
         auto finite = [](double v) { return std::isfinite(v) && v > 0; };
+        plotted_.clear();
         double x0 = 1e300, x1 = 0, y0 = 1e300, y1 = 0;
         for (size_t i = 0; i < n; ++i) { // ranges over every point, plotting a sample
             const double x = results_->metric(mx, i), y = results_->metric(my, i);
             if (!finite(x) || !finite(y)) continue;
             x0 = std::min(x0, x), x1 = std::max(x1, x), y0 = std::min(y0, y), y1 = std::max(y1, y);
-            if (i % stride == 0) all->append(x, y);
+            if (i % stride == 0) {
+                all->append(x, y);
+                plotted_.push_back(i);
+            }
         }
         const std::int64_t first = n ? results_->index(0) : 0;
         for (std::int64_t idx : front_) {
             const size_t i = size_t(idx - first);
-            if (i < n) best->append(results_->metric(mx, i), results_->metric(my, i));
+            if (i < n) {
+                best->append(results_->metric(mx, i), results_->metric(my, i));
+                plotted_.push_back(i);
+            }
         }
         chart->addSeries(all);
         chart->addSeries(best);
@@ -218,19 +301,17 @@ void SweepView::plot()
         for (auto* s : {all, best}) {
             s->attachAxis(ax);
             s->attachAxis(ay);
-            connect(s, &QScatterSeries::clicked, this, [this, mx, my](const QPointF& p) {
-                // The point of the results nearest to the click (in log space) opens as a design.
-                size_t bestRow = 0;
-                double bestD = 1e300;
-                for (size_t i = 0; i < results_->size(); ++i) {
-                    const double x = results_->metric(mx, i), y = results_->metric(my, i);
-                    if (!(x > 0 && y > 0)) continue;
-                    const double d = std::pow(std::log(x / p.x()), 2) + std::pow(std::log(y / p.y()), 2);
-                    if (d < bestD) bestD = d, bestRow = i;
-                }
-                PointGenerator gen(*study_);
-                std::array<double, kMaxAxes> params{};
-                Q_EMIT openDesign(toJson(gen.at(results_->index(bestRow), params.data())));
+            connect(s, &QScatterSeries::clicked, this, [this, mx, my](const QPointF& p) { openRow(rowAt(p, mx, my)); });
+            connect(s, &QScatterSeries::hovered, this, [this, mx, my](const QPointF& p, bool entered) {
+                if (!entered) return QToolTip::hideText();
+                const size_t r = rowAt(p, mx, my);
+                QString tip = QString("point %1").arg(results_->index(r));
+                for (size_t a = 0; a < results_->schema().paramNames.size(); ++a)
+                    tip += QString("\n%1 = %2").arg(QString::fromStdString(results_->schema().paramNames[a]), results_->paramText(a, r));
+                tip += QString("\n%1 = %2 %3\n%4 = %5 %6\nclick to open")
+                           .arg(metricName(mx)).arg(results_->metric(mx, r), 0, 'g', 4).arg(metricUnit(mx))
+                           .arg(metricName(my)).arg(results_->metric(my, r), 0, 'g', 4).arg(metricUnit(my));
+                QToolTip::showText(QCursor::pos(), tip, chart_);
             });
         }
     } else {

@@ -6,6 +6,7 @@
 // point. Clicking a plotted point opens that design in the docks.
 #include "ui/SweepResults.h"
 
+#include <QImage>
 #include <QJsonObject>
 #include <QWidget>
 #include <atomic>
@@ -15,6 +16,7 @@
 class QChartView;
 class QComboBox;
 class QLabel;
+class QLineEdit;
 class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
@@ -33,6 +35,14 @@ public:
     void cancel();
     bool running() const { return running_; }
     const SweepResults* results() const { return results_.get(); }
+    std::shared_ptr<SweepResults> sharedResults() const { return results_; }
+    const std::vector<std::int64_t>& front() const { return front_; }
+    QString studyText() const;
+    // Shows saved results (a project being opened); null results clear the view.
+    void restore(const QString& studyText, std::shared_ptr<SweepResults> results, std::vector<std::int64_t> front);
+    QImage chartImage() const; // the scatter, for reports
+    SweepTableModel* table() const { return model_; }
+    void setFilter(const QString& text); // the table's filter (see SweepFilter); errors show in the status line
 
 protected:
     void showEvent(QShowEvent* e) override;
@@ -44,6 +54,8 @@ Q_SIGNALS:
 private:
     void done(bool cancelled, qlonglong evaluated, QString error, std::vector<std::int64_t> front, double seconds);
     void plot();
+    size_t rowAt(const QPointF& p, MetricId mx, MetricId my) const;
+    void openRow(size_t row);
     std::function<QJsonObject()> currentDesign_;
     QPlainTextEdit* editor_;
     QPushButton *runButton_, *cancelButton_;
@@ -51,6 +63,8 @@ private:
     QLabel* status_;
     QComboBox *x_, *y_;
     QChartView* chart_;
+    QLineEdit* filter_;
+    std::vector<size_t> plotted_; // result rows of the plotted points, in series order
     QTableView* table_;
     SweepTableModel* model_;
     std::shared_ptr<SweepResults> results_;

@@ -87,4 +87,9 @@ void WorkloadPanel::setValues(const QJsonObject& o)
 
 QString WorkloadPanel::estimator() const { return estimator_->currentText(); }
 
+void WorkloadPanel::setEstimator(const QString& id)
+{
+    if (!id.isEmpty()) estimator_->setCurrentText(id);
+}
+
 } // namespace llmdse

@@ -18,6 +18,7 @@ public:
     QJsonObject values() const;            // design keys (batch, prompt, weights, tp, ...)
     void setValues(const QJsonObject& o);  // keys it does not show are ignored
     QString estimator() const;
+    void setEstimator(const QString& id); // emits changed when it differs
 
 Q_SIGNALS:
     void changed();

@@ -77,6 +77,10 @@ void SqliteStatement::bind(int i, const std::string& v)
     sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
 }
 void SqliteStatement::bindNull(int i) { sqlite3_bind_null(stmt_, i); }
+void SqliteStatement::bindBlob(int i, const void* data, size_t bytes)
+{
+    sqlite3_bind_blob64(stmt_, i, data, static_cast<sqlite3_uint64>(bytes), SQLITE_TRANSIENT);
+}
 
 bool SqliteStatement::step()
 {
@@ -99,6 +103,13 @@ std::string SqliteStatement::columnText(int i)
 {
     const unsigned char* t = sqlite3_column_text(stmt_, i);
     return t ? reinterpret_cast<const char*>(t) : "";
+}
+
+std::string SqliteStatement::columnBlob(int i)
+{
+    const void* b = sqlite3_column_blob(stmt_, i);
+    const int n = sqlite3_column_bytes(stmt_, i);
+    return b && n > 0 ? std::string(static_cast<const char*>(b), size_t(n)) : std::string();
 }
 
 std::string sqlIdentifier(const std::string& name)

@@ -3,6 +3,7 @@
 // statements, and errors that name the database file.
 #include <sqlite3.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -39,12 +40,14 @@ public:
     void bind(int i, std::int64_t v);
     void bind(int i, const std::string& v);
     void bindNull(int i);
+    void bindBlob(int i, const void* data, size_t bytes);
     bool step();   // true while a row is available
     void reset();
     double columnDouble(int i);
     bool isNull(int i);
     std::int64_t columnInt(int i);
     std::string columnText(int i);
+    std::string columnBlob(int i); // the bytes as they are
 
 private:
     SqliteDatabase& db_;
