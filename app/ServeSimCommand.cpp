@@ -134,7 +134,8 @@ void printTable(const Design& d, const std::string& estimator, const Setup& su, 
     t.add({"preemptions", std::to_string(s.preemptions) + " (recompute)"});
     t.add({"mean batch", fmt(s.meanBatch, 4) + " sequences/step"});
     t.add({"engine steps", std::to_string(s.steps) + " (mean " + formatSeconds(s.steps ? s.simulatedS * s.busyFraction / s.steps : 0) + "/step)"});
-    t.add({"tokens", formatSi(double(s.outputTokens), "output tokens") + ", " + formatSi(double(s.prefillTokens), "prefill tokens")});
+    t.add({"output / prefill tokens", formatSi(double(s.outputTokens), "") + " / " + formatSi(double(s.prefillTokens), "") +
+                                          " (prefill with recomputation)"});
     std::fputs(t.render().c_str(), stdout);
 }
 
@@ -216,7 +217,9 @@ int run(const QStringList& args)
 
         if (format == OutputFormat::Json) {
             QJsonObject o = toJson(s, su.slo);
-            o["design"] = toJson(d);
+            QJsonObject design = toJson(d);
+            for (const char* k : {"batch", "prompt", "output", "context"}) design.remove(k); // the stream's, not the design's
+            o["design"] = design;
             o["estimator"] = QString::fromStdString(est->version());
             o["requests_source"] = QString::fromStdString(su.streamText);
             o["scheduler"] = QJsonObject{{"max_batch", c.maxBatch},
