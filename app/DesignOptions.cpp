@@ -6,11 +6,22 @@
 
 namespace llmdse {
 
-void addDesignOptions(QCommandLineParser& parser)
+namespace {
+
+// Top-level fields that get an option of their own (dotted ones go through --set).
+bool hasOption(const std::string& key, bool withWorkload)
+{
+    if (key.find('.') != std::string::npos) return false;
+    return withWorkload || (key != "batch" && key != "prompt" && key != "output" && key != "context");
+}
+
+} // namespace
+
+void addDesignOptions(QCommandLineParser& parser, bool withWorkload)
 {
     parser.addOption({"design", "Design file (JSON with the same keys as these options); options override it.", "file"});
     for (const auto& f : designFields()) {
-        if (f.key.find('.') != std::string::npos) continue;
+        if (!hasOption(f.key, withWorkload)) continue;
         std::string desc = f.help + (f.unit.empty() ? "" : " [" + f.unit + "]");
         parser.addOption({QString::fromStdString(f.key), QString::fromStdString(desc), "value"});
     }
@@ -33,11 +44,11 @@ QJsonValue parseOptionValue(const std::string& key, const QString& text)
     return v;
 }
 
-QJsonObject designOptionsToJson(const QCommandLineParser& parser)
+QJsonObject designOptionsToJson(const QCommandLineParser& parser, bool withWorkload)
 {
     QJsonObject o;
     for (const auto& f : designFields()) {
-        if (f.key.find('.') != std::string::npos) continue;
+        if (!hasOption(f.key, withWorkload)) continue;
         QString name = QString::fromStdString(f.key);
         if (parser.isSet(name)) o[name] = parseOptionValue(f.key, parser.value(name));
     }
@@ -50,7 +61,7 @@ QJsonObject designOptionsToJson(const QCommandLineParser& parser)
     return o;
 }
 
-Design designFromOptions(const QCommandLineParser& parser)
+Design designFromOptions(const QCommandLineParser& parser, bool withWorkload)
 {
     QJsonObject obj;
     std::string file;
@@ -58,7 +69,7 @@ Design designFromOptions(const QCommandLineParser& parser)
         file = parser.value("design").toStdString();
         obj = readJsonObjectFile(file);
     }
-    const QJsonObject opts = designOptionsToJson(parser);
+    const QJsonObject opts = designOptionsToJson(parser, withWorkload);
     for (auto it = opts.begin(); it != opts.end(); ++it) obj[it.key()] = it.value();
     if (!obj.contains("model")) throw InputError(file, "--model", "missing: give a zoo id or a config.json path");
     if (!obj.contains("hardware")) throw InputError(file, "--hardware", "missing: give a zoo id or a hardware JSON file");

@@ -197,6 +197,24 @@ private Q_SLOTS:
             << QStringList{"--out"};
         QTest::newRow("merge without inputs") << QStringList{"merge", "--out", dir_.filePath("m.csv")} << QStringList{"inputs"};
         QTest::newRow("zoo unknown list") << QStringList{"zoo", "gadgets"} << QStringList{"what"};
+
+        // serve-sim: the trace file, the request stream and its options.
+        const QStringList serve{"serve-sim", "--model", "llama-3-8b", "--hardware", "h100-sxm"};
+        QTest::newRow("serve-sim bad trace value")
+            << serve + QStringList{"--trace", file("trace-bad.csv", "arrival_s,prompt,output\n0,10,2\n1.5,10,-3\n")}
+            << QStringList{"trace-bad.csv", "line 3: output", "-3"};
+        QTest::newRow("serve-sim trace header")
+            << serve + QStringList{"--trace", file("trace-head.csv", "time,in,out\n0,10,2\n")}
+            << QStringList{"trace-head.csv", "line 1: header", "arrival_s,prompt,output"};
+        QTest::newRow("serve-sim missing trace") << serve + QStringList{"--trace", dir_.filePath("no-trace.csv")}
+                                                 << QStringList{"no-trace.csv", "cannot open"};
+        QTest::newRow("serve-sim no stream") << serve << QStringList{"--rate", "--trace"};
+        QTest::newRow("serve-sim bad length") << serve + QStringList{"--rate", "2", "--prompt", "gauss:1:2"}
+                                              << QStringList{"--prompt", "gauss:1:2"};
+        QTest::newRow("serve-sim bad rate") << serve + QStringList{"--rate", "-1"} << QStringList{"--rate"};
+        QTest::newRow("serve-sim no room for KV")
+            << QStringList{"serve-sim", "--model", "llama-3-70b", "--hardware", "h100-sxm", "--rate", "1"}
+            << QStringList{"--memory-fraction", "no room for the KV cache"};
     }
 
     void badInput()
@@ -213,7 +231,7 @@ private Q_SLOTS:
     void help_data()
     {
         QTest::addColumn<QString>("command");
-        for (const char* c : {"evaluate", "sweep", "merge", "zoo", "validate", "calibrate"}) QTest::newRow(c) << c;
+        for (const char* c : {"evaluate", "sweep", "merge", "zoo", "validate", "calibrate", "serve-sim"}) QTest::newRow(c) << c;
     }
 
     void help()

@@ -1,0 +1,25 @@
+#pragma once
+// How many KV-cache blocks a device holds: the memory left after the weights
+// and the peak activations of one step, times the fraction the server may use
+// (vLLM's gpu_memory_utilization), divided by the bytes of one block. Uses the
+// estimator's MemoryFootprint so quantised KV, tensor/pipeline sharding and
+// the device capacity are the estimator's own.
+#include "core/Design.h"
+#include "estimators/Estimator.h"
+
+namespace llmdse {
+
+struct KvCacheBudget {
+    long long blocks = 0;
+    double bytesPerToken = 0;  // per device
+    double freeBytes = 0;      // per device, for the cache
+    double capacityBytes = 0;  // per device
+    double weightsBytes = 0;   // per device
+};
+
+// stepTokens: the most tokens one step processes (sizes the activations).
+// Throws InputError("--memory-fraction") when the weights leave no room.
+KvCacheBudget kvCacheBudget(const Estimator& estimator, const Design& d, int blockSize, int stepTokens,
+                            double memoryFraction);
+
+} // namespace llmdse

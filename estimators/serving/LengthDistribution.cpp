@@ -1,0 +1,106 @@
+#include "estimators/serving/LengthDistribution.h"
+#include "core/Errors.h"
+#include "core/Units.h"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+#include <vector>
+
+namespace llmdse {
+
+namespace {
+
+std::vector<std::string> split(const std::string& s, char sep)
+{
+    std::vector<std::string> parts;
+    std::stringstream in(s);
+    std::string p;
+    while (std::getline(in, p, sep)) parts.push_back(p);
+    if (!s.empty() && s.back() == sep) parts.push_back("");
+    return parts;
+}
+
+double number(const std::string& text, const std::string& field, const std::string& what)
+{
+    size_t used = 0;
+    double v = 0;
+    try {
+        v = std::stod(text, &used);
+    } catch (const std::exception&) {
+        used = 0;
+    }
+    if (used == 0 || used != text.size() || !std::isfinite(v))
+        throw InputError("", field, what + " must be a number, got '" + text + "'");
+    return v;
+}
+
+int tokens(const std::string& text, const std::string& field, const std::string& what)
+{
+    double v = number(text, field, what);
+    if (v < 1 || v != std::floor(v) || v > 1e8)
+        throw InputError("", field, what + " must be a whole number of tokens >= 1, got '" + text + "'");
+    return static_cast<int>(v);
+}
+
+} // namespace
+
+LengthDistribution LengthDistribution::fixed(int n)
+{
+    LengthDistribution d;
+    d.a_ = d.b_ = n;
+    return d;
+}
+
+LengthDistribution LengthDistribution::parse(const std::string& text, const std::string& field)
+{
+    const auto parts = split(text, ':');
+    const std::string usage = " (use N, uniform:MIN:MAX or lognormal:MEAN:SIGMA)";
+    if (parts.size() == 1) return fixed(tokens(parts[0], field, "the length"));
+    LengthDistribution d;
+    if (parts[0] == "uniform" && parts.size() == 3) {
+        d.kind_ = Kind::Uniform;
+        d.a_ = tokens(parts[1], field, "MIN");
+        d.b_ = tokens(parts[2], field, "MAX");
+        if (d.b_ < d.a_) throw InputError("", field, "MAX must be >= MIN in '" + text + "'");
+        return d;
+    }
+    if (parts[0] == "lognormal" && parts.size() == 3) {
+        d.kind_ = Kind::LogNormal;
+        d.a_ = number(parts[1], field, "MEAN");
+        d.b_ = number(parts[2], field, "SIGMA");
+        if (d.a_ < 1) throw InputError("", field, "MEAN must be >= 1 token, got '" + parts[1] + "'");
+        if (d.b_ < 0 || d.b_ > 5) throw InputError("", field, "SIGMA must be in [0, 5], got '" + parts[2] + "'");
+        return d;
+    }
+    throw InputError("", field, "unknown length distribution '" + text + "'" + usage);
+}
+
+int LengthDistribution::sample(std::mt19937_64& rng) const
+{
+    switch (kind_) {
+    case Kind::Fixed: return static_cast<int>(a_);
+    case Kind::Uniform: return std::uniform_int_distribution<int>(int(a_), int(b_))(rng);
+    case Kind::LogNormal: {
+        // mu chosen so that the distribution's mean is a_: E = exp(mu + sigma^2 / 2).
+        const double mu = std::log(a_) - 0.5 * b_ * b_;
+        const double x = std::lognormal_distribution<double>(mu, b_)(rng);
+        return static_cast<int>(std::clamp(std::round(x), 1.0, 1e7));
+    }
+    }
+    return 1;
+}
+
+double LengthDistribution::mean() const { return kind_ == Kind::Uniform ? 0.5 * (a_ + b_) : a_; }
+
+std::string LengthDistribution::describe() const
+{
+    switch (kind_) {
+    case Kind::Fixed: return formatNumber(a_) + " tokens";
+    case Kind::Uniform: return "uniform " + formatNumber(a_) + ".." + formatNumber(b_) + " tokens";
+    case Kind::LogNormal: return "lognormal, mean " + formatNumber(a_) + " tokens, sigma " + formatNumber(b_);
+    }
+    return "";
+}
+
+} // namespace llmdse

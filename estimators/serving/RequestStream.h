@@ -1,0 +1,23 @@
+#pragma once
+// Where a serving simulation's requests come from: a seeded Poisson process
+// with sampled lengths, or a CSV trace `arrival_s,prompt,output`. Either way
+// the result is sorted by arrival time.
+#include "estimators/serving/LengthDistribution.h"
+#include "estimators/serving/Request.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace llmdse {
+
+// `count` requests, exponential inter-arrival times of mean 1/rate seconds, the first at 1/rate on average.
+std::vector<Request> poissonRequests(double ratePerS, std::int64_t count, const LengthDistribution& prompt,
+                                     const LengthDistribution& output, std::uint64_t seed);
+
+// Parses trace text; errors are InputError(fileName, "line N: field", reason).
+// Lines may come in any order (sorted on return); blank lines and lines starting with '#' are skipped.
+std::vector<Request> parseTrace(const std::string& text, const std::string& fileName);
+std::vector<Request> readTraceFile(const std::string& path);
+
+} // namespace llmdse
