@@ -7,12 +7,6 @@ namespace llmdse {
 
 namespace {
 
-bool editable(const DesignField& f)
-{
-    const std::string& k = f.key;
-    return k.rfind("model.", 0) == 0 || k.rfind("hardware.", 0) == 0 || k.rfind("runtime.", 0) == 0;
-}
-
 QString text(const QJsonValue& v)
 {
     if (v.isBool()) return v.toBool() ? "true" : "false";
@@ -28,8 +22,12 @@ void DesignFieldModel::setDesign(const Design& d, const QJsonObject& overrides)
 {
     std::vector<const DesignField*> fields;
     std::vector<QJsonValue> values;
-    for (const DesignField& f : designFields()) {
-        if (!editable(f)) continue;
+    std::vector<const DesignField*> ordered; // model, then hardware, then runtime
+    for (const char* prefix : {"model.", "hardware.", "runtime."})
+        for (const DesignField& f : designFields())
+            if (f.key.rfind(prefix, 0) == 0) ordered.push_back(&f);
+    for (const DesignField* fp : ordered) {
+        const DesignField& f = *fp;
         const QJsonValue v = f.read ? f.read(d) : QJsonValue();
         if (v.isNull() || v.isUndefined()) continue; // e.g. template fields on a preset GPU
         fields.push_back(&f);
@@ -68,7 +66,6 @@ QVariant DesignFieldModel::data(const QModelIndex& index, int role) const
         case Key: return key;
         case Value: return text(values_[size_t(index.row())]);
         case Unit: return QString::fromStdString(f.unit);
-        case Help: return QString::fromStdString(f.help);
         default: return {};
         }
     }
@@ -78,8 +75,9 @@ QVariant DesignFieldModel::data(const QModelIndex& index, int role) const
         return bold;
     }
     if (role == Qt::ToolTipRole)
-        return overrides_.contains(key) ? QString("%1: edited (the preset's value is replaced)").arg(key)
-                                        : QString("%1: from the preset; double-click the value to edit").arg(key);
+        return QString("%1: %2\n%3").arg(key, QString::fromStdString(f.help),
+                                         overrides_.contains(key) ? "edited (replaces the preset's value)"
+                                                                  : "from the preset; double-click the value to edit");
     return {};
 }
 
@@ -90,7 +88,6 @@ QVariant DesignFieldModel::headerData(int section, Qt::Orientation o, int role) 
     case Key: return "parameter";
     case Value: return "value";
     case Unit: return "unit";
-    case Help: return "meaning";
     default: return {};
     }
 }

@@ -16,7 +16,7 @@ struct DesignField;
 class DesignFieldModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { Key, Value, Unit, Help, ColumnCount };
+    enum Column { Key, Value, Unit, ColumnCount }; // the meaning is the key's tooltip
     explicit DesignFieldModel(QObject* parent = nullptr);
     // The design to show and the keys the user has overridden.
     void setDesign(const Design& d, const QJsonObject& overrides);

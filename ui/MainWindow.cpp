@@ -99,7 +99,9 @@ MainWindow::MainWindow(QWidget* parent)
     table->setModel(proxy);
     table->verticalHeader()->hide();
     table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    table->horizontalHeader()->setStretchLastSection(true);
+    table->horizontalHeader()->setSectionResizeMode(DesignFieldModel::Key, QHeaderView::Stretch);
+    table->setMinimumWidth(270);
+    table->verticalHeader()->setDefaultSectionSize(table->fontMetrics().height() + 6);
     table->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed |
                            QAbstractItemView::AnyKeyPressed);
     auto* reset = new QPushButton("Reset edited properties");
