@@ -5,7 +5,10 @@
 #include "core/Optimizations.h"
 #include "core/Parallelism.h"
 #include "core/RuntimeProfile.h"
+#include "core/VisionEncoder.h"
 #include "core/Workload.h"
+
+#include <memory>
 
 namespace llmdse {
 
@@ -16,6 +19,15 @@ struct Design {
     Workload workload;
     Optimizations opts;
     Parallelism parallel;
+    // Draft-model speculation: the draft (null with opts.spec.draftLayers: the target's first layers)
+    // and the device it runs on (null: the target's).
+    std::shared_ptr<const ModelSpec> draftModel;
+    std::shared_ptr<const HardwareSpec> draftHardware;
+    std::shared_ptr<const VisionEncoderSpec> encoder; // multimodal prompts (workload.images > 0)
+
+    // The draft as it runs: the separate model, or the target cut to its first draftLayers layers.
+    ModelSpec draft() const;
+    int promptTokens() const; // text prompt plus the image tokens
 
     // Throws InputError naming the field when the combination is impossible.
     void validate() const;

@@ -48,6 +48,10 @@ struct HardwareSpec {
     double pimInternalBandwidthBytesPerS = 0;
     double pimComputeFlops = 0;
     double pimEnergyPjPerBit = 0;  // near-bank access energy (no off-chip I/O)
+    // Sparse weights the matrix units can skip: 2:4 structured (twice the dense rate on half
+    // the weights), and unstructured at any density.
+    bool sparse24 = false;
+    bool sparseUnstructured = false;
     // Set for a custom accelerator: the fields above are then derived from it (deriveFromTemplate).
     std::optional<AcceleratorTemplate> accel;
     std::string source;

@@ -66,6 +66,10 @@ HardwareSpec hardwareFromJson(const QJsonObject& obj, const std::string& file)
             // Default [U]: in-bank access skips the I/O interface, about 30% of an off-chip access.
             hw.pimEnergyPjPerBit = pim->nonNegative("internal_energy_pj_per_bit", 0.3 * hw.memory.front().energyPjPerBit);
         }
+        if (auto sp = r.optionalObject("sparsity")) {
+            hw.sparse24 = sp->boolean("two_four", false);
+            hw.sparseUnstructured = sp->boolean("unstructured", false);
+        }
         hw.source = r.string("source");
         hw.notes = r.string("notes", "");
         hw.validate();
@@ -82,6 +86,8 @@ QJsonObject toJson(const HardwareSpec& hw)
     o["name"] = QString::fromStdString(hw.name);
     o["class"] = toString(hw.cls);
     o["vendor"] = QString::fromStdString(hw.vendor);
+    if (hw.sparse24 || hw.sparseUnstructured)
+        o["sparsity"] = QJsonObject{{"two_four", hw.sparse24}, {"unstructured", hw.sparseUnstructured}};
     if (hw.accel) {
         o["template"] = toJson(*hw.accel);
         o["power"] = QJsonObject{{"tdp_w", hw.tdpW}, {"idle_w", hw.idleW}};

@@ -25,6 +25,8 @@ struct PhaseCost {
     double flops = 0;
     double bytes = 0;   // main-memory bytes moved
     TimeBreakdown breakdown;
+    PhaseCost& operator+=(const PhaseCost& o);
+    PhaseCost scaled(double f) const;
 };
 
 struct OpCost {
@@ -60,6 +62,10 @@ struct Metrics {
     PhaseCost prefill;        // one prefill of B x S tokens
     PhaseCost decodeStep;     // one decode step (at workload.context, or the mean over N steps)
     PhaseCost decodeTotal;    // all N decode steps
+    PhaseCost encoder;        // the image encoder (multimodal prompts; included in prefill)
+    PhaseCost draft;          // draft-model speculation: the draft's share of decodeTotal
+    double tokensPerStep = 1; // speculative decoding: expected tokens per verification step
+    double timeToAnswerS = 0; // TTFT plus the reasoning tokens' decode time
     double ttftS = 0;
     double tpotS = 0;
     double e2eS = 0;

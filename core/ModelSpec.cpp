@@ -1,4 +1,7 @@
 #include "core/ModelSpec.h"
+
+#include <algorithm>
+#include <cmath>
 #include "core/Errors.h"
 
 namespace llmdse {
@@ -82,6 +85,20 @@ void ModelSpec::validate(const std::string& file) const
                              std::to_string(expertsPerToken) + " exceeds the number of experts (" + std::to_string(experts) + ")");
     }
     if (ropeTheta <= 0) throw InputError(file, "rope_theta", "must be > 0");
+}
+
+ModelSpec withHeadsPruned(const ModelSpec& m, double fraction)
+{
+    if (fraction <= 0 || m.kvHeads <= 0) return m;
+    ModelSpec p = m;
+    const int group = m.heads / m.kvHeads;
+    if (group > 1) {
+        const int keep = std::max(1, int(std::lround(group * (1.0 - fraction))));
+        p.heads = keep * m.kvHeads;
+    } else {
+        p.heads = p.kvHeads = std::max(1, int(std::lround(m.heads * (1.0 - fraction))));
+    }
+    return p;
 }
 
 } // namespace llmdse

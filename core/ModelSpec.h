@@ -65,4 +65,9 @@ struct ModelSpec {
     void validate(const std::string& file = "") const;
 };
 
+// The model with a fraction of its attention heads pruned: query heads go evenly
+// from every KV group (GQA keeps its KV heads); with one query head per KV head
+// (MHA) the KV heads go with them. At least one head per group stays.
+ModelSpec withHeadsPruned(const ModelSpec& m, double fraction);
+
 } // namespace llmdse

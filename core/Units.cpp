@@ -54,6 +54,27 @@ TimeBreakdown& TimeBreakdown::operator+=(const TimeBreakdown& o)
 
 TimeBreakdown TimeBreakdown::scaled(double f) const { return {compute * f, memory * f, overhead * f, communication * f}; }
 
+PhaseCost& PhaseCost::operator+=(const PhaseCost& o)
+{
+    timeS += o.timeS;
+    energyJ += o.energyJ;
+    flops += o.flops;
+    bytes += o.bytes;
+    breakdown += o.breakdown;
+    return *this;
+}
+
+PhaseCost PhaseCost::scaled(double f) const
+{
+    PhaseCost r = *this;
+    r.timeS *= f;
+    r.energyJ *= f;
+    r.flops *= f;
+    r.bytes *= f;
+    r.breakdown = breakdown.scaled(f);
+    return r;
+}
+
 std::string MemoryFootprint::fitMessage() const
 {
     char buf[160];

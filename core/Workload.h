@@ -8,6 +8,8 @@ struct Workload {
     int prompt = 512;
     int output = 128;
     int context = 0; // > 0: report the decode step at this many cached tokens instead of the mean over N
+    int reasoning = 0; // hidden reasoning tokens generated before the N answer tokens
+    int images = 0;    // images per sequence, each adding the encoder's tokens to the prompt
 };
 
 } // namespace llmdse

@@ -19,8 +19,9 @@ Precision computePrecision(Precision w, Precision a)
 
 } // namespace
 
-DecoderOpsBuilder::DecoderOpsBuilder(const ModelSpec& m, const Optimizations& o, const Parallelism& p, OpGraph& out)
-    : m_(m), o_(o), p_(p), g_(out)
+DecoderOpsBuilder::DecoderOpsBuilder(const ModelSpec& m, const Optimizations& o, const Parallelism& p, OpGraph& out,
+                                     SparseSupport sparse)
+    : m_(m), o_(o), p_(p), g_(out), sparse_(sparse)
 {
     actB_ = bytesPerElement(o.activations);
     kvB_ = o.kvCache.bytesPerElementWithScales();
@@ -34,7 +35,7 @@ DecoderOpsBuilder::DecoderOpsBuilder(const ModelSpec& m, const Optimizations& o,
     vocab_ = ceilDiv(m.vocab, tp);
 }
 
-Op& DecoderOpsBuilder::matmul(const char* name, double m, double n, double k, int count, bool bias)
+Op& DecoderOpsBuilder::matmul(const char* name, double m, double n, double k, int count, bool bias, bool sparse)
 {
     Op op;
     op.name = name;
@@ -51,8 +52,33 @@ Op& DecoderOpsBuilder::matmul(const char* name, double m, double n, double k, in
     op.weightGroup = isInteger(o_.weights.precision) ? o_.weights.groupSize : 0;
     op.actBytes.x0 = (m * k + m * n) * actB_;
     if (bytesPerElement(o_.weights.precision) < bytesPerElement(compute_)) op.dequantFlops = 2.0 * n * k;
+    if (sparse) sparsify(op);
     g_.ops.push_back(op);
     return g_.ops.back();
+}
+
+void DecoderOpsBuilder::sparsify(Op& op)
+{
+    const WeightSparsity& s = o_.sparsity;
+    if (!s.enabled()) return;
+    const double e = op.weightElements;
+    const double other = op.weightBytes - e * wB_; // bias
+    if (s.pattern == SparsityPattern::TwoFour) {
+        if (!sparse_.twoFour) return; // no sparse matrix units: the pruned weights run dense
+        // Half the values, each with a 2-bit position in its group of four; half the multiplies.
+        op.flops.x0 *= 0.5;
+        op.weightBytes = other + e * (0.5 * wB_ + 0.5 * conventions::kTwoFourIndexBytes);
+        return;
+    }
+    // Unstructured: the kept values and a 1-bit occupancy bitmap, when that is smaller than dense.
+    const double compressed = e * (s.density * wB_ + conventions::kBitmapBytesPerElement);
+    if (sparse_.unstructured) {
+        op.flops.x0 *= s.density;
+        op.weightBytes = other + compressed;
+    } else if (compressed < e * wB_) {
+        op.weightBytes = other + compressed;
+        op.dequantFlops += conventions::kSparseExpandFlops * e; // expanded to dense tiles before the matrix units
+    }
 }
 
 Op& DecoderOpsBuilder::elementwise(const char* name, OpClass cls, double elems, double flopsPerElem,
@@ -111,10 +137,14 @@ void DecoderOpsBuilder::attention()
     const double B = g_.batch;
     const double S = g_.tokensPerSequence;
     const bool decode = g_.phase == Phase::Decode;
+    // Decode: T query tokens per sequence (T > 1 verifies speculated tokens) over c cached ones,
+    // plus causal attention among the T themselves.
+    const double T = decode ? S : 1;
+    const double newPairs = T * (T - 1) / 2;
     norm("attn.norm", tokens_, L);
     matmul("attn.qkv_proj", tokens_, (heads_ + 2.0 * kvHeads_) * hd, m_.hidden, L, m_.qkvBias);
-    elementwise("attn.rope", OpClass::Rope, tokens_ * (heads_ + kvHeads_) * hd, conventions::kRopeFlops, 1, 1, L);
-    {
+    if (causal_) { // a decoder: rotary positions, and k/v kept for later steps (an encoder needs neither)
+        elementwise("attn.rope", OpClass::Rope, tokens_ * (heads_ + kvHeads_) * hd, conventions::kRopeFlops, 1, 1, L);
         // New k and v appended to the cache, converted to the cache's format.
         const bool convert = o_.kvCache.precision != o_.activations;
         Op& kv = elementwise("attn.kv_write", OpClass::KvWrite, tokens_ * 2.0 * kvHeads_ * hd,
@@ -135,19 +165,20 @@ void DecoderOpsBuilder::attention()
         op.attnKvHeads = static_cast<int>(kvHeads_);
         op.actBytes.x0 = qo;
         if (decode) {
-            op.flops.x1 = 4.0 * B * heads_ * hd;             // QK^T and PV over c cached tokens
+            op.flops.x1 = 4.0 * B * T * heads_ * hd;         // QK^T and PV over c cached tokens
+            op.flops.x0 = 4.0 * B * heads_ * hd * newPairs;
             op.kvBytes.x1 = 2.0 * B * kvHeads_ * hd * kvB_;  // each KV head read once (GQA-aware)
         } else {
-            op.flops.x0 = 4.0 * B * heads_ * hd * S * (S + 1) / 2.0; // causal
+            op.flops.x0 = 4.0 * B * heads_ * hd * (causal_ ? S * (S + 1) / 2.0 : S * S);
             op.kvBytes.x0 = 2.0 * B * kvHeads_ * hd * S * actB_;
         }
         g_.ops.push_back(op);
     } else {
         // Scores go through main memory: QK^T, softmax, PV as separate kernels.
         auto scores = [&](Affine& a, double perC, double prefillPairs) {
-            if (decode) a.x1 += perC; else a.x0 += prefillPairs;
+            if (decode) a.x1 += perC * T; else a.x0 += prefillPairs;
         };
-        const double pairsPerHead = decode ? 0 : S * S;
+        const double pairsPerHead = decode ? newPairs : S * S;
         Op qk;
         qk.name = "attn.scores";
         qk.cls = OpClass::Attention;
@@ -199,7 +230,7 @@ void DecoderOpsBuilder::moe()
     const int L = m_.layers;
     const int ep = std::max(1, p_.expert);
     norm("mlp.norm", tokens_, L);
-    Op& router = matmul("moe.router", tokens_, m_.experts, m_.hidden, L); // kept at activation precision
+    Op& router = matmul("moe.router", tokens_, m_.experts, m_.hidden, L, false, false); // kept at activation precision
     router.weightBytes = double(m_.experts) * m_.hidden * actB_;
     router.weightGroup = 0;
     elementwise("moe.topk", OpClass::Router, tokens_ * m_.experts, conventions::kRouterFlops, 1, 0, L);
@@ -214,13 +245,14 @@ void DecoderOpsBuilder::moe()
     const bool gated = m_.mlp == MlpKind::Gated;
     const double upN = (gated ? 2.0 : 1.0) * eFfn;
     auto expertMatmul = [&](const char* name, double n, double k) {
-        Op& op = matmul(name, rows / touched, n, k, L);
+        Op& op = matmul(name, rows / touched, n, k, L, false, false);
         op.flops.x0 = 2.0 * rows * n * k;
         op.weightBytes = touched * n * k * wB_;
         op.weightElements = touched * n * k;
         op.actBytes.x0 = rows * (n + k) * actB_;
         op.dequantFlops *= touched;
         op.routed = true;
+        sparsify(op);
     };
     if (ep > 1) {
         Op a2a;
@@ -250,9 +282,11 @@ void DecoderOpsBuilder::lmHead()
 {
     // Only the last position of each sequence produces logits. Quantisation
     // schemes (GPTQ, AWQ, llama.cpp's defaults aside) keep lm_head unquantised.
-    norm("final_norm", g_.batch, 1);
-    Op& head = matmul("lm_head", g_.batch, vocab_, m_.hidden, 1);
-    head.actBytes.x0 = (double(g_.batch) * m_.hidden + double(g_.batch) * vocab_) * actB_;
+    // A verification step scores every query token; otherwise one row per sequence.
+    const double rows = g_.phase == Phase::Decode ? tokens_ : g_.batch;
+    norm("final_norm", rows, 1);
+    Op& head = matmul("lm_head", rows, vocab_, m_.hidden, 1, false, false);
+    head.actBytes.x0 = (rows * m_.hidden + rows * vocab_) * actB_;
     head.weightBytes = double(vocab_) * m_.hidden * actB_;
     head.weightGroup = 0;
     head.precision = o_.activations;
@@ -277,6 +311,65 @@ void DecoderOpsBuilder::build()
         g_.ops.push_back(send);
     }
     lmHead();
+    if (g_.phase == Phase::Decode && o_.spec.kind == SpecKind::Medusa) medusaHeads();
+    if (g_.phase == Phase::Prefill && o_.kvCompression.enabled() && g_.tokensPerSequence > o_.kvCompression.budget)
+        kvSelection();
+}
+
+void DecoderOpsBuilder::medusaHeads()
+{
+    // Medusa-1 (Cai et al. 2024): head i is SiLU(W1 h) + h with W1 hidden x hidden, then its own
+    // hidden x vocab output layer, on the last hidden state of each sequence.
+    const int heads = o_.spec.draftLength;
+    matmul("medusa.heads", g_.batch, m_.hidden, m_.hidden, heads, true, false);
+    Op& out = matmul("medusa.lm_heads", g_.batch, vocab_, m_.hidden, heads, false, false);
+    out.weightBytes = double(vocab_) * m_.hidden * actB_;
+    out.weightGroup = 0;
+    out.precision = o_.activations;
+    out.weightPrecision = o_.activations;
+    out.dequantFlops = 0;
+    elementwise("medusa.topk", OpClass::Softmax, double(g_.batch) * vocab_, conventions::kRouterFlops, 1, 0, heads);
+}
+
+void DecoderOpsBuilder::kvSelection()
+{
+    // SnapKV (Li et al. 2024): the last `window` prompt queries score every cached key per head,
+    // the scores are pooled over the query heads of each KV group, and the top positions are
+    // gathered into a compact cache of `budget` positions.
+    const double B = g_.batch, S = g_.tokensPerSequence, W = o_.kvCompression.window, keep = o_.kvCompression.budget;
+    const double hd = m_.headDim;
+    Op op;
+    op.name = "kv.snap_select";
+    op.cls = OpClass::Attention;
+    op.precision = o_.activations;
+    op.count = m_.layers;
+    op.m = static_cast<std::int64_t>(B * W);
+    op.n = heads_;
+    op.k = static_cast<std::int64_t>(hd);
+    op.attnBatch = g_.batch;
+    op.attnKvHeads = kvHeads_;
+    op.flops.x0 = 2.0 * B * heads_ * W * S * hd + conventions::kSnapScoreFlops * B * heads_ * W * S;
+    op.kvBytes.x0 = B * kvHeads_ * hd * S * kvB_ + 2.0 * 2.0 * B * kvHeads_ * hd * keep * kvB_; // keys read; kept KV moved
+    g_.ops.push_back(op);
+}
+
+void DecoderOpsBuilder::buildEncoder(const VisionEncoderSpec& e, int llmHidden)
+{
+    causal_ = false; // every patch sees every other
+    g_.ops.reserve(32);
+    matmul("vision.patch_embed", tokens_, m_.hidden, 3.0 * e.patchSize * e.patchSize, 1, true, false);
+    attention();
+    mlp();
+    norm("vision.final_norm", tokens_, 1);
+    // Projector: each image's tokens into the LLM's width (a 2-layer MLP when it has a hidden width).
+    const double out = double(g_.batch) * e.tokensPerImage;
+    if (e.projectorHidden > 0) {
+        matmul("vision.projector_1", out, e.projectorHidden, m_.hidden, 1, true, false);
+        elementwise("vision.projector_act", OpClass::Activation, out * e.projectorHidden, conventions::kGatedActFlops, 1, 1, 1);
+        matmul("vision.projector_2", out, llmHidden, e.projectorHidden, 1, true, false);
+    } else {
+        matmul("vision.projector", out, llmHidden, m_.hidden, 1, true, false);
+    }
 }
 
 } // namespace llmdse

@@ -6,8 +6,12 @@ namespace llmdse {
 
 class DecoderOpsBuilder {
 public:
-    DecoderOpsBuilder(const ModelSpec& m, const Optimizations& o, const Parallelism& p, OpGraph& out);
+    DecoderOpsBuilder(const ModelSpec& m, const Optimizations& o, const Parallelism& p, OpGraph& out,
+                      SparseSupport sparse = {});
     void build(); // uses out.phase, out.batch, out.tokensPerSequence
+    // A ViT over out.batch images of out.tokensPerSequence patches (the model given is the ViT),
+    // then its projector into an LLM `llmHidden` wide.
+    void buildEncoder(const VisionEncoderSpec& e, int llmHidden);
 
 private:
     void embedding();
@@ -18,7 +22,10 @@ private:
     void residual(const char* name);
     void allReduce(const char* name);
     void lmHead();
-    Op& matmul(const char* name, double m, double n, double k, int count, bool bias = false);
+    void medusaHeads();
+    void kvSelection();
+    void sparsify(Op& op); // applies o_.sparsity to a projection's weights
+    Op& matmul(const char* name, double m, double n, double k, int count, bool bias = false, bool sparse = true);
     Op& elementwise(const char* name, OpClass cls, double elems, double flopsPerElem, double readsPerElem,
                     double writesPerElem, int count);
 
@@ -26,6 +33,8 @@ private:
     const Optimizations& o_;
     const Parallelism& p_;
     OpGraph& g_;
+    SparseSupport sparse_;
+    bool causal_ = true;
     double actB_, kvB_, wB_;      // bytes per element
     Precision compute_;
     double tokens_;              // rows through the layer: batch x query length

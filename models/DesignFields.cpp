@@ -6,6 +6,7 @@
 #include "core/Units.h"
 #include "core/RuntimeZoo.h"
 #include "models/ModelZoo.h"
+#include "models/OptimizationFields.h"
 
 #include <cmath>
 
@@ -310,6 +311,8 @@ std::vector<DesignField> makeFields()
     v.push_back(integer("model.shared_experts", "always-active experts", [](Design& d) -> int& { return d.model.sharedExperts; }, 0));
     v.push_back(integer("model.shared_expert_intermediate", "MLP width of the shared experts",
                         [](Design& d) -> int& { return d.model.sharedExpertIntermediate; }, 0));
+
+    addOptimizationFields(v);
 
     // Runtime profile.
     v.push_back(number("runtime.kernel_overhead_us", "us", "fixed cost per kernel", 1e-6,

@@ -3,6 +3,7 @@
 #include "core/Json.h"
 #include "core/RuntimeZoo.h"
 #include "models/DesignFields.h"
+#include "models/OptimizationFields.h"
 
 namespace llmdse {
 
@@ -45,6 +46,12 @@ QJsonObject toJson(const Design& d)
     for (const char* key : {"model", "hardware", "runtime", "batch", "prompt", "output", "context", "weights",
                             "activations", "kv", "fused_attention", "tp", "pp", "ep"})
         o[key] = findDesignField(key)->read(d);
+    static const Design defaults;
+    for (const std::string& key : optimizationKeys()) { // only what is switched on
+        const DesignField* f = findDesignField(key);
+        const QJsonValue v = f->read(d);
+        if (!v.isNull() && v != f->read(defaults)) o[QString::fromStdString(key)] = v;
+    }
     if (d.hardware.accel) // a swept template point reloads as itself
         for (const char* key : {"hardware.cores", "hardware.array_rows", "hardware.array_cols", "hardware.dataflow",
                                 "hardware.vector_lanes", "hardware.local_sram_kib", "hardware.sram_mib",

@@ -13,4 +13,13 @@ constexpr double kRouterFlops = 5;     // softmax (exp, sum, divide) + top-k com
 constexpr double kCombineFlops = 2;    // weighted accumulate of expert outputs
 constexpr double kKvQuantiseFlops = 2; // scale and round, only when the cache format differs
 
+// Sparse weights.
+constexpr double kTwoFourIndexBytes = 0.25;     // 2-bit position of each kept value in its group of 4
+constexpr double kBitmapBytesPerElement = 0.125; // 1-bit occupancy per weight (unstructured)
+constexpr double kSparseExpandFlops = 2;         // test the bit, place the value: per weight expanded
+
+// SnapKV selection per (query, key) score beyond the dot product: softmax (3), sum over the
+// group's query heads and the window (1), pooling (1), top-k compare (2).
+constexpr double kSnapScoreFlops = 7;
+
 } // namespace llmdse::conventions

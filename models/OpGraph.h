@@ -9,6 +9,7 @@
 #include "core/OpClass.h"
 #include "core/Optimizations.h"
 #include "core/Parallelism.h"
+#include "core/VisionEncoder.h"
 
 #include <cstdint>
 #include <vector>
@@ -57,9 +58,26 @@ struct OpGraph {
     double totalBytes(double c = 0) const;
 };
 
+// What the target's matrix units can do with sparse weights (HardwareSpec::sparse24 / sparseUnstructured).
+struct SparseSupport {
+    bool twoFour = false;
+    bool unstructured = false;
+};
+
 // Prefill of `batch` sequences of `prompt` tokens.
-void buildPrefill(const ModelSpec& m, const Optimizations& o, const Parallelism& p, int batch, int prompt, OpGraph& out);
-// One decode step for `batch` sequences; attention cost is affine in the context.
-void buildDecode(const ModelSpec& m, const Optimizations& o, const Parallelism& p, int batch, OpGraph& out);
+void buildPrefill(const ModelSpec& m, const Optimizations& o, const Parallelism& p, int batch, int prompt, OpGraph& out,
+                  SparseSupport sparse = {});
+// One decode step for `batch` sequences; attention cost is affine in the context. With
+// `tokens` > 1 each sequence brings that many query tokens (a speculative verification step),
+// and every one of them produces logits.
+void buildDecode(const ModelSpec& m, const Optimizations& o, const Parallelism& p, int batch, OpGraph& out,
+                 SparseSupport sparse = {}, int tokens = 1);
+// An image encoder over `images` images and its projector into an LLM `llmHidden` wide.
+void buildEncoder(const VisionEncoderSpec& e, const Optimizations& o, const Parallelism& p, int images, int llmHidden,
+                  OpGraph& out);
+// The same graph with its context-dependent terms stretched by `stride`: summing it over
+// contexts c0/stride + i equals summing the original over c0 + stride * i (decode steps
+// that advance the context by `stride` tokens each, as speculative steps do).
+OpGraph strided(const OpGraph& g, double stride);
 
 } // namespace llmdse

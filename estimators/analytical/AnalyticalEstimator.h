@@ -2,6 +2,7 @@
 // Roofline + runtime profile + fixed overheads + communication, with energy
 // and memory. Thousands of times faster than simulation: the sweep workhorse.
 #include "estimators/Estimator.h"
+#include "estimators/RequestComposer.h"
 #include "models/OpGraph.h"
 
 namespace llmdse {
@@ -14,9 +15,7 @@ public:
     Metrics evaluate(const Design& d, bool withOps = false) const override;
 
     // Reusable buffers so a sweep thread evaluates without allocating.
-    struct Scratch {
-        OpGraph prefill, decode;
-    };
+    using Scratch = RequestGraphs;
     void evaluate(const Design& d, Metrics& out, Scratch& scratch, bool withOps) const;
 };
 

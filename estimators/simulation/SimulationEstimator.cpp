@@ -2,6 +2,7 @@
 #include "core/Errors.h"
 #include "core/Units.h"
 #include "estimators/PhaseSummary.h"
+#include "estimators/RequestComposer.h"
 #include "estimators/area/AreaModel.h"
 #include "estimators/energy/ActionEnergy.h"
 #include "estimators/energy/EnergyModel.h"
@@ -150,20 +151,22 @@ Metrics SimulationEstimator::evaluate(const Design& d, bool withOps) const
         return pc;
     };
 
-    const auto& w = d.workload;
+    // The simulator costs n steps at the mean of their first and last contexts (exact for affine costs).
+    struct Coster : PhaseCoster {
+        std::function<PhaseCost(const OpGraph&, double, double, double, std::vector<OpCost>*)> f;
+        PhaseCost cost(const OpGraph& g, double c0, double c1, double n, std::vector<OpCost>* ops) const override
+        {
+            return f(g, c0, c1, n, ops);
+        }
+    } coster;
+    coster.f = phaseCost;
     Metrics m;
-    std::vector<OpCost>* ops = withOps ? &m.ops : nullptr;
-    OpGraph prefill, decode;
-    buildPrefill(d.model, d.opts, d.parallel, w.batch, w.prompt, prefill);
-    m.prefill = phaseCost(prefill, 0, 0, 1, ops);
-    buildDecode(d.model, d.opts, d.parallel, w.batch, decode);
-    const double steps = w.output - 1;
-    const double first = w.prompt + 1, last = w.prompt + std::max(1, w.output - 1);
-    m.decodeTotal = steps > 0 ? phaseCost(decode, first, last, steps, nullptr) : PhaseCost{};
-    const double at = w.context > 0 ? w.context : 0;
-    m.decodeStep = at > 0 ? phaseCost(decode, at, at, 1, ops) : phaseCost(decode, first, last, 1, ops);
-
-    summarisePhases(d, m);
+    RequestGraphs graphs;
+    // The draft's own device would need simulating with a template of its own.
+    composeRequest(d, coster, [](const Design& other) -> std::unique_ptr<PhaseCoster> {
+        throw InputError("", "spec.draft_hardware", "the simulation estimator runs a draft only on the target device; "
+                                                    "'" + other.hardware.id + "' needs the analytical estimator");
+    }, m, graphs, withOps);
     if (t.fpga) {
         const FpgaUtilisation u = fpgaUtilisation(t);
         m.fpgaUtilisation = u.max();
