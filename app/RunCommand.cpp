@@ -84,7 +84,9 @@ ModelWeights draftWeights(const QCommandLineParser& p, const ModelWeights& targe
     if (p.isSet("draft-layers")) return firstLayers(target, intOption(p, "draft-layers", 1));
     const QString d = p.value("draft");
     if (isCheckpoint(d)) return loadCheckpoint(d.toStdString());
-    return syntheticWeights(resolveModel(d.toStdString(), "--draft"), 2);
+    ModelSpec m = resolveModel(d.toStdString(), "--draft");
+    m.id += "-synthetic-seed2";
+    return syntheticWeights(m, 2);
 }
 
 int runSpeculative(const QCommandLineParser& p, ReferenceEngine& target, const std::vector<int>& ids, int maxNew, OutputFormat format)
@@ -157,6 +159,7 @@ int runSnapKv(const QCommandLineParser& p, ReferenceEngine& engine, const std::v
                       {"kept_fraction", r.keptFraction},
                       {"compared_positions", r.compared},
                       {"max_abs_logit_delta", r.maxAbsLogitDelta},
+                      {"max_abs_logit", r.maxAbsLogit},
                       {"top1_agreement", r.top1Agreement}};
         std::fputs(QJsonDocument(j).toJson(QJsonDocument::Indented).constData(), stdout);
     } else {
@@ -164,8 +167,8 @@ int runSnapKv(const QCommandLineParser& p, ReferenceEngine& engine, const std::v
                     compact(r.referenceTokens).c_str());
         std::printf("SnapKV budget %d, window %d, pool %d: kept %d of %d prompt slots per layer and kv head (%.1f%%)\n", o.budget,
                     o.window, o.poolKernel, r.keptSlots, r.promptLength, 100.0 * r.keptFraction);
-        std::printf("teacher-forced over %d decode positions: max |dlogit| %.3g, top-1 agreement %.1f%%\n", r.compared,
-                    r.maxAbsLogitDelta, 100.0 * r.top1Agreement);
+        std::printf("teacher-forced over %d decode positions: max |dlogit| %.3g (max |logit| %.3g), top-1 agreement %.1f%%\n",
+                    r.compared, r.maxAbsLogitDelta, r.maxAbsLogit, 100.0 * r.top1Agreement);
     }
     return 0;
 }

@@ -109,6 +109,7 @@ SnapKvReport evaluateSnapKv(ReferenceEngine& engine, const std::vector<int>& pro
     for (int i = 1; i < N; ++i) {
         const RowMatrix l = engine.forward({{r.referenceTokens[size_t(i - 1)]}}, cache);
         r.maxAbsLogitDelta = std::max(r.maxAbsLogitDelta, double((l - refLogits[size_t(i)]).cwiseAbs().maxCoeff()));
+        r.maxAbsLogit = std::max(r.maxAbsLogit, double(refLogits[size_t(i)].cwiseAbs().maxCoeff()));
         agree += argmax(l.row(0)) == r.referenceTokens[size_t(i)];
         ++r.compared;
     }

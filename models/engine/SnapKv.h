@@ -36,6 +36,7 @@ struct SnapKvReport {
     // decode position (tokens 2..N; token 1 comes from the prefill, which is untouched).
     int compared = 0;
     double maxAbsLogitDelta = 0;
+    double maxAbsLogit = 0;   // of the plain logits at those positions: the scale of the delta
     double top1Agreement = 1;
 };
 
