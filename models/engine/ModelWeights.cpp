@@ -249,4 +249,20 @@ ModelWeights syntheticWeights(const ModelSpec& spec, std::uint64_t seed)
     return w;
 }
 
+ModelWeights firstLayers(const ModelWeights& w, int layers)
+{
+    if (layers < 1 || layers > w.spec.layers)
+        throw InputError("", "draft_layers", "must be between 1 and the model's " + std::to_string(w.spec.layers) + " layers");
+    ModelWeights d;
+    d.spec = w.spec;
+    d.spec.layers = layers;
+    d.spec.id = w.spec.id + "-first-" + std::to_string(layers) + "-layers";
+    d.embed = w.embed;
+    d.layers.assign(w.layers.begin(), w.layers.begin() + layers);
+    d.finalNorm = w.finalNorm;
+    d.lmHead = w.lmHead;
+    d.format = w.format;
+    return d;
+}
+
 } // namespace llmdse

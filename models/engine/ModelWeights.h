@@ -42,6 +42,9 @@ struct ModelWeights {
 ModelWeights loadCheckpoint(const std::string& folder);
 // Deterministic N(0, 0.02) projections, unit norms; InputError if it cannot fit in RAM.
 ModelWeights syntheticWeights(const ModelSpec& spec, std::uint64_t seed = 1);
+// The first `layers` layers of `w` with its embedding, final norm and lm_head:
+// an early-exit ("layer-skip") self-draft for speculative decoding.
+ModelWeights firstLayers(const ModelWeights& w, int layers);
 // Bytes of RAM the engine would need for `spec` at fp32.
 double engineBytes(const ModelSpec& spec);
 double availableMemoryBytes();

@@ -14,11 +14,37 @@ namespace conv = conventions;
 std::vector<std::string> engineFamilies() { return {"llama", "mistral", "qwen2", "mixtral", "qwen2_moe"}; }
 
 KvCache::KvCache(const ModelSpec& m, int batch, int capacity)
-    : batch_(batch), kvHeads_(m.kvHeads), headDim_(m.headDim), capacity_(capacity)
+    : layers_(m.layers), batch_(batch), kvHeads_(m.kvHeads), headDim_(m.headDim), capacity_(capacity)
 {
     const size_t n = size_t(m.layers) * batch * m.kvHeads * capacity * m.headDim;
     k_.assign(n, 0.f);
     v_.assign(n, 0.f);
+}
+
+void KvCache::truncate(int n)
+{
+    if (n < 0 || n > length_) throw InputError("", "kv_cache", "cannot truncate " + std::to_string(length_) + " slots to " + std::to_string(n));
+    length_ = n;
+}
+
+void KvCache::gather(int l, int b, int h, const std::vector<int>& keep)
+{
+    // keep is ascending, so keep[j] >= j: copying forward never overwrites a slot still to be read.
+    for (size_t j = 0; j < keep.size(); ++j) {
+        const int p = keep[j];
+        if (p < 0 || p >= length_ || (j > 0 && p <= keep[j - 1]))
+            throw InputError("", "kv_cache", "kept slots must be ascending and below the cache length");
+        if (size_t(p) == j) continue;
+        std::copy_n(k(l, b, h, p), headDim_, k(l, b, h, int(j)));
+        std::copy_n(v(l, b, h, p), headDim_, v(l, b, h, int(j)));
+    }
+}
+
+void KvCache::evictTo(int n)
+{
+    if (n < 0 || n > length_) throw InputError("", "kv_cache", "cannot evict down to " + std::to_string(n) + " slots");
+    evicted_ += length_ - n;
+    length_ = n;
 }
 
 ReferenceEngine::ReferenceEngine(ModelWeights weights) : w_(std::move(weights))
@@ -82,6 +108,8 @@ void ReferenceEngine::attention(const RowMatrix& qkv, KvCache& cache, int layer,
     const int past = cache.length();
     const float scale = 1.0f / std::sqrt(float(hd));
     out.resize(qkv.rows(), m.qDim());
+    AttentionCapture* cap = capture;
+    const int firstObserved = cap ? std::max(0, n - cap->window) : n;
     // Each KV head is read once for the query heads that share it (GQA).
     oneapi::tbb::parallel_for(0, batch * KV, [&](int job) {
         const int b = job / KV, kh = job % KV;
@@ -102,6 +130,10 @@ void ReferenceEngine::attention(const RowMatrix& qkv, KvCache& cache, int layer,
                 Eigen::Map<Eigen::VectorXf> o(out.row(b * n + i).data() + h * hd, hd);
                 o.setZero();
                 const float inv = 1.0f / sum;
+                if (i >= firstObserved) {
+                    float* acc = cap->at(layer, b, kh);
+                    for (int p = 0; p < keys; ++p) acc[p] += scores[p] * inv;
+                }
                 for (int p = 0; p < keys; ++p)
                     o += (scores[p] * inv) * Eigen::Map<const Eigen::VectorXf>(cache.v(layer, b, kh, p), hd);
             }
@@ -195,14 +227,18 @@ RowMatrix ReferenceEngine::forward(const std::vector<std::vector<int>>& tokens, 
     if (cache.length() + n > cache.capacity())
         throw InputError("", "max_new_tokens", "the KV cache holds " + std::to_string(cache.capacity()) + " tokens");
     const int T = B * n, d = m.hidden, hd = m.headDim, H = m.heads, KV = m.kvHeads;
-    const int past = cache.length();
+    const int past = cache.length(), pos0 = cache.position();
+    if (capture) {
+        capture->keys = past + n, capture->layers = m.layers, capture->batch = B, capture->kvHeads = KV;
+        capture->scores.assign(size_t(m.layers) * B * KV * size_t(past + n), 0.f);
+    }
 
     RowMatrix x(T, d), h, qkv, att, o, gu, act, y;
     // Rotary angles depend only on the position: one cos/sin table per forward, shared by all layers and heads.
     RowMatrix ropeCos(n, hd / 2), ropeSin(n, hd / 2);
     for (int i = 0; i < n; ++i)
         for (int j = 0; j < hd / 2; ++j) {
-            const double a = double(past + i) * invFreq_[size_t(j)];
+            const double a = double(pos0 + i) * invFreq_[size_t(j)];
             ropeCos(i, j) = static_cast<float>(std::cos(a));
             ropeSin(i, j) = static_cast<float>(std::sin(a));
         }
