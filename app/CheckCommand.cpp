@@ -8,11 +8,13 @@
 #include "core/Units.h"
 #include "estimators/measured/HostBenchmarks.h"
 #include "estimators/measured/HostCheck.h"
+#include "estimators/measured/SpeculativeCheck.h"
 #include "estimators/analytical/AnalyticalEstimator.h"
 #include "models/ModelZoo.h"
 #include "models/engine/Generation.h"
 
 #include <QCommandLineParser>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -34,6 +36,65 @@ int positiveOption(const QCommandLineParser& p, const char* name)
     return v;
 }
 
+ModelWeights weightsFrom(const QString& what, const char* option)
+{
+    if (QFileInfo(what).isDir()) return loadCheckpoint(what.toStdString());
+    return syntheticWeights(resolveModel(what.toStdString(), option), 2);
+}
+
+int speculativeCheck(const QCommandLineParser& parser, OutputFormat format)
+{
+    SpeculativeCheckRequest req;
+    req.prompt = positiveOption(parser, "prompt");
+    req.output = positiveOption(parser, "output");
+    req.draftLength = positiveOption(parser, "draft-len");
+    req.repeat = positiveOption(parser, "repeat");
+    req.weights = parseQuantFormat(parser.value("weights").toStdString(), "--weights");
+    req.pairedHost = !parser.isSet("cached-host");
+    if (positiveOption(parser, "batch") != 1) throw InputError("", "--batch", "speculative decoding is checked at batch 1");
+    ModelWeights target;
+    if (parser.isSet("checkpoint")) target = loadCheckpoint(parser.value("checkpoint").toStdString());
+    else if (parser.isSet("model")) target = syntheticWeights(resolveModel(parser.value("model").toStdString(), "--model"));
+    else throw InputError("", "--model", "missing: give a model (or --checkpoint)");
+    const int layers = parser.isSet("draft-layers") ? positiveOption(parser, "draft-layers") : 0;
+    ModelWeights draft = layers > 0 ? ModelWeights{} : weightsFrom(parser.value("draft"), "--draft");
+    const SpeculativeCheckResult r = runSpeculativeCheck(std::move(target), std::move(draft), layers, req, [&](int run, int of) {
+        if (run > 0) std::fprintf(stderr, "llmdse: run %d of %d\n", run, of);
+    });
+    QJsonArray acceptance, runs;
+    for (double a : r.acceptanceAt) acceptance.append(a);
+    for (const auto& x : r.runs)
+        runs.append(QJsonObject{{"plain_measured_s", x.plainMeasuredS}, {"speculative_measured_s", x.specMeasuredS},
+                                {"plain_predicted_s", x.plainPredictedS}, {"speculative_predicted_s", x.specPredictedS},
+                                {"measured_speedup", x.measuredSpeedup()}, {"predicted_speedup", x.predictedSpeedup()}});
+    if (format == OutputFormat::Json) {
+        const QJsonObject o{{"target", QString::fromStdString(r.target)}, {"draft", QString::fromStdString(r.draft)},
+                            {"draft_len", req.draftLength}, {"identical_to_plain", r.identical},
+                            {"acceptance_per_position", acceptance},
+                            {"tokens_per_step", QJsonObject{{"measured", r.measuredTokensPerStep}, {"predicted", r.predictedTokensPerStep}}},
+                            {"speedup", QJsonObject{{"measured", r.measuredSpeedup}, {"predicted", r.predictedSpeedup},
+                                                    {"error_percent", r.errorPercent}}},
+                            {"runs", runs}};
+        std::fputs(QJsonDocument(o).toJson(QJsonDocument::Indented).constData(), stdout);
+        return r.identical ? 0 : 2;
+    }
+    std::printf("Speculative decoding check: target %s, draft %s, k = %d, prompt %d, %d tokens\n", r.target.c_str(),
+                r.draft.c_str(), req.draftLength, req.prompt, req.output);
+    std::printf("tokens identical to plain greedy: %s\nmeasured acceptance per position:", r.identical ? "yes" : "NO");
+    for (double a : r.acceptanceAt) std::printf(" %.3f", a);
+    std::printf("\ntokens per verification: measured %.2f, predicted from that acceptance %.2f\n", r.measuredTokensPerStep,
+                r.predictedTokensPerStep);
+    for (size_t i = 0; i < r.runs.size(); ++i) {
+        const auto& x = r.runs[i];
+        std::printf("  run %zu: plain %s / speculative %s measured = %.2fx; predicted %s / %s = %.2fx\n", i + 1,
+                    formatSeconds(x.plainMeasuredS).c_str(), formatSeconds(x.specMeasuredS).c_str(), x.measuredSpeedup(),
+                    formatSeconds(x.plainPredictedS).c_str(), formatSeconds(x.specPredictedS).c_str(), x.predictedSpeedup());
+    }
+    std::printf("speedup (plain / speculative decode time): measured %.2fx, predicted %.2fx, error %+.1f%% (median of runs)\n",
+                r.measuredSpeedup, r.predictedSpeedup, r.errorPercent);
+    return r.identical ? 0 : 2;
+}
+
 int run(const QStringList& args)
 {
     QCommandLineParser parser;
@@ -52,10 +113,15 @@ int run(const QStringList& args)
     parser.addOption({"cached-host", "Predict every run from the cached host profile (`llmdse host`) instead of re-measuring\n"
                                      "the host just before each run (default). Faster; on a shared machine whose speed\n"
                                      "drifts, the profile and the runs then see different machine states."});
+    parser.addOption({"draft-layers", "Check draft-model speculative decoding with the target's first N layers as the draft:\n"
+                                      "plain vs speculative speedup measured and predicted (batch 1).", "n"});
+    parser.addOption({"draft", "Check speculative decoding with this draft (checkpoint folder, or a zoo id: synthetic weights).", "dir"});
+    parser.addOption({"draft-len", "Tokens the draft proposes per verification (default 4).", "k", "4"});
     addFormatOption(parser, false);
     parser.process(args);
     return guarded([&] {
         const OutputFormat format = parseFormat(parser, false);
+        if (parser.isSet("draft-layers") || parser.isSet("draft")) return speculativeCheck(parser, format);
         const int B = positiveOption(parser, "batch"), S = positiveOption(parser, "prompt"), N = positiveOption(parser, "output");
         if (N < 2) throw InputError("", "--output", "needs at least 2 tokens to measure decode");
         HostCheckRequest req;

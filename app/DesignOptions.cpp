@@ -1,4 +1,6 @@
 #include "app/DesignOptions.h"
+
+#include <QJsonArray>
 #include "core/Errors.h"
 #include "core/Json.h"
 #include "models/DesignFields.h"
@@ -37,6 +39,16 @@ QJsonValue parseOptionValue(const std::string& key, const QString& text)
         if (text == "true" || text == "1" || text == "on") return true;
         if (text == "false" || text == "0" || text == "off") return false;
         throw InputError("", key, "must be true or false, got '" + text.toStdString() + "'");
+    }
+    if (text.contains(',')) { // a list, e.g. spec.acceptance=0.6,0.4,0.3 (one rate per position)
+        QJsonArray a;
+        for (const QString& part : text.split(',')) {
+            bool ok = false;
+            const double v = part.trimmed().toDouble(&ok);
+            if (!ok) throw InputError("", key, "must be numbers, got '" + text.toStdString() + "'");
+            a.append(v);
+        }
+        return a;
     }
     bool ok = false;
     double v = text.toDouble(&ok);

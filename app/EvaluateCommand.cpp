@@ -40,6 +40,10 @@ void printTable(const Design& d, const Metrics& m, const std::string& estimator,
     t.add({"KV cache / device", formatBytes(m.memory.kvCacheBytes)});
     t.add({"activations / device", formatBytes(m.memory.activationBytes)});
     t.add({"memory", m.memory.fitMessage()});
+    if (m.tokensPerStep != 1) t.add({"tokens per verification step", fmt(m.tokensPerStep, 4) + " (" + toString(d.opts.spec.kind) + ", k = " + std::to_string(d.opts.spec.draftLength) + ")"});
+    if (m.draft.timeS > 0) t.add({"draft share of decode", formatSeconds(m.draft.timeS) + " of " + formatSeconds(m.decodeTotal.timeS)});
+    if (m.encoder.timeS > 0) t.add({"image encoder (in TTFT)", formatSeconds(m.encoder.timeS) + ", " + std::to_string(d.promptTokens()) + " prompt tokens in all"});
+    if (d.workload.reasoning > 0) t.add({"time to answer", formatSeconds(m.timeToAnswerS) + " (after " + std::to_string(d.workload.reasoning) + " reasoning tokens)"});
     if (m.areaMm2 >= 0) t.add({"area", fmt(m.areaMm2, 4) + " mm2 (all devices)"});
     if (m.fpgaUtilisation >= 0) t.add({"FPGA utilisation", fmt(100 * m.fpgaUtilisation, 3) + "% of the part's most used resource"});
     std::fputs(t.render().c_str(), stdout);

@@ -34,6 +34,10 @@ QJsonObject toJson(const Metrics& m)
     o["prefill"] = toJson(m.prefill);
     o["decode_step"] = toJson(m.decodeStep);
     o["decode_total"] = toJson(m.decodeTotal);
+    if (m.encoder.timeS > 0) o["encoder"] = toJson(m.encoder);
+    if (m.draft.timeS > 0) o["draft"] = toJson(m.draft);
+    if (m.tokensPerStep != 1) o["tokens_per_step"] = m.tokensPerStep;
+    if (m.timeToAnswerS > m.ttftS) o["time_to_answer_s"] = m.timeToAnswerS;
     o["memory"] = QJsonObject{{"weights_bytes", m.memory.weightsBytes},
                               {"kv_cache_bytes", m.memory.kvCacheBytes},
                               {"activation_bytes", m.memory.activationBytes},

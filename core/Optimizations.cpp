@@ -1,8 +1,10 @@
 #include "core/Optimizations.h"
 #include "core/Errors.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <vector>
 
 namespace llmdse {
 
@@ -77,6 +79,38 @@ double SpeculativeDecoding::expectedTokensPerStep() const
         expected += prefix;
     }
     return expected;
+}
+
+SpeculativeDecoding::Schedule SpeculativeDecoding::schedule(double tokens) const
+{
+    Schedule s;
+    if (!enabled() || tokens <= 0) return s;
+    const int k = draftLength;
+    double allAccepted = 1.0;
+    for (int i = 1; i <= k; ++i) allAccepted *= acceptedAt(i);
+    // Exact expectations by dynamic programming over the tokens still to make, up to a horizon
+    // after which each step adds the asymptotic E tokens.
+    const int horizon = int(std::min(tokens, 64.0 * k + 64));
+    std::vector<double> steps(size_t(horizon) + 1, 0.0), drafts(size_t(horizon) + 1, 0.0);
+    for (int n = 1; n <= horizon; ++n) {
+        const int m = std::min(k, n - 1); // proposals worth making with n tokens left
+        double st = 1, dr = m, prefix = 1;
+        for (int a = 0; a <= m; ++a) { // a proposals accepted, then the target's own token
+            const double pa = a < m ? prefix * (1 - acceptedAt(a + 1)) : prefix;
+            const int left = n - (a + 1);
+            st += pa * steps[size_t(left)];
+            dr += pa * drafts[size_t(left)];
+            if (a < m) prefix *= acceptedAt(a + 1);
+        }
+        steps[size_t(n)] = st;
+        drafts[size_t(n)] = dr;
+    }
+    const double rest = tokens - horizon;
+    const double E = expectedTokensPerStep();
+    s.steps = steps[size_t(horizon)] + rest / E;
+    s.draftForwards = drafts[size_t(horizon)] + rest / E * k;
+    s.catchUps = std::max(0.0, s.steps - 1) * allAccepted;
+    return s;
 }
 
 int SpeculativeDecoding::verifyTokens() const

@@ -57,6 +57,16 @@ struct SpeculativeDecoding {
     double expectedTokensPerStep() const;
     // Query tokens per sequence the target processes in one verification step.
     int verifyTokens() const;
+
+    // Expected work to generate `tokens` tokens after the first: verification steps, draft
+    // forwards, and the draft forwards that must also take in the previous step's bonus token
+    // (after a fully accepted step the draft has not seen its own k-th proposal nor the bonus).
+    // Near the end fewer than k tokens are worth proposing, so short outputs take more steps
+    // than tokens / expectedTokensPerStep().
+    struct Schedule {
+        double steps = 0, draftForwards = 0, catchUps = 0;
+    };
+    Schedule schedule(double tokens) const;
 };
 
 struct Optimizations {

@@ -65,20 +65,23 @@ void composeRequest(const Design& d, const PhaseCoster& target, const PhaseCoste
         else
             out.decodeStep = out.decodeTotal.scaled(1.0 / steps);
     } else {
-        // Each verification step yields E tokens on average and advances the context by E.
-        const double E = spec.expectedTokensPerStep();
+        // Verification steps and draft forwards as the schedule expects them; on average each
+        // step advances the context by the tokens it yields.
         const int k = spec.draftLength;
+        const SpeculativeDecoding::Schedule plan = spec.schedule(steps);
+        const double verifySteps = plan.steps;
+        const double E = verifySteps > 0 ? steps / verifySteps : spec.expectedTokensPerStep();
         out.tokensPerStep = E;
         buildDecode(d.model, d.opts, d.parallel, w.batch, g.decode, sparse, spec.verifyTokens());
-        const double verifySteps = steps / E;
         const double last = first + E * std::max(0.0, verifySteps - 1);
         PhaseCost verify = verifySteps > 0 ? target.cost(g.decode, first, last, verifySteps, nullptr) : PhaseCost{};
         Design draftDevice;                // outlives the coster made for it
         std::unique_ptr<PhaseCoster> own;
         const PhaseCoster* draftCoster = &target;
         if (spec.kind == SpecKind::DraftModel) {
-            // k draft steps per verification, at the verification's context onwards; the draft
-            // also prefills the prompt (on its own device when it has one).
+            // The draft's forwards from the verification's context onwards (one token each, two
+            // when it also takes in the previous step's bonus token); it also prefills the prompt
+            // (on its own device when it has one).
             if (d.draftHardware) {
                 draftDevice = d;
                 draftDevice.hardware = *d.draftHardware;
@@ -90,9 +93,11 @@ void composeRequest(const Design& d, const PhaseCoster& target, const PhaseCoste
             const Optimizations o = draftOptions(d.opts);
             const Parallelism single; // a draft is small: one device
             buildDecode(draft, o, single, w.batch, g.draftDecode);
+            buildDecode(draft, o, single, w.batch, g.draftCatchUp, {}, 2);
             buildPrefill(draft, o, single, w.batch, prompt, g.draftPrefill);
-            out.draft = verifySteps > 0 ? draftCoster->cost(g.draftDecode, first, last + k - 1, verifySteps * k, nullptr)
-                                        : PhaseCost{};
+            const double singles = plan.draftForwards - plan.catchUps;
+            if (singles > 0) out.draft = draftCoster->cost(g.draftDecode, first, last + k - 1, singles, nullptr);
+            if (plan.catchUps > 0) out.draft += draftCoster->cost(g.draftCatchUp, first, last, plan.catchUps, nullptr);
             const size_t from = ops ? ops->size() : 0;
             out.prefill += draftCoster->cost(g.draftPrefill, 0, 0, 1, ops);
             label(ops, from, "draft prefill");
@@ -109,7 +114,8 @@ void composeRequest(const Design& d, const PhaseCoster& target, const PhaseCoste
             step += draftCoster->cost(g.draftDecode, c, c + k - 1, k, ops);
             label(ops, from, "draft");
         }
-        out.decodeStep = (atContext || steps <= 0) ? step.scaled(1.0 / E) : out.decodeTotal.scaled(1.0 / steps);
+        const double perStep = spec.expectedTokensPerStep();
+        out.decodeStep = (atContext || steps <= 0) ? step.scaled(1.0 / perStep) : out.decodeTotal.scaled(1.0 / steps);
     }
     summarisePhases(d, out);
     out.timeToAnswerS = out.ttftS + w.reasoning * out.tpotS;

@@ -26,7 +26,7 @@ public:
 using PhaseCosterFactory = std::function<std::unique_ptr<PhaseCoster>(const Design&)>;
 
 struct RequestGraphs { // reused between evaluations so a sweep thread does not allocate
-    OpGraph prefill, decode, encoder, draftPrefill, draftDecode;
+    OpGraph prefill, decode, encoder, draftPrefill, draftDecode, draftCatchUp;
 };
 
 // Fills every phase of `out` and the request-level metrics (summarisePhases).

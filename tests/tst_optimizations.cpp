@@ -8,11 +8,15 @@
 #include "estimators/RequestComposer.h"
 #include "estimators/analytical/AnalyticalEstimator.h"
 #include "estimators/analytical/MemoryModel.h"
+#include "estimators/sweep/Study.h"
+#include "estimators/sweep/SweepRow.h"
 #include "models/DesignJson.h"
 #include "models/OpGraph.h"
 
 #include <QJsonArray>
 #include <QtTest>
+#include <array>
+#include <map>
 
 using namespace llmdse;
 
@@ -84,21 +88,41 @@ private Q_SLOTS:
         QCOMPARE(s.verifyTokens(), 7); // 3 candidates + the last token + 3 prompt tokens
     }
 
-    // Draft-model speculation composed by hand: k = 4 at a constant 0.8 gives E = 3.3616 tokens per
-    // step; each step costs one 10 ms verification plus four 2 ms draft steps, so TPOT = 18 / E ms.
+    // The schedule by hand. k = 4 at 0.8 with 3 tokens to make: 2 proposals are worth making;
+    // P(0 accepted) = 0.2 leaves 2 tokens (one more step with 1 proposal, then 0.2 x one more),
+    // P(1) = 0.16 leaves 1 (one plain step), P(2) = 0.64 leaves none: 1 + 0.2 x 1.2 + 0.16 = 1.4 steps
+    // and 2 + 0.2 x 1 = 2.2 draft forwards. Long outputs approach tokens / E.
+    void speculationSchedule()
+    {
+        SpeculativeDecoding s;
+        s.kind = SpecKind::DraftModel;
+        s.draftLength = 4;
+        s.acceptance = 0.8;
+        QVERIFY_REL(s.schedule(3).steps, 1.4, 1e-12);
+        QVERIFY_REL(s.schedule(3).draftForwards, 2.2, 1e-12);
+        const double E = s.expectedTokensPerStep();
+        QVERIFY_REL(s.schedule(1e6).steps, 1e6 / E, 1e-4);
+        s.acceptance = 1;
+        QCOMPARE(s.schedule(100).steps, 20.0);
+        QCOMPARE(s.schedule(100).draftForwards, 80.0);
+        QCOMPARE(s.schedule(100).catchUps, 19.0);
+    }
+
+    // Draft-model speculation composed by hand: with every proposal accepted, k = 4 and 100 tokens
+    // after prefill's take 20 verification steps (10 ms each) and 80 draft forwards (2 ms each, 19 of
+    // them taking in the previous bonus token too): (200 + 160) ms / 100 tokens = 3.6 ms per token.
     void speculationComposesDraftAndVerification()
     {
         Design d = design({{"spec", "draft"}, {"spec.draft_model", "self:4"}, {"spec.draft_len", 4},
-                           {"spec.acceptance", 0.8}, {"output", 101}, {"prompt", 64}});
+                           {"spec.acceptance", 1.0}, {"output", 101}, {"prompt", 64}});
         Metrics m;
         RequestGraphs g;
         const FakeCoster fake(d.model.layers);
         composeRequest(d, fake, {}, m, g, false);
-        const double E = 1 + 0.8 + 0.64 + 0.512 + 0.4096;
-        QCOMPARE(m.tokensPerStep, E);
-        QVERIFY_REL(m.tpotS, 18e-3 / E, 1e-12);
-        QVERIFY_REL(m.decodeTotal.timeS, 100 / E * 18e-3, 1e-12); // 100 tokens after prefill's first
-        QVERIFY_REL(m.draft.timeS, 100 / E * 4 * 2e-3, 1e-12);
+        QCOMPARE(m.tokensPerStep, 5.0);
+        QVERIFY_REL(m.tpotS, 3.6e-3, 1e-12);
+        QVERIFY_REL(m.decodeTotal.timeS, 0.36, 1e-12);
+        QVERIFY_REL(m.draft.timeS, 0.16, 1e-12);
         QVERIFY_REL(m.ttftS, 100e-3, 1e-12); // target prefill + the draft's own prefill
         // Without speculation the same stand-in gives 10 ms per token.
         Design plain = design({{"output", 101}, {"prompt", 64}});
@@ -282,6 +306,33 @@ private Q_SLOTS:
         QVERIFY(fails({{"sparsity", "unstructured:0"}}, "sparsity"));
         QVERIFY(fails({{"head_pruning", 1.0}}, "head_pruning"));
         QVERIFY(fails({{"encoder", "vit-huge"}}, "encoder"));
+    }
+
+    // Study files sweep the optimisation keys like any other: higher acceptance, lower TPOT; a SnapKV
+    // budget shrinks the cache.
+    void studiesSweepOptimizationKeys()
+    {
+        const Study study = parseStudy(
+            QJsonObject{{"base", QJsonObject{{"model", "llama-3-8b"}, {"hardware", "h100-sxm"}, {"spec", "medusa"}, {"prompt", 8192}}},
+                        {"grid", QJsonObject{{"spec.acceptance", QJsonArray{0.5, 0.7, 0.9}}, {"kv_budget", QJsonArray{0, 1024}},
+                                             {"sparsity", QJsonArray{"dense", "2:4"}}}}},
+            "study.json");
+        QCOMPARE(study.totalPoints(), std::int64_t(12));
+        PointGenerator gen(study);
+        std::array<double, kMaxAxes> params{};
+        std::map<std::vector<double>, Metrics> byPoint;
+        for (std::int64_t i = 0; i < study.totalPoints(); ++i) {
+            const Design d = gen.at(i, params.data());
+            byPoint[{params[2], params[0], params[1]}] = evaluate(d); // axes in key order: kv_budget, sparsity, spec.acceptance
+        }
+        auto at = [&](double acceptance, double budget, double sparsity) { return byPoint.at({acceptance, budget, sparsity}); };
+        for (double budget : {0.0, 1024.0})
+            for (double sp : {0.0, 1.0}) {
+                QVERIFY(at(0.9, budget, sp).tpotS < at(0.7, budget, sp).tpotS);
+                QVERIFY(at(0.7, budget, sp).tpotS < at(0.5, budget, sp).tpotS);
+            }
+        QVERIFY(at(0.7, 1024, 0).memory.kvCacheBytes < 0.2 * at(0.7, 0, 0).memory.kvCacheBytes);
+        QVERIFY(at(0.7, 0, 1).memory.weightsBytes < at(0.7, 0, 0).memory.weightsBytes);
     }
 
     // A separate draft on a second device is costed there; the simulation estimator runs spec on a template.

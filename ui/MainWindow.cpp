@@ -48,14 +48,7 @@ namespace llmdse {
 namespace {
 
 constexpr int kMaxRecent = 8;
-const char* kWorkloadKeys[] = {"batch", "prompt", "output", "weights", "activations", "kv", "fused_attention", "tp", "pp", "ep"};
-
-bool isWorkloadKey(const QString& k)
-{
-    for (const char* w : kWorkloadKeys)
-        if (k == QLatin1String(w)) return true;
-    return false;
-}
+bool isWorkloadKey(const QString& k) { return WorkloadPanel::ownsKey(k); }
 
 void dropPrefixed(QJsonObject& o, std::initializer_list<const char*> prefixes)
 {
@@ -84,7 +77,12 @@ MainWindow::MainWindow(QWidget* parent)
     };
     dock("Model", model_, Qt::LeftDockWidgetArea);
     dock("Hardware", hardware_, Qt::LeftDockWidgetArea);
-    dock("Workload & Optimizations", workload_, Qt::RightDockWidgetArea);
+    auto* workloadScroll = new QScrollArea; // the optimisations make it taller than a laptop screen
+    workloadScroll->setWidget(workload_);
+    workloadScroll->setWidgetResizable(true);
+    workloadScroll->setFrameShape(QFrame::NoFrame);
+    workloadScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    QDockWidget* workloadDock = dock("Workload and Optimizations", workloadScroll, Qt::RightDockWidgetArea);
 
     // Properties: every parameter of the chosen model, hardware (template) and runtime, editable.
     auto* props = new QWidget;
@@ -114,7 +112,8 @@ MainWindow::MainWindow(QWidget* parent)
     connect(reset, &QPushButton::clicked, this, &MainWindow::resetProperties);
     connect(fields_, &DesignFieldModel::edited, this, &MainWindow::editProperty);
     connect(fields_, &DesignFieldModel::rejected, this, [this](const QString& m) { statusBar()->showMessage(m, 8000); });
-    dock("Properties", props, Qt::RightDockWidgetArea);
+    tabifyDockWidget(workloadDock, dock("Properties", props, Qt::RightDockWidgetArea));
+    workloadDock->raise();
 
     auto* scroll = new QScrollArea;
     scroll->setWidget(results_);
@@ -322,7 +321,7 @@ void MainWindow::applySnapshot(const QJsonObject& s)
     overrides_ = {};
     model_->select(s["model"].toString());
     hardware_->select(s["hardware"].toString());
-    workload_->setValues(s);
+    workload_->setValues(s, true);
     workload_->setEstimator(s["_estimator"].toString());
     for (auto it = s.begin(); it != s.end(); ++it)
         if (it.key() != "model" && it.key() != "hardware" && !it.key().startsWith('_') && !isWorkloadKey(it.key()))

@@ -27,7 +27,7 @@ QString q(const std::string& s) { return QString::fromStdString(s); }
 
 ResultsView::ResultsView(QWidget* parent)
     : QWidget(parent), breakdown_(new QChartView), roofline_(new QChartView), memory_(new QProgressBar),
-      provenance_(new QLabel), error_(new QLabel)
+      provenance_(new QLabel), error_(new QLabel), notes_(new QLabel)
 {
     auto* grid = new QGridLayout;
     const std::pair<const char*, const char*> cards[] = {
@@ -47,6 +47,9 @@ ResultsView::ResultsView(QWidget* parent)
     error_->setStyleSheet("color: #b00020; font-weight: bold;");
     error_->setWordWrap(true);
     error_->hide();
+    notes_->setObjectName("optimizationNotes");
+    notes_->setWordWrap(true);
+    notes_->hide();
     provenance_->setWordWrap(true);
     provenance_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     provenance_->setStyleSheet("color: #555;");
@@ -55,6 +58,7 @@ ResultsView::ResultsView(QWidget* parent)
     charts->addWidget(roofline_, 0, 1);
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(error_);
+    layout->addWidget(notes_);
     layout->addLayout(grid);
     layout->addWidget(new QLabel("Memory per device"));
     layout->addWidget(memory_);
@@ -101,8 +105,53 @@ void ResultsView::showError(const QString& message)
 void ResultsView::showEstimate(const Design& d, const Metrics& m, const QString& estimator)
 {
     error_->hide();
-    setCard("ttft", q(formatSeconds(m.ttftS)), "prefill of batch x prompt tokens");
-    setCard("tpot", q(formatSeconds(m.tpotS)), "mean decode step over the output");
+    QString ttftTip = "prefill of batch x prompt tokens";
+    if (m.encoder.timeS > 0) ttftTip += QString("; the image encoder takes %1 of it").arg(q(formatSeconds(m.encoder.timeS)));
+    if (d.workload.reasoning > 0)
+        ttftTip += QString("; the answer starts after %1 reasoning tokens, at %2")
+                       .arg(d.workload.reasoning)
+                       .arg(q(formatSeconds(m.timeToAnswerS)));
+    setCard("ttft", q(formatSeconds(m.ttftS)), ttftTip);
+    QString tpotTip = "mean decode time per output token";
+    if (d.opts.spec.enabled())
+        tpotTip += QString("; %1 speculation yields %2 tokens per verification step (k = %3)%4")
+                       .arg(toString(d.opts.spec.kind))
+                       .arg(m.tokensPerStep, 0, 'f', 2)
+                       .arg(d.opts.spec.draftLength)
+                       .arg(m.draft.timeS > 0 ? QString(", the draft takes %1 of decode").arg(q(formatSeconds(m.draft.timeS))) : QString());
+    setCard("tpot", q(formatSeconds(m.tpotS)), tpotTip);
+    // What the optimisations and inference-time compute did, in numbers.
+    QStringList notes;
+    const auto& o = d.opts;
+    if (o.spec.enabled())
+        notes << QString("Speculative decoding (%1, k = %2): %3 tokens per verification step%4.")
+                     .arg(toString(o.spec.kind))
+                     .arg(o.spec.draftLength)
+                     .arg(m.tokensPerStep, 0, 'f', 2)
+                     .arg(m.draft.timeS > 0 ? QString("; the draft takes %1 of %2 decode")
+                                                  .arg(q(formatSeconds(m.draft.timeS)), q(formatSeconds(m.decodeTotal.timeS)))
+                                            : QString());
+    if (o.kvCompression.enabled())
+        notes << QString("SnapKV keeps %1 of %2 prompt positions per sequence (window %3).")
+                     .arg(int(o.kvCompression.keptOf(d.promptTokens())))
+                     .arg(d.promptTokens())
+                     .arg(o.kvCompression.window);
+    if (o.sparsity.enabled())
+        notes << QString("Weights %1%2.").arg(q(toString(o.sparsity)),
+                                              o.sparsity.pattern == SparsityPattern::TwoFour && !d.hardware.sparse24
+                                                  ? " (run dense: this hardware has no 2:4 sparse matrix units)"
+                                                  : QString());
+    if (o.headPruning > 0)
+        notes << QString("%1 of %2 attention heads kept.").arg(withHeadsPruned(d.model, o.headPruning).heads).arg(d.model.heads);
+    if (m.encoder.timeS > 0)
+        notes << QString("%1 image(s) per sequence through %2: %3 of TTFT, %4 prompt tokens in all.")
+                     .arg(d.workload.images)
+                     .arg(q(d.encoder->id), q(formatSeconds(m.encoder.timeS)))
+                     .arg(d.promptTokens());
+    if (d.workload.reasoning > 0)
+        notes << QString("The answer starts after %1 reasoning tokens: %2.").arg(d.workload.reasoning).arg(q(formatSeconds(m.timeToAnswerS)));
+    notes_->setText(notes.join("  "));
+    notes_->setVisible(!notes.isEmpty());
     setCard("tps", q(formatSi(m.decodeTokensPerS, "tokens/s")));
     setCard("tpj", QString::number(m.tokensPerJ, 'g', 4) + " tokens/J");
     setCard("power", q(formatSi(m.avgPowerW, "W")), QString("%1 device(s)").arg(m.devices));

@@ -38,6 +38,7 @@ private:
     QProgressBar* memory_;
     QLabel* provenance_;
     QLabel* error_;
+    QLabel* notes_; // what the optimisations did
 };
 
 } // namespace llmdse
