@@ -48,13 +48,16 @@ void printTable(const Design& d, const Metrics& m, const std::string& estimator,
     if (m.fpgaUtilisation >= 0) t.add({"FPGA utilisation", fmt(100 * m.fpgaUtilisation, 3) + "% of the part's most used resource"});
     std::fputs(t.render().c_str(), stdout);
 
-    std::printf("\nPer-operator cost (prefill: whole phase; decode: one step), all layers:\n");
+    std::printf("\nPer-operator cost (prefill: whole phase; decode: one step%s), all layers:\n",
+                d.opts.spec.enabled() ? "; verify and draft: one verification step with its draft forwards" : "");
     const bool details = std::any_of(m.ops.begin(), m.ops.end(), [](const OpCost& o) { return !o.detail.empty(); });
     std::vector<std::string> head{"phase", "op", "count", "precision", "FLOPs", "bytes", "time", "share", "bound"};
     if (details) head.push_back("mapping");
     TextTable ops(head);
     for (const auto& op : m.ops) {
-        double phaseTime = op.phase == "prefill" ? m.prefill.timeS : m.decodeStep.timeS;
+        // Shares of the phase the op belongs to; speculation's ops are per verification step.
+        const bool prefillLike = op.phase == "prefill" || op.phase == "encoder" || op.phase == "draft prefill";
+        double phaseTime = prefillLike ? m.prefill.timeS : m.decodeStep.timeS * m.tokensPerStep;
         std::vector<std::string> row{op.phase, op.name, std::to_string(op.count), toString(op.precision),
                                      formatSi(op.flops, ""), formatBytes(op.bytes), formatSeconds(op.timeS),
                                      fmt(100.0 * op.timeS / phaseTime, 3) + "%", toString(op.bound)};

@@ -9,7 +9,7 @@
 #include "estimators/serving/KvCacheBudget.h"
 #include "estimators/serving/RequestStream.h"
 #include "estimators/serving/ServingSummary.h"
-#include "estimators/serving/StepCostTable.h"
+#include "estimators/serving/ServingStudy.h"
 #include "estimators/simulation/SimCache.h"
 #include "models/DesignJson.h"
 
@@ -183,37 +183,32 @@ int run(const QStringList& args)
         c.blockSize = int(numberOption(parser, "block-size", 1, true));
         if (parser.isSet("slo-ttft")) su.slo.ttftS = numberOption(parser, "slo-ttft", 0, false);
         if (parser.isSet("slo-tpot")) su.slo.tpotS = numberOption(parser, "slo-tpot", 0, false);
-        int maxPrompt = 1, maxContext = 1;
-        for (const auto& r : su.requests) {
-            maxPrompt = std::max(maxPrompt, r.prompt);
-            maxContext = std::max(maxContext, r.prompt + r.output);
-        }
-        // A step prefills at most a chunk, or whole prompts (after a preemption: prompt + generated tokens).
-        const int stepPrefill = c.chunk > 0 ? c.chunk : std::max(c.prefillBudget, maxContext);
         std::string kvText;
+        ServingSetup setup;
+        setup.requests = su.requests;
+        setup.config = c;
+        setup.slo = su.slo;
         if (parser.isSet("kv-blocks")) {
-            c.kvBlocks = static_cast<long long>(numberOption(parser, "kv-blocks", 1, true));
+            setup.config.kvBlocks = static_cast<long long>(numberOption(parser, "kv-blocks", 1, true));
+            setup.kvBlocksGiven = true;
             kvText = "given";
         } else {
-            const double fraction = numberOption(parser, "memory-fraction", 1e-300, false);
-            if (fraction > 1) throw InputError("", "--memory-fraction", "must be <= 1");
-            const KvCacheBudget kv = kvCacheBudget(*est, d, c.blockSize, c.chunk > 0 ? c.chunk : std::max(c.prefillBudget, maxPrompt), fraction);
-            c.kvBlocks = kv.blocks;
-            kvText = formatBytes(kv.freeBytes) + " per device: " + formatNumber(fraction * 100) + "% of " +
-                     formatBytes(kv.capacityBytes) + " less weights " + formatBytes(kv.weightsBytes) + " and activations";
+            setup.memoryFraction = numberOption(parser, "memory-fraction", 1e-300, false);
+            if (setup.memoryFraction > 1) throw InputError("", "--memory-fraction", "must be <= 1");
         }
-        c.idlePowerW = d.hardware.idleW * d.parallel.devices();
+        const ServingOutcome outcome = runServing(*est, d, setup);
+        c = outcome.config;
+        if (!setup.kvBlocksGiven)
+            kvText = formatBytes(outcome.kv.freeBytes) + " per device: " + formatNumber(setup.memoryFraction * 100) + "% of " +
+                     formatBytes(outcome.kv.capacityBytes) + " less weights " + formatBytes(outcome.kv.weightsBytes) +
+                     " and activations";
         su.schedulerText = "continuous batching, max batch " + std::to_string(c.maxBatch) + ", " +
                            (c.chunk > 0 ? "chunked prefill " + std::to_string(c.chunk) + " tokens/step"
                                         : "whole-prompt prefill steps of up to " + std::to_string(c.prefillBudget) + " tokens") +
                            ", KV cache " + std::to_string(c.kvBlocks) + " blocks x " + std::to_string(c.blockSize) +
                            " tokens (" + kvText + ")";
-
-        StepCostTable table(*est, d, c.maxBatch, maxContext, stepPrefill);
-        const auto t0 = std::chrono::steady_clock::now();
-        const ServingRun run = simulateServing(su.requests, table, c);
-        const ServingSummary s = summarise(su.requests, run, su.slo);
-        const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        const ServingSummary& s = outcome.summary;
+        const double wall = outcome.wallS;
 
         if (format == OutputFormat::Json) {
             QJsonObject o = toJson(s, su.slo);
@@ -228,11 +223,11 @@ int run(const QStringList& args)
                                          {"block_size_tokens", c.blockSize},
                                          {"kv_blocks", double(c.kvBlocks)},
                                          {"idle_power_w", c.idlePowerW}};
-            o["estimator_evaluations"] = table.evaluations();
+            o["estimator_evaluations"] = outcome.estimatorEvaluations;
             o["wall_s"] = wall;
             std::fputs(QJsonDocument(o).toJson(QJsonDocument::Indented).constData(), stdout);
         } else {
-            printTable(d, est->version(), su, s, table.evaluations(), wall);
+            printTable(d, est->version(), su, s, outcome.estimatorEvaluations, wall);
         }
         return 0;
     });

@@ -3,6 +3,7 @@
 #include "estimators/measured/HostBenchmarks.h"
 #include "ui/MainWindow.h"
 #include "ui/CheckView.h"
+#include "ui/ServingView.h"
 #include "ui/SweepView.h"
 
 #include <QApplication>
@@ -80,7 +81,7 @@ int main(int argc, char** argv)
     QApplication::setApplicationVersion(LLMDSE_VERSION);
     QCommandLineParser parser;
     parser.addOption({"screenshot", "Render the window offscreen to this PNG and exit.", "file"});
-    parser.addOption({"view", "View to render: results, sweep, compare, literature or check.", "name", "results"});
+    parser.addOption({"view", "View to render: results, sweep, compare, literature, check or serving.", "name", "results"});
     parser.addOption({"design", "Design file to show (JSON, keys as in `llmdse evaluate --design`).", "file"});
     parser.addPositionalArgument("project", "A project (.llmdse) to open.", "[project]");
     parser.process(app);
@@ -109,7 +110,7 @@ int main(int argc, char** argv)
         return app.exec();
     }
     if (!w.showView(parser.value("view"))) {
-        std::fprintf(stderr, "llmdse: error: --view '%s' is not available (available: results, sweep, compare, literature, check)\n",
+        std::fprintf(stderr, "llmdse: error: --view '%s' is not available (available: results, sweep, compare, literature, check, serving)\n",
                      qPrintable(parser.value("view")));
         return 1;
     }
@@ -134,6 +135,13 @@ int main(int argc, char** argv)
         w.check()->run();
         QTimer::singleShot(300000, &checkLoop, &QEventLoop::quit);
         checkLoop.exec();
+    }
+    if (parser.value("view") == "serving") { // simulate the proposed stream first
+        QEventLoop servingLoop;
+        QObject::connect(w.serving(), &llmdse::ServingView::finished, &servingLoop, &QEventLoop::quit);
+        w.serving()->run();
+        QTimer::singleShot(120000, &servingLoop, &QEventLoop::quit);
+        servingLoop.exec();
     }
     if (parser.value("view") == "compare") {
         // Something to compare: the design as loaded, then with 8- and 4-bit weights.

@@ -10,6 +10,7 @@
 #include "ui/DesignFieldModel.h"
 #include "ui/Project.h"
 #include "ui/LiteratureView.h"
+#include "ui/ServingView.h"
 #include "ui/SweepView.h"
 #include "ui/MainWindow.h"
 #include "ui/ResultsView.h"
@@ -23,7 +24,9 @@
 #include <QSpinBox>
 #include <QStatusBar>
 #include <QSettings>
+#include <QLabel>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QUndoStack>
 #include <QJsonArray>
@@ -278,6 +281,45 @@ private Q_SLOTS:
         w.exportDesign(dir.filePath("d.json"));
         QVERIFY(QJsonDocument::fromJson(read("d.json").toUtf8())["ops"].toArray().size() > 10);
         QVERIFY_THROWS_EXCEPTION(InputError, w.exportDesign(dir.filePath("d.docx")));
+    }
+
+    // The Optimizations panel writes the design keys; the estimate follows; undo switches it off again.
+    void optimizationsPanelDrivesTheEstimate()
+    {
+        MainWindow w;
+        QSignalSpy shown(&w, &MainWindow::resultsShown);
+        waitIdle(w, shown);
+        const double tpot = w.lastMetrics().tpotS;
+        w.findChild<QComboBox*>("spec")->setCurrentText("medusa");
+        waitIdle(w, shown);
+        QCOMPARE(w.currentDesign()["spec"].toString(), QString("medusa"));
+        QVERIFY(w.lastMetrics().tokensPerStep > 1.5);
+        QVERIFY(w.lastMetrics().tpotS < 0.8 * tpot);
+        QVERIFY(w.findChild<QLabel*>("optimizationNotes")->text().contains("tokens per verification step"));
+        w.findChild<QSpinBox*>("kv_budget")->setValue(256);
+        waitIdle(w, shown);
+        QCOMPARE(w.currentDesign()["kv_budget"].toInt(), 256);
+        w.undoStack()->undo();
+        w.undoStack()->undo();
+        waitIdle(w, shown);
+        QVERIFY(!w.currentDesign().contains("spec") && !w.currentDesign().contains("kv_budget"));
+        QCOMPARE(w.lastMetrics().tpotS, tpot);
+    }
+
+    // The Serving view simulates a request stream on the docks' design in the background.
+    void servingViewSimulatesAStream()
+    {
+        MainWindow w;
+        QVERIFY(w.showView("serving"));
+        w.findChild<QSpinBox*>("servingRequests")->setValue(2000);
+        QSignalSpy finished(w.serving(), &ServingView::finished);
+        w.serving()->run();
+        QVERIFY(w.serving()->running());
+        QVERIFY(finished.wait(60000));
+        QVERIFY(finished.last().at(0).toBool());
+        QVERIFY(w.serving()->rows() >= 10);
+        auto* table = w.findChild<QTableWidget*>("servingTable");
+        QVERIFY(table->item(0, 1)->text().contains("p99"));
     }
 
     // The sweep table sorts and filters in the background and shows the finished order.

@@ -13,6 +13,7 @@
 #include "ui/LiteratureView.h"
 #include "ui/Project.h"
 #include "ui/ResultsView.h"
+#include "ui/ServingView.h"
 #include "ui/SweepView.h"
 #include "ui/WorkloadPanel.h"
 #include "ui/ZooPanels.h"
@@ -131,6 +132,8 @@ MainWindow::MainWindow(QWidget* parent)
     tabs_->addTab(literature_, "Literature");
     check_ = new CheckView([this] { return currentDesign(); });
     tabs_->addTab(check_, "Check");
+    serving_ = new ServingView([this] { return currentDesign(); }, [this] { return estimatorId(); });
+    tabs_->addTab(serving_, "Serving");
     setCentralWidget(tabs_);
     buildMenus();
 

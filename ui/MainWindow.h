@@ -24,6 +24,7 @@ class LiteratureView;
 class HardwarePanel;
 class ModelPanel;
 class ResultsView;
+class ServingView;
 class SweepView;
 class WorkloadPanel;
 
@@ -41,6 +42,7 @@ public:
     CompareModel* comparison() const { return compare_; }
     SweepView* sweep() const { return sweep_; }
     CheckView* check() const { return check_; }
+    ServingView* serving() const { return serving_; }
     DesignFieldModel* properties() const { return fields_; }
     QUndoStack* undoStack() const { return undo_; }
     // Pins the design and metrics on screen for the Compare view.
@@ -91,6 +93,7 @@ private:
     CompareView* compareView_ = nullptr;
     SweepView* sweep_ = nullptr;
     CheckView* check_ = nullptr;
+    ServingView* serving_ = nullptr;
     DesignFieldModel* fields_;
     QUndoStack* undo_;
     QMenu* recentMenu_ = nullptr;

@@ -227,11 +227,13 @@ void ResultsView::plotRoofline(const Design& d, const Metrics& m)
         pts->setMarkerSize(8);
         QStringList tips;
         for (const OpCost& op : m.ops) {
-            if (op.phase != phase || op.flops <= 0 || op.bytes <= 0 || op.timeS <= 0) continue;
+            // Speculation's verification and draft steps are decode; the encoder and the draft's prefill, prefill.
+            const bool decodeLike = op.phase == "decode" || op.phase == "verify" || op.phase == "draft";
+            if (decodeLike != (std::string(phase) == "decode") || op.flops <= 0 || op.bytes <= 0 || op.timeS <= 0) continue;
             const double ai = op.flops / op.bytes, rate = op.flops / op.timeS / 1e9;
             pts->append(ai, rate);
             tips << QString("%1 %2: %3 FLOP/byte, %4 GFLOP/s, %5 (%6-bound)")
-                        .arg(phase, q(op.name))
+                        .arg(q(op.phase), q(op.name))
                         .arg(ai, 0, 'g', 3)
                         .arg(rate, 0, 'g', 4)
                         .arg(q(formatSeconds(op.timeS)), toString(op.bound));
