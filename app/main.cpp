@@ -123,7 +123,7 @@ int main(int argc, char** argv)
     const qint64 firstEstimateMs = started.elapsed();
     if (parser.value("view") == "sweep") { // run the study the view proposes and show its front
         QEventLoop sweepLoop;
-        QObject::connect(w.sweep(), &llmdse::SweepView::finished, &sweepLoop, &QEventLoop::quit);
+        QObject::connect(w.sweep(), &llmdse::SweepView::plotted, &sweepLoop, &QEventLoop::quit); // binned in the background
         w.sweep()->run();
         QTimer::singleShot(120000, &sweepLoop, &QEventLoop::quit);
         sweepLoop.exec();

@@ -77,8 +77,7 @@ ServingView::ServingView(std::function<QJsonObject()> design, std::function<QStr
     layout->addLayout(left, 2);
     layout->addWidget(chart_, 3);
     connect(runButton_, &QPushButton::clicked, this, &ServingView::run);
-    chart_->setChart(new QChart);
-    chart_->chart()->setTitle("Simulate serving to see latency percentiles here");
+    chart_->chart()->setTitle("Simulate serving to see latency percentiles here"); // the view's own default chart
 }
 
 int ServingView::rows() const { return table_->rowCount(); }

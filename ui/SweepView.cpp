@@ -30,6 +30,54 @@
 
 namespace llmdse {
 
+// What the scatter shows of a sweep: the cloud binned on a log grid, one point per occupied cell
+// (its outline and gaps survive while the chart draws a few thousand markers whatever the sweep's
+// size; Qt Charts draws each marker as an item, and 20,000 take ~200 ms to paint), the front whole.
+struct ScatterData {
+    QList<QPointF> cloud, front;
+    std::vector<size_t> rows; // result rows of cloud then front points
+    double x0 = 1e300, x1 = 0, y0 = 1e300, y1 = 0;
+};
+
+namespace {
+
+ScatterData scatterData(const SweepResults& r, const std::vector<std::int64_t>& front, MetricId mx, MetricId my)
+{
+    ScatterData d;
+    const size_t n = r.size();
+    auto finite = [](double v) { return std::isfinite(v) && v > 0; };
+    for (size_t i = 0; i < n; ++i) {
+        const double x = r.metric(mx, i), y = r.metric(my, i);
+        if (!finite(x) || !finite(y)) continue;
+        d.x0 = std::min(d.x0, x), d.x1 = std::max(d.x1, x), d.y0 = std::min(d.y0, y), d.y1 = std::max(d.y1, y);
+    }
+    constexpr int kCellsX = 72, kCellsY = 48;
+    const double lx0 = std::log(d.x0), ly0 = std::log(d.y0);
+    const double sx = d.x1 > d.x0 ? (kCellsX - 1) / (std::log(d.x1) - lx0) : 0;
+    const double sy = d.y1 > d.y0 ? (kCellsY - 1) / (std::log(d.y1) - ly0) : 0;
+    std::vector<char> taken(size_t(kCellsX) * kCellsY, 0);
+    for (size_t i = 0; i < n && d.x1 > 0; ++i) {
+        const double x = r.metric(mx, i), y = r.metric(my, i);
+        if (!finite(x) || !finite(y)) continue;
+        const size_t cell = size_t((std::log(x) - lx0) * sx) * kCellsY + size_t((std::log(y) - ly0) * sy);
+        if (taken[cell]) continue;
+        taken[cell] = 1;
+        d.cloud.append({x, y});
+        d.rows.push_back(i);
+    }
+    const std::int64_t first = n ? r.index(0) : 0;
+    for (std::int64_t idx : front) {
+        const size_t i = size_t(idx - first);
+        if (i < n) {
+            d.front.append({r.metric(mx, i), r.metric(my, i)});
+            d.rows.push_back(i);
+        }
+    }
+    return d;
+}
+
+} // namespace
+
 SweepView::SweepView(std::function<QJsonObject()> currentDesign, QWidget* parent)
     : QWidget(parent), currentDesign_(std::move(currentDesign)), editor_(new QPlainTextEdit),
       runButton_(new QPushButton("Run sweep")), cancelButton_(new QPushButton("Cancel")), progress_(new QProgressBar),
@@ -53,6 +101,10 @@ SweepView::SweepView(std::function<QJsonObject()> currentDesign, QWidget* parent
     table_->setSortingEnabled(true); // SweepTableModel sorts off the UI thread
     filter_->setObjectName("sweepFilter");
     filter_->setPlaceholderText("Filter rows, e.g.  tpot_s < 0.05, hardware = h100-sxm, batch >= 8   (Enter)");
+    // A million rows: no per-row header, fixed row heights, column widths from a sample of rows.
+    table_->verticalHeader()->hide();
+    table_->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    table_->horizontalHeader()->setResizeContentsPrecision(64);
     table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     chart_->setRenderHint(QPainter::Antialiasing);
 
@@ -128,8 +180,14 @@ void SweepView::restore(const QString& studyText, std::shared_ptr<SweepResults> 
     plot();
 }
 
-QImage SweepView::chartImage() const
+QImage SweepView::chartImage()
 {
+    if (results_ && shownGeneration_ != plotGeneration_) { // the background binning has not landed yet
+        const MetricId mx = parseMetric(x_->currentText().toStdString(), "x");
+        const MetricId my = parseMetric(y_->currentText().toStdString(), "y");
+        showScatter(scatterData(*results_, front_, mx, my), mx, my);
+        shownGeneration_ = plotGeneration_;
+    }
     if (!chart_->isVisible()) chart_->resize(1100, 600); // never shown: lay it out at a report's size
     return chart_->grab().toImage();
 }
@@ -253,73 +311,79 @@ void SweepView::done(bool cancelled, qlonglong evaluated, QString error, std::ve
 
 void SweepView::plot()
 {
-    auto* chart = new QChart;
-    if (results_ && results_->size() > 0) {
-        const MetricId mx = parseMetric(x_->currentText().toStdString(), "x");
-        const MetricId my = parseMetric(y_->currentText().toStdString(), "y");
-        chart->setTitle(QString("%1 against %2 (%L3 points)").arg(y_->currentText(), x_->currentText()).arg(results_->size()));
-        auto* all = new QScatterSeries;
-        all->setName("designs");
-        all->setMarkerSize(5);
-        auto* best = new QScatterSeries;
-        best->setName("Pareto front");
-        best->setMarkerSize(10);
-        best->setColor(QColor("#d62728"));
-        const size_t n = results_->size(), stride = std::max<size_t>(1, n / 20000);
-        auto finite = [](double v) { return std::isfinite(v) && v > 0; };
-        plotted_.clear();
-        double x0 = 1e300, x1 = 0, y0 = 1e300, y1 = 0;
-        for (size_t i = 0; i < n; ++i) { // ranges over every point, plotting a sample
-            const double x = results_->metric(mx, i), y = results_->metric(my, i);
-            if (!finite(x) || !finite(y)) continue;
-            x0 = std::min(x0, x), x1 = std::max(x1, x), y0 = std::min(y0, y), y1 = std::max(y1, y);
-            if (i % stride == 0) {
-                all->append(x, y);
-                plotted_.push_back(i);
-            }
-        }
-        const std::int64_t first = n ? results_->index(0) : 0;
-        for (std::int64_t idx : front_) {
-            const size_t i = size_t(idx - first);
-            if (i < n) {
-                best->append(results_->metric(mx, i), results_->metric(my, i));
-                plotted_.push_back(i);
-            }
-        }
-        chart->addSeries(all);
-        chart->addSeries(best);
-        auto* ax = new QLogValueAxis;
-        ax->setTitleText(QString("%1 [%2]").arg(x_->currentText(), metricUnit(mx)));
-        ax->setLabelFormat("%g");
-        auto* ay = new QLogValueAxis;
-        ay->setTitleText(QString("%1 [%2]").arg(y_->currentText(), metricUnit(my)));
-        ay->setLabelFormat("%g");
-        if (x1 > 0) ax->setRange(x0 / 1.5, x1 * 1.5);
-        if (y1 > 0) ay->setRange(y0 / 1.5, y1 * 1.5);
-        chart->addAxis(ax, Qt::AlignBottom);
-        chart->addAxis(ay, Qt::AlignLeft);
-        for (auto* s : {all, best}) {
-            s->attachAxis(ax);
-            s->attachAxis(ay);
-            connect(s, &QScatterSeries::clicked, this, [this, mx, my](const QPointF& p) { openRow(rowAt(p, mx, my)); });
-            connect(s, &QScatterSeries::hovered, this, [this, mx, my](const QPointF& p, bool entered) {
-                if (!entered) return QToolTip::hideText();
-                const size_t r = rowAt(p, mx, my);
-                QString tip = QString("point %1").arg(results_->index(r));
-                for (size_t a = 0; a < results_->schema().paramNames.size(); ++a)
-                    tip += QString("\n%1 = %2").arg(QString::fromStdString(results_->schema().paramNames[a]), results_->paramText(a, r));
-                tip += QString("\n%1 = %2 %3\n%4 = %5 %6\nclick to open")
-                           .arg(metricName(mx)).arg(results_->metric(mx, r), 0, 'g', 4).arg(metricUnit(mx))
-                           .arg(metricName(my)).arg(results_->metric(my, r), 0, 'g', 4).arg(metricUnit(my));
-                QToolTip::showText(QCursor::pos(), tip, chart_);
-            });
-        }
-    } else {
+    if (!results_ || results_->size() == 0) {
+        auto* chart = new QChart;
         chart->setTitle("Run a sweep to see its designs here");
+        QChart* old = chart_->chart();
+        chart_->setChart(chart);
+        delete old;
+        return;
+    }
+    // Binning a million points takes tens of milliseconds: off the UI thread; the latest request wins.
+    const MetricId mx = parseMetric(x_->currentText().toStdString(), "x");
+    const MetricId my = parseMetric(y_->currentText().toStdString(), "y");
+    const quint64 gen = ++plotGeneration_;
+    QPointer<SweepView> self(this);
+    (void)QtConcurrent::run([self, gen, r = results_, front = front_, mx, my] {
+        auto data = std::make_shared<ScatterData>(scatterData(*r, front, mx, my));
+        QMetaObject::invokeMethod(self, [self, gen, r, data, mx, my] {
+            if (!self || gen != self->plotGeneration_ || r != self->results_) return; // superseded
+            if (self->shownGeneration_ == gen) return; // already drawn synchronously (chartImage)
+            self->showScatter(*data, mx, my);
+            self->shownGeneration_ = gen;
+        }, Qt::QueuedConnection);
+    });
+}
+
+void SweepView::showScatter(const ScatterData& d, MetricId mx, MetricId my)
+{
+    auto* chart = new QChart;
+    chart->setTitle(QString("%1 against %2 (%L3 points; %L4 cells drawn)")
+                        .arg(y_->currentText(), x_->currentText())
+                        .arg(results_->size())
+                        .arg(d.cloud.size()));
+    auto* all = new QScatterSeries;
+    all->setName("designs");
+    all->setMarkerSize(5);
+    auto* best = new QScatterSeries;
+    best->setName("Pareto front");
+    best->setMarkerSize(10);
+    best->setColor(QColor("#d62728"));
+    all->replace(d.cloud);
+    best->replace(d.front);
+    plotted_ = d.rows;
+    chart->addSeries(all);
+    chart->addSeries(best);
+    auto* ax = new QLogValueAxis;
+    ax->setTitleText(QString("%1 [%2]").arg(metricName(mx), metricUnit(mx)));
+    ax->setLabelFormat("%g");
+    auto* ay = new QLogValueAxis;
+    ay->setTitleText(QString("%1 [%2]").arg(metricName(my), metricUnit(my)));
+    ay->setLabelFormat("%g");
+    if (d.x1 > 0) ax->setRange(d.x0 / 1.5, d.x1 * 1.5);
+    if (d.y1 > 0) ay->setRange(d.y0 / 1.5, d.y1 * 1.5);
+    chart->addAxis(ax, Qt::AlignBottom);
+    chart->addAxis(ay, Qt::AlignLeft);
+    for (auto* s : {all, best}) {
+        s->attachAxis(ax);
+        s->attachAxis(ay);
+        connect(s, &QScatterSeries::clicked, this, [this, mx, my](const QPointF& p) { openRow(rowAt(p, mx, my)); });
+        connect(s, &QScatterSeries::hovered, this, [this, mx, my](const QPointF& p, bool entered) {
+            if (!entered) return QToolTip::hideText();
+            const size_t r = rowAt(p, mx, my);
+            QString tip = QString("point %1").arg(results_->index(r));
+            for (size_t a = 0; a < results_->schema().paramNames.size(); ++a)
+                tip += QString("\n%1 = %2").arg(QString::fromStdString(results_->schema().paramNames[a]), results_->paramText(a, r));
+            tip += QString("\n%1 = %2 %3\n%4 = %5 %6\nclick to open")
+                       .arg(metricName(mx)).arg(results_->metric(mx, r), 0, 'g', 4).arg(metricUnit(mx))
+                       .arg(metricName(my)).arg(results_->metric(my, r), 0, 'g', 4).arg(metricUnit(my));
+            QToolTip::showText(QCursor::pos(), tip, chart_);
+        });
     }
     QChart* old = chart_->chart();
     chart_->setChart(chart);
     delete old;
+    Q_EMIT plotted();
 }
 
 } // namespace llmdse

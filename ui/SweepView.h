@@ -1,9 +1,9 @@
 #pragma once
 // The Sweep view: a study (JSON, prefilled around the current design), Run
 // and Cancel with progress while oneTBB evaluates it in the background, a
-// scatter of two metrics with the Pareto front highlighted (at most 20,000
-// points plotted; the front always), and a sortable virtual table of every
-// point. Clicking a plotted point opens that design in the docks.
+// scatter of two metrics with the Pareto front highlighted (the cloud binned
+// to one point per cell of a log grid; the front whole), and a sortable,
+// filterable virtual table of every point. Clicking a plotted point opens that design in the docks.
 #include "ui/SweepResults.h"
 
 #include <QImage>
@@ -25,6 +25,7 @@ class QTableView;
 namespace llmdse {
 
 struct Study;
+struct ScatterData;
 
 class SweepView : public QWidget {
     Q_OBJECT
@@ -40,7 +41,7 @@ public:
     QString studyText() const;
     // Shows saved results (a project being opened); null results clear the view.
     void restore(const QString& studyText, std::shared_ptr<SweepResults> results, std::vector<std::int64_t> front);
-    QImage chartImage() const; // the scatter, for reports
+    QImage chartImage(); // the scatter (as of the current results), for reports
     SweepTableModel* table() const { return model_; }
     void setFilter(const QString& text); // the table's filter (see SweepFilter); errors show in the status line
 
@@ -50,10 +51,12 @@ protected:
 Q_SIGNALS:
     void finished(bool cancelled, qlonglong evaluated);
     void openDesign(const QJsonObject& design);
+    void plotted(); // the scatter shows the current results
 
 private:
     void done(bool cancelled, qlonglong evaluated, QString error, std::vector<std::int64_t> front, double seconds);
-    void plot();
+    void plot(); // bins the points in the background, then showScatter()
+    void showScatter(const ScatterData& d, MetricId mx, MetricId my);
     size_t rowAt(const QPointF& p, MetricId mx, MetricId my) const;
     void openRow(size_t row);
     std::function<QJsonObject()> currentDesign_;
@@ -72,6 +75,7 @@ private:
     std::vector<std::int64_t> front_;
     std::shared_ptr<std::atomic<bool>> cancel_;
     bool running_ = false;
+    quint64 plotGeneration_ = 0, shownGeneration_ = 0;
 };
 
 } // namespace llmdse
