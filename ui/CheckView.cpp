@@ -13,7 +13,6 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLogValueAxis>
-#include <QPointer>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QStandardItemModel>
@@ -81,27 +80,28 @@ void CheckView::run()
     runButton_->setEnabled(false);
     status_->setText(QString("Running %1 (%2) on this computer ...").arg(QString::fromStdString(modelId),
                                                                          QString::fromStdString(toString(req.weights))));
-    QPointer<CheckView> self(this);
-    (void)QtConcurrent::run([self, req, modelId] {
+    CheckView* self = this;
+    const AsyncGuard::Handle post = guard_.handle(); // not a QPointer check: see AsyncGuard
+    (void)QtConcurrent::run([self, post, req, modelId] {
         auto result = std::make_shared<HostCheckResult>();
         QString error;
         try {
-            *result = runHostCheck(syntheticWeights(resolveModel(modelId)), req, [self](int run, int of) {
-                QMetaObject::invokeMethod(self, [self, run, of] {
+            *result = runHostCheck(syntheticWeights(resolveModel(modelId)), req, [self, post](int run, int of) {
+                post.post([self, run, of] {
                     if (self) self->status_->setText(QString("Run %1 of %2 (after a warm-up), host re-measured first ...").arg(run).arg(of));
-                }, Qt::QueuedConnection);
+                });
             });
         } catch (const std::exception& e) {
             error = QString::fromUtf8(e.what());
         }
-        QMetaObject::invokeMethod(self, [self, result, error] {
+        post.post([self, result, error] {
             if (!self) return;
             self->running_ = false;
             self->runButton_->setEnabled(true);
             if (!error.isEmpty()) self->status_->setText("<span style='color:#b00020'>Cannot run: " + error.toHtmlEscaped() + "</span>");
             else self->show(*result);
             Q_EMIT self->finished(error.isEmpty());
-        }, Qt::QueuedConnection);
+        });
     });
 }
 

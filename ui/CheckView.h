@@ -3,6 +3,7 @@
 // reference engine (synthetic weights) and shows predicted vs measured per
 // operator and per phase, with the host profile's provenance. The run happens
 // in the background; the host is re-measured before each run.
+#include "ui/AsyncGuard.h"
 #include <QJsonObject>
 #include <QWidget>
 #include <functional>
@@ -39,6 +40,7 @@ private:
     QTableView* table_;
     QChartView* chart_;
     bool running_ = false;
+    AsyncGuard guard_{this}; // last: destroyed first
 };
 
 } // namespace llmdse

@@ -2,7 +2,6 @@
 #include "estimators/Estimator.h"
 
 #include <QMetaObject>
-#include <QPointer>
 #include <QtConcurrent/QtConcurrentRun>
 #include <chrono>
 
@@ -18,8 +17,9 @@ void EstimateRunner::submit(const Design& d, const QString& estimatorId)
 {
     const quint64 seq = ++latest_;
     ++running_;
-    QPointer<EstimateRunner> self(this);
-    (void)QtConcurrent::run([self, this, d, seq, id = estimatorId.toStdString()] {
+    EstimateRunner* self = this;
+    const AsyncGuard::Handle post = guard_.handle(); // not a QPointer check: see AsyncGuard
+    (void)QtConcurrent::run([self, post, this, d, seq, id = estimatorId.toStdString()] {
         Metrics m;
         QString error;
         const auto t0 = std::chrono::steady_clock::now();
@@ -30,13 +30,12 @@ void EstimateRunner::submit(const Design& d, const QString& estimatorId)
             error = QString::fromUtf8(e.what());
         }
         const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        if (!self) return;
-        QMetaObject::invokeMethod(self, [this, self, d, m, error, seq, s] {
+        post.post([this, self, d, m, error, seq, s] {
             --running_;
             if (seq != latest_) return; // a newer edit is on its way
             if (error.isEmpty()) Q_EMIT estimateAvailable(d, m, s);
             else Q_EMIT estimateFailed(error);
-        }, Qt::QueuedConnection);
+        });
     });
 }
 

@@ -3,6 +3,7 @@
 // recent request's result is announced (older ones still running are dropped
 // when they finish), so the window never shows a stale estimate and the event
 // loop never waits for the estimator.
+#include "ui/AsyncGuard.h"
 #include "core/Design.h"
 #include "core/Metrics.h"
 
@@ -26,6 +27,7 @@ Q_SIGNALS:
 private:
     std::atomic<quint64> latest_{0};
     std::atomic<int> running_{0};
+    AsyncGuard guard_{this}; // last: destroyed first
 };
 
 } // namespace llmdse

@@ -16,7 +16,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLogValueAxis>
-#include <QPointer>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTableWidget>
@@ -112,8 +111,9 @@ void ServingView::run()
     running_ = true;
     runButton_->setEnabled(false);
     status_->setText("Simulating " + what + " ...");
-    QPointer<ServingView> self(this);
-    (void)QtConcurrent::run([self, d, est, setup, what] {
+    ServingView* self = this;
+    const AsyncGuard::Handle post = guard_.handle(); // not a QPointer check: see AsyncGuard
+    (void)QtConcurrent::run([self, post, d, est, setup, what] {
         ServingOutcome o;
         QString error;
         try {
@@ -121,7 +121,7 @@ void ServingView::run()
         } catch (const std::exception& e) {
             error = QString::fromUtf8(e.what());
         }
-        QMetaObject::invokeMethod(self, [self, o, error, what] {
+        post.post([self, o, error, what] {
             if (!self) return;
             self->running_ = false;
             self->runButton_->setEnabled(true);
@@ -132,7 +132,7 @@ void ServingView::run()
             }
             self->show(o, what);
             Q_EMIT self->finished(true);
-        }, Qt::QueuedConnection);
+        });
     });
 }
 

@@ -3,6 +3,7 @@
 // stream (continuous batching, chunked prefill, a KV-cache block budget), run
 // in the background with the same code as `llmdse serve-sim`; TTFT, TPOT and
 // end-to-end percentiles, throughput, goodput under the SLO and energy.
+#include "ui/AsyncGuard.h"
 #include <QJsonObject>
 #include <QWidget>
 #include <functional>
@@ -43,6 +44,7 @@ private:
     QTableWidget* table_;
     QChartView* chart_;
     bool running_ = false;
+    AsyncGuard guard_{this}; // last: destroyed first
 };
 
 } // namespace llmdse

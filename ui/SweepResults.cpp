@@ -2,7 +2,6 @@
 
 #include "core/Errors.h"
 
-#include <QPointer>
 #include <QRegularExpression>
 #include <QtConcurrent/QtConcurrentRun>
 #include <algorithm>
@@ -135,8 +134,9 @@ void SweepTableModel::reorder()
     if (!results_) return;
     const quint64 gen = ++generation_;
     ++pending_;
-    QPointer<SweepTableModel> self(this);
-    (void)QtConcurrent::run([self, gen, r = results_, filter = filter_, column = sortColumn_, order = sortOrder_] {
+    SweepTableModel* self = this;
+    const AsyncGuard::Handle post = guard_.handle(); // not a QPointer check: see AsyncGuard
+    (void)QtConcurrent::run([self, post, gen, r = results_, filter = filter_, column = sortColumn_, order = sortOrder_] {
         std::vector<std::uint32_t> rows;
         rows.reserve(r->size());
         for (size_t i = 0; i < r->size(); ++i)
@@ -155,7 +155,7 @@ void SweepTableModel::reorder()
                 return order == Qt::AscendingOrder ? x < y : x > y;
             });
         }
-        QMetaObject::invokeMethod(self, [self, gen, rows = std::move(rows)]() mutable {
+        post.post([self, gen, rows = std::move(rows)]() mutable {
             if (!self) return;
             --self->pending_;
             if (gen != self->generation_) return; // superseded by a later sort or filter
@@ -163,7 +163,7 @@ void SweepTableModel::reorder()
             self->order_ = std::move(rows);
             self->endResetModel();
             Q_EMIT self->reordered(qint64(self->order_.size()));
-        }, Qt::QueuedConnection);
+        });
     });
 }
 

@@ -2,6 +2,7 @@
 // A sweep's rows kept in memory for the Sweep view, column by column in floats
 // (a million points of 4 parameters and all metrics take ~75 MB), filled by the
 // runner's writer stage as a ResultSink; a virtual table model reads it.
+#include "ui/AsyncGuard.h"
 #include "estimators/sweep/ResultSink.h"
 
 #include <QAbstractTableModel>
@@ -85,6 +86,7 @@ private:
     Qt::SortOrder sortOrder_ = Qt::AscendingOrder;
     quint64 generation_ = 0;
     int pending_ = 0;
+    AsyncGuard guard_{this}; // last: destroyed first
 };
 
 } // namespace llmdse

@@ -17,7 +17,6 @@
 #include <QToolTip>
 #include <QLogValueAxis>
 #include <QPlainTextEdit>
-#include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScatterSeries>
@@ -254,19 +253,20 @@ void SweepView::run()
     status_->setText(QString("Evaluating %L1 points ...").arg(study_->totalPoints()));
     auto results = std::make_shared<SweepResults>();
     cancel_ = std::make_shared<std::atomic<bool>>(false);
-    QPointer<SweepView> self(this);
-    (void)QtConcurrent::run([self, study = study_, results, cancel = cancel_] {
+    SweepView* self = this;
+    const AsyncGuard::Handle post = guard_.handle(); // not a QPointer check: see AsyncGuard
+    (void)QtConcurrent::run([self, post, study = study_, results, cancel = cancel_] {
         SweepOptions opts;
         opts.cancel = cancel.get();
         opts.pareto = !study->objectives.empty();
         QElapsedTimer last;
         last.start();
-        opts.progress = [&](std::int64_t done, std::int64_t total) {
+        opts.progress = [&, post](std::int64_t done, std::int64_t total) {
             if (last.elapsed() < 50 && done < total) return; // at most 20 updates a second
             last.restart();
-            QMetaObject::invokeMethod(self, [self, done, total] {
+            post.post([self, done, total] {
                 if (self) self->progress_->setValue(int(1000.0 * double(done) / double(std::max<std::int64_t>(total, 1))));
-            }, Qt::QueuedConnection);
+            });
         };
         SweepSummary s;
         QString error;
@@ -277,11 +277,11 @@ void SweepView::run()
         }
         std::vector<std::int64_t> front;
         for (const auto& p : s.front) front.push_back(p.index);
-        QMetaObject::invokeMethod(self, [self, results, s, error, front] {
+        post.post([self, results, s, error, front] {
             if (!self) return;
             self->results_ = results;
             self->done(s.cancelled, s.evaluated, error, front, s.seconds);
-        }, Qt::QueuedConnection);
+        });
     });
 }
 
@@ -323,15 +323,16 @@ void SweepView::plot()
     const MetricId mx = parseMetric(x_->currentText().toStdString(), "x");
     const MetricId my = parseMetric(y_->currentText().toStdString(), "y");
     const quint64 gen = ++plotGeneration_;
-    QPointer<SweepView> self(this);
-    (void)QtConcurrent::run([self, gen, r = results_, front = front_, mx, my] {
+    SweepView* self = this;
+    const AsyncGuard::Handle post = guard_.handle(); // not a QPointer check: see AsyncGuard
+    (void)QtConcurrent::run([self, post, gen, r = results_, front = front_, mx, my] {
         auto data = std::make_shared<ScatterData>(scatterData(*r, front, mx, my));
-        QMetaObject::invokeMethod(self, [self, gen, r, data, mx, my] {
+        post.post([self, gen, r, data, mx, my] {
             if (!self || gen != self->plotGeneration_ || r != self->results_) return; // superseded
             if (self->shownGeneration_ == gen) return; // already drawn synchronously (chartImage)
             self->showScatter(*data, mx, my);
             self->shownGeneration_ = gen;
-        }, Qt::QueuedConnection);
+        });
     });
 }
 

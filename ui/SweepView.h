@@ -4,6 +4,7 @@
 // scatter of two metrics with the Pareto front highlighted (the cloud binned
 // to one point per cell of a log grid; the front whole), and a sortable,
 // filterable virtual table of every point. Clicking a plotted point opens that design in the docks.
+#include "ui/AsyncGuard.h"
 #include "ui/SweepResults.h"
 
 #include <QImage>
@@ -31,6 +32,7 @@ class SweepView : public QWidget {
     Q_OBJECT
 public:
     explicit SweepView(std::function<QJsonObject()> currentDesign, QWidget* parent = nullptr);
+    ~SweepView() override { cancel(); } // a sweep still running stops; it posts nothing here (AsyncGuard)
     void setStudy(const QJsonObject& study);
     void run();
     void cancel();
@@ -76,6 +78,7 @@ private:
     std::shared_ptr<std::atomic<bool>> cancel_;
     bool running_ = false;
     quint64 plotGeneration_ = 0, shownGeneration_ = 0;
+    AsyncGuard guard_{this}; // last: destroyed first
 };
 
 } // namespace llmdse
