@@ -1,4 +1,5 @@
 #include "ui/CheckView.h"
+#include "ui/ChartSwap.h"
 #include "core/Units.h"
 #include "estimators/measured/HostCheck.h"
 #include "models/ModelZoo.h"
@@ -150,9 +151,7 @@ void CheckView::show(const HostCheckResult& r)
     chart->addAxis(y, Qt::AlignLeft);
     series->attachAxis(x);
     series->attachAxis(y);
-    QChart* old = chart_->chart();
-    chart_->setChart(chart);
-    delete old;
+    replaceChart(chart_, chart);
 }
 
 } // namespace llmdse

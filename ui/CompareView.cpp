@@ -1,4 +1,5 @@
 #include "ui/CompareView.h"
+#include "ui/ChartSwap.h"
 #include "ui/CompareModel.h"
 
 #include <QBarCategoryAxis>
@@ -79,9 +80,7 @@ void CompareView::replot()
     series->attachAxis(x);
     series->attachAxis(y);
     chart->legend()->setAlignment(Qt::AlignBottom);
-    QChart* old = chart_->chart();
-    chart_->setChart(chart);
-    delete old;
+    replaceChart(chart_, chart);
 }
 
 } // namespace llmdse

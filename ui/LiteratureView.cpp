@@ -1,4 +1,5 @@
 #include "ui/LiteratureView.h"
+#include "ui/ChartSwap.h"
 #include "core/Literature.h"
 
 #include <QChart>
@@ -94,9 +95,7 @@ void LiteratureView::plot(const Design* d, const Metrics* m)
         });
     }
     chart->legend()->setAlignment(Qt::AlignBottom);
-    QChart* old = view_->chart();
-    view_->setChart(chart);
-    delete old;
+    replaceChart(view_, chart);
 }
 
 } // namespace llmdse

@@ -1,4 +1,5 @@
 #include "ui/ResultsView.h"
+#include "ui/ChartSwap.h"
 #include "core/Units.h"
 
 #include <QBarCategoryAxis>
@@ -201,9 +202,7 @@ void ResultsView::plotBreakdown(const Metrics& m)
     chart->addAxis(values, Qt::AlignBottom);
     series->attachAxis(values);
     chart->legend()->setAlignment(Qt::AlignBottom);
-    QChart* old = breakdown_->chart();
-    breakdown_->setChart(chart);
-    delete old;
+    replaceChart(breakdown_, chart);
 }
 
 void ResultsView::plotRoofline(const Design& d, const Metrics& m)
@@ -263,9 +262,7 @@ void ResultsView::plotRoofline(const Design& d, const Metrics& m)
         s->attachAxis(y);
     }
     chart->legend()->setAlignment(Qt::AlignBottom);
-    QChart* old = roofline_->chart();
-    roofline_->setChart(chart);
-    delete old;
+    replaceChart(roofline_, chart);
 }
 
 } // namespace llmdse

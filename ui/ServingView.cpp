@@ -1,4 +1,5 @@
 #include "ui/ServingView.h"
+#include "ui/ChartSwap.h"
 #include "core/Units.h"
 #include "estimators/serving/RequestStream.h"
 #include "estimators/serving/ServingStudy.h"
@@ -190,9 +191,7 @@ void ServingView::show(const ServingOutcome& o, const QString& what)
     chart->addAxis(y, Qt::AlignLeft);
     series->attachAxis(x);
     series->attachAxis(y);
-    QChart* old = chart_->chart();
-    chart_->setChart(chart);
-    delete old;
+    replaceChart(chart_, chart);
 }
 
 } // namespace llmdse

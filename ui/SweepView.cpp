@@ -1,4 +1,5 @@
 #include "ui/SweepView.h"
+#include "ui/ChartSwap.h"
 #include "core/Errors.h"
 #include "estimators/sweep/SweepRunner.h"
 #include "models/DesignJson.h"
@@ -314,9 +315,7 @@ void SweepView::plot()
     if (!results_ || results_->size() == 0) {
         auto* chart = new QChart;
         chart->setTitle("Run a sweep to see its designs here");
-        QChart* old = chart_->chart();
-        chart_->setChart(chart);
-        delete old;
+        replaceChart(chart_, chart);
         return;
     }
     // Binning a million points takes tens of milliseconds: off the UI thread; the latest request wins.
@@ -381,9 +380,7 @@ void SweepView::showScatter(const ScatterData& d, MetricId mx, MetricId my)
             QToolTip::showText(QCursor::pos(), tip, chart_);
         });
     }
-    QChart* old = chart_->chart();
-    chart_->setChart(chart);
-    delete old;
+    replaceChart(chart_, chart);
     Q_EMIT plotted();
 }
 

@@ -1,5 +1,6 @@
 #include "estimators/measured/HostCheck.h"
 #include "core/Errors.h"
+#include "core/Statistics.h"
 #include "estimators/analytical/AnalyticalEstimator.h"
 #include "estimators/measured/HostBenchmarks.h"
 #include "models/engine/ReferenceEngine.h"
@@ -11,12 +12,6 @@
 namespace llmdse {
 
 namespace {
-
-double median(std::vector<double> v)
-{
-    std::sort(v.begin(), v.end());
-    return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
-}
 
 double seconds(std::chrono::steady_clock::time_point t0)
 {

@@ -1,5 +1,6 @@
 #include "estimators/measured/SpeculativeCheck.h"
 #include "core/Errors.h"
+#include "core/Statistics.h"
 #include "estimators/analytical/AnalyticalEstimator.h"
 #include "estimators/measured/HostBenchmarks.h"
 #include "models/engine/Generation.h"
@@ -11,12 +12,6 @@
 namespace llmdse {
 
 namespace {
-
-double median(std::vector<double> v)
-{
-    std::sort(v.begin(), v.end());
-    return v.empty() ? 0 : v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
-}
 
 } // namespace
 
