@@ -13,8 +13,12 @@
 #include <QEventLoop>
 #include <QFile>
 #include <QJsonDocument>
+#include <QString>
 #include <QTimer>
+#include <cerrno>
 #include <cstdio>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -35,6 +39,15 @@ void printUsage()
                 "Exit codes: 0 ok, 1 bad input, 2 internal error.\n");
 }
 
+// Headless rendering: Qt wants a private runtime directory and warns on stderr when
+// XDG_RUNTIME_DIR is unset (as on servers and in CI); give it the one it would fall back to.
+void ensureRuntimeDir()
+{
+    if (!qEnvironmentVariableIsEmpty("XDG_RUNTIME_DIR")) return;
+    const std::string dir = "/tmp/runtime-" + std::to_string(getuid());
+    if (mkdir(dir.c_str(), 0700) == 0 || errno == EEXIST) qputenv("XDG_RUNTIME_DIR", QByteArray::fromStdString(dir));
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -42,7 +55,9 @@ int main(int argc, char** argv)
     QElapsedTimer started;
     started.start();
     llmdse::registerHostPresets();
-    if (argc >= 2 && argv[1][0] != '-') {
+    // A first argument that names a project file opens it in the workbench; any other word is a command.
+    const bool project = argc >= 2 && QString::fromLocal8Bit(argv[1]).endsWith(".llmdse", Qt::CaseInsensitive);
+    if (argc >= 2 && argv[1][0] != '-' && !project) {
         const auto* cmd = llmdse::findCommand(argv[1]);
         if (!cmd) {
             std::fprintf(stderr, "llmdse: error: unknown command '%s'\n\n", argv[1]);
@@ -58,6 +73,7 @@ int main(int argc, char** argv)
         // `report` renders charts: it needs widgets, offscreen unless a display is asked for.
         const bool widgets = cmd->name == "report";
         if (widgets && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
+        if (widgets) ensureRuntimeDir();
         std::unique_ptr<QCoreApplication> app(widgets ? new QApplication(count, args.data())
                                                       : new QCoreApplication(count, args.data()));
         QCoreApplication::setApplicationName("llmdse");
@@ -75,6 +91,7 @@ int main(int argc, char** argv)
     bool screenshot = false;
     for (int i = 1; i < argc; ++i) screenshot = screenshot || !std::strcmp(argv[i], "--screenshot");
     if (screenshot && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
+    if (screenshot) ensureRuntimeDir();
     QApplication app(argc, argv);
     QApplication::setOrganizationName("llmdse"); // QSettings: recent projects, window layout
     QApplication::setApplicationName("llmdse");
