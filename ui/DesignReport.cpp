@@ -26,13 +26,8 @@ QString DesignReport::html() const
     h += QString("<h1>%1 on %2</h1><p class=\"src\">llmdse report, %3; estimator %4</p>")
              .arg(q(d.model.id), q(d.hardware.name), QDateTime::currentDateTimeUtc().toString(Qt::ISODate),
                   estimatorVersion.toHtmlEscaped());
-    h += "<h2>Inputs</h2><table>";
-    const QJsonObject in = toJson(d);
-    for (auto it = in.begin(); it != in.end(); ++it)
-        h += row(it.key().toHtmlEscaped(), it.value().isString() ? it.value().toString().toHtmlEscaped()
-                                           : it.value().isBool() ? QString(it.value().toBool() ? "true" : "false")
-                                                                 : QString::number(it.value().toDouble(), 'g', 8));
-    h += "</table><h2>Metrics</h2><table>";
+    h += "<h2>Inputs</h2>" + designInputsHtml(d);
+    h += "<h2>Metrics</h2><table>";
     h += row("time to first token", q(formatSeconds(m.ttftS)));
     h += row("time per output token", q(formatSeconds(m.tpotS)));
     h += row("end-to-end latency", q(formatSeconds(m.e2eS)));
@@ -51,15 +46,33 @@ QString DesignReport::html() const
                  .arg(q(op.phase), q(op.name))
                  .arg(op.count)
                  .arg(q(formatSi(op.flops, "")), q(formatBytes(op.bytes)), q(formatSeconds(op.timeS)), toString(op.bound));
-    h += "</table><h2>Provenance</h2><table>";
-    h += row("hardware " + q(d.hardware.id), "<span class=\"src\">" + q(d.hardware.source) + "</span>");
-    h += row("runtime " + q(d.runtime.id), "<span class=\"src\">" + q(d.runtime.provenance) + "</span>");
-    h += row("model " + q(d.model.id), "<span class=\"src\">" + q(d.model.source) + "</span>");
-    h += row("estimator " + estimatorVersion.toHtmlEscaped(),
-             "<span class=\"src\">" + (estimatorProvenance.isEmpty() ? QString("roofline + runtime profile (see runtime)")
-                                                                      : estimatorProvenance.toHtmlEscaped()) + "</span>");
-    h += "</table></body></html>";
+    h += "</table><h2>Provenance</h2>" + designProvenanceHtml(d, estimatorVersion, estimatorProvenance);
+    h += "</body></html>";
     return h;
+}
+
+QString designInputsHtml(const Design& d)
+{
+    QString h = "<table>";
+    const QJsonObject in = toJson(d);
+    for (auto it = in.begin(); it != in.end(); ++it)
+        h += row(it.key().toHtmlEscaped(), it.value().isString() ? it.value().toString().toHtmlEscaped()
+                                           : it.value().isBool() ? QString(it.value().toBool() ? "true" : "false")
+                                                                 : QString::number(it.value().toDouble(), 'g', 8));
+    return h + "</table>";
+}
+
+QString designProvenanceHtml(const Design& d, const QString& estimatorVersion, const QString& estimatorProvenance)
+{
+    auto src = [](const QString& s) { return "<span class=\"src\">" + s + "</span>"; };
+    QString h = "<table>";
+    h += row("hardware " + q(d.hardware.id), src(q(d.hardware.source)));
+    h += row("runtime " + q(d.runtime.id), src(q(d.runtime.provenance)));
+    h += row("model " + q(d.model.id), src(q(d.model.source)));
+    h += row("estimator " + estimatorVersion.toHtmlEscaped(),
+             src(estimatorProvenance.isEmpty() ? QString("roofline + runtime profile (see runtime)")
+                                               : estimatorProvenance.toHtmlEscaped()));
+    return h + "</table>";
 }
 
 void DesignReport::write(const QString& path) const

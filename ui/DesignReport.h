@@ -21,6 +21,11 @@ struct DesignReport {
     void write(const QString& path) const;
 };
 
+// Report sections shared by every report that shows a design: its inputs (design-file keys,
+// edits included) and the provenance of its presets, profile and estimator, as HTML tables.
+QString designInputsHtml(const Design& d);
+QString designProvenanceHtml(const Design& d, const QString& estimatorVersion, const QString& estimatorProvenance);
+
 // Evaluates `d` and renders the Results view's charts offscreen (needs a QApplication).
 DesignReport makeDesignReport(const Design& d, const QString& estimatorId);
 

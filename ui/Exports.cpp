@@ -4,7 +4,6 @@
 #include "estimators/Estimator.h"
 #include "estimators/EvaluationRecord.h"
 #include "estimators/sweep/ResultSink.h"
-#include "models/DesignJson.h"
 #include "ui/CompareModel.h"
 #include "ui/DesignReport.h"
 #include "ui/ReportFile.h"
@@ -42,17 +41,6 @@ void writeText(const QString& path, const QByteArray& bytes)
 
 QString stamp() { return QDateTime::currentDateTimeUtc().toString(Qt::ISODate); }
 
-QString inputsTable(const Design& d)
-{
-    QString h = "<table>";
-    const QJsonObject in = toJson(d);
-    for (auto it = in.begin(); it != in.end(); ++it)
-        h += reportRow(it.key().toHtmlEscaped(), it.value().isString() ? it.value().toString().toHtmlEscaped()
-                                                 : it.value().isBool() ? QString(it.value().toBool() ? "true" : "false")
-                                                                       : QString::number(it.value().toDouble(), 'g', 8));
-    return h + "</table>";
-}
-
 } // namespace
 
 bool isReportPath(const QString& path) { return hasSuffix(path, {".html", ".htm", ".pdf"}); }
@@ -83,17 +71,9 @@ void exportComparison(const QString& path, const CompareModel& m, const QImage& 
         h += "<h2>Metrics</h2>" + reportTable(m) + "<h2>Relative to the first design</h2><p>" + reportImage(chart) + "</p>";
         for (const auto& p : pins) {
             auto est = createEstimator(p.estimator.toStdString());
-            h += "<h2>" + p.label.toHtmlEscaped() + "</h2><h3>Inputs</h3>" + inputsTable(p.design) +
-                 "<h3>Provenance</h3><table>";
-            h += reportRow("hardware " + QString::fromStdString(p.design.hardware.id).toHtmlEscaped(),
-                           "<span class=\"src\">" + QString::fromStdString(p.design.hardware.source).toHtmlEscaped() + "</span>");
-            h += reportRow("runtime " + QString::fromStdString(p.design.runtime.id).toHtmlEscaped(),
-                           "<span class=\"src\">" + QString::fromStdString(p.design.runtime.provenance).toHtmlEscaped() + "</span>");
-            h += reportRow("model " + QString::fromStdString(p.design.model.id).toHtmlEscaped(),
-                           "<span class=\"src\">" + QString::fromStdString(p.design.model.source).toHtmlEscaped() + "</span>");
-            h += reportRow("estimator " + QString::fromStdString(est->version()).toHtmlEscaped(),
-                           "<span class=\"src\">" + QString::fromStdString(est->provenance()).toHtmlEscaped() + "</span>");
-            h += "</table>";
+            h += "<h2>" + p.label.toHtmlEscaped() + "</h2><h3>Inputs</h3>" + designInputsHtml(p.design) +
+                 "<h3>Provenance</h3>" +
+                 designProvenanceHtml(p.design, QString::fromStdString(est->version()), QString::fromStdString(est->provenance()));
         }
         writeReportFile(path, "llmdse comparison", h + "</body></html>");
         return;
