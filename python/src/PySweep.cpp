@@ -8,8 +8,11 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdio>
+#include <fstream>
 #include <exception>
 #include <future>
+#include <unistd.h>
 
 namespace py = pybind11;
 using namespace pybind11::literals;
@@ -38,6 +41,34 @@ py::array_t<T> typedColumn(const py::array_t<double>& values)
     py::array_t<T> column(values.size());
     std::copy_n(values.data(), values.size(), column.mutable_data());
     return column;
+}
+
+// Memory the kernel could give now (MemAvailable), else all of it.
+double availableBytes()
+{
+    std::ifstream meminfo("/proc/meminfo");
+    std::string name;
+    double kib = 0;
+    std::string unit;
+    while (meminfo >> name >> kib >> unit)
+        if (name == "MemAvailable:") return kib * 1024;
+    return double(sysconf(_SC_PHYS_PAGES)) * double(sysconf(_SC_PAGESIZE));
+}
+
+// The columns hold every point (unlike the CLI's sinks, which stream): refuse a study they cannot fit in,
+// rather than letting the sweep fill memory until the process is killed.
+void requireMemory(const Study& study, const SweepSchema& schema)
+{
+    const double perPoint = 8.0 * (2 + 2 * schema.paramNames.size() + kMetricCount) + 1;
+    const double need = perPoint * double(study.totalPoints());
+    const double have = availableBytes();
+    if (need <= have) return;
+    char msg[256];
+    std::snprintf(msg, sizeof msg,
+                  "%lld points need %.1f GB as arrays, more than the %.1f GB of memory available; "
+                  "`llmdse sweep` streams a study of any size to a file",
+                  static_cast<long long>(study.totalPoints()), need / 1e9, have / 1e9);
+    throw InputError(study.file, study.samples > 1 ? "random.samples" : "grid", msg);
 }
 
 // Runs the sweep on its own thread so this one can notice Ctrl-C (signals reach only the main thread).
@@ -72,6 +103,7 @@ py::dict sweepColumns(const Study& study, int threads, bool pareto)
         throw InputError(study.file, "objectives", "pareto=True needs objectives in the study");
     const std::int64_t n = study.totalPoints();
     const SweepSchema schema = schemaFor(study, "", 0, n);
+    requireMemory(study, schema);
 
     py::array_t<std::int64_t> index(n);
     std::vector<py::array_t<double>> params;

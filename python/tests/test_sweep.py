@@ -123,3 +123,15 @@ except KeyboardInterrupt:
     p = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert p.returncode == 0, p.stderr
     assert p.stdout.strip() == "interrupted"
+
+
+def test_a_study_too_large_for_memory_is_refused():
+    # The columns hold every point; 2e9 points need about 300 GB of arrays.
+    study = {"base": {"model": "llama-3-8b", "hardware": "h100-sxm"},
+             "random": {"samples": 2_000_000_000, "seed": 1, "ranges": {"batch": [1, 64]}}}
+    with open("/proc/meminfo") as f:
+        available_kib = next(int(line.split()[1]) for line in f if line.startswith("MemAvailable:"))
+    if available_kib > 400 * 1024 * 1024:
+        pytest.skip("this machine could hold the arrays")
+    with pytest.raises(ValueError, match="field 'random.samples': 2000000000 points need .* GB as arrays"):
+        llmdse.sweep(study, as_frame=False)
