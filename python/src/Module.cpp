@@ -15,8 +15,11 @@
 #include "models/DesignJson.h"
 #include "models/ZooJson.h"
 
+#include <pybind11/stl.h>
+
 #include <map>
 #include <memory>
+#include <optional>
 
 namespace py = pybind11;
 using namespace pybind11::literals;
@@ -35,11 +38,19 @@ const Estimator& estimatorFor(const std::string& id)
 }
 
 bool isPath(py::handle h) { return PyUnicode_Check(h.ptr()) || py::hasattr(h, "__fspath__"); }
+
+// A design or study argument: a dict, or the path of a JSON file.
+void requireDictOrPath(py::handle h, const char* what)
+{
+    if (PyDict_Check(h.ptr()) || isPath(h)) return;
+    throw InputError("", what, std::string("must be a dict or a file path, got '") +
+                                   Py_TYPE(h.ptr())->tp_name + "'");
+}
 std::string pathOf(py::handle h) { return py::module_::import("os").attr("fspath")(h).cast<std::string>(); }
 
-py::object zoo(const py::object& what)
+py::object zoo(const std::optional<std::string>& what)
 {
-    if (!what.is_none()) return toPython(zooJson(what.cast<std::string>()));
+    if (what) return toPython(zooJson(*what));
     py::dict all;
     for (const char* w : {"models", "hardware", "runtimes"}) all[w] = toPython(zooJson(w));
     return all;
@@ -47,6 +58,7 @@ py::object zoo(const py::object& what)
 
 py::dict evaluate(const py::handle& design, const std::string& estimator, bool ops)
 {
+    requireDictOrPath(design, "design");
     const Estimator& est = estimatorFor(estimator);
     std::string file;
     DesignValues values;
@@ -69,14 +81,15 @@ py::dict evaluate(const py::handle& design, const std::string& estimator, bool o
 py::dict sweep(const py::handle& study, int threads, bool pareto)
 {
     if (threads < 0) throw InputError("", "threads", "must be a whole number >= 0");
+    requireDictOrPath(study, "study");
     const Study s = isPath(study) ? readStudyFile(pathOf(study)) : parseStudy(objectFromPython(study, ""), "");
     return sweepColumns(s, threads, pareto);
 }
 
-py::dict validate(const py::handle& data, const py::object& runtime)
+py::dict validate(const py::handle& data, const std::optional<std::string>& runtime)
 {
     const MeasurementSet set = loadMeasurements(pathOf(data));
-    const std::string rt = runtime.is_none() ? "" : runtime.cast<std::string>();
+    const std::string rt = runtime.value_or("");
     QJsonObject result;
     {
         py::gil_scoped_release nogil;

@@ -136,43 +136,10 @@ py::list toPython(const QJsonArray& a)
     return l;
 }
 
-QJsonValue fromPython(py::handle h, const std::string& where)
-{
-    if (h.is_none()) return QJsonValue(QJsonValue::Null);
-    if (PyBool_Check(h.ptr())) return h.ptr() == Py_True;
-    if (PyLong_Check(h.ptr())) {
-        int overflow = 0;
-        const long long v = PyLong_AsLongLongAndOverflow(h.ptr(), &overflow);
-        if (overflow) return PyLong_AsDouble(h.ptr());
-        return QJsonValue(static_cast<qint64>(v));
-    }
-    if (PyFloat_Check(h.ptr())) return PyFloat_AS_DOUBLE(h.ptr());
-    if (PyUnicode_Check(h.ptr())) {
-        Py_ssize_t size = 0;
-        const char* utf8 = PyUnicode_AsUTF8AndSize(h.ptr(), &size);
-        if (!utf8) throw py::error_already_set();
-        return QString::fromUtf8(utf8, size);
-    }
-    if (PyDict_Check(h.ptr())) return objectFromPython(h, where);
-    if (PyList_Check(h.ptr()) || PyTuple_Check(h.ptr())) {
-        QJsonArray a;
-        Py_ssize_t i = 0;
-        for (py::handle item : py::reinterpret_borrow<py::sequence>(h))
-            a.append(fromPython(item, where + "[" + std::to_string(i++) + "]"));
-        return a;
-    }
-    // numpy scalars and arrays: whole numbers through __index__, the rest through tolist() or __float__.
-    if (PyIndex_Check(h.ptr())) {
-        PyObject* i = PyNumber_Index(h.ptr());
-        if (!i) throw py::error_already_set();
-        return fromPython(py::reinterpret_steal<py::object>(i), where);
-    }
-    if (py::hasattr(h, "tolist")) return fromPython(h.attr("tolist")(), where);
-    if (PyNumber_Check(h.ptr()) && py::hasattr(h, "__float__")) return h.attr("__float__")().cast<double>();
-    throw InputError("", where, "unsupported Python type '" + typeName(h) + "' (use str, int, float, bool, list or dict)");
-}
-
 namespace {
+
+// Deeper than any design or study; stops a self-containing list from overflowing the stack.
+constexpr int kMaxDepth = 64;
 
 // Calls visit(key, value) for each item of a dict with str keys.
 template <class Visit>
@@ -191,17 +158,59 @@ void forEachItem(py::handle h, const std::string& where, Visit visit)
     }
 }
 
-} // namespace
+QJsonObject objectAt(py::handle h, const std::string& where, int depth);
 
-QJsonObject objectFromPython(py::handle h, const std::string& where)
+QJsonValue valueAt(py::handle h, const std::string& where, int depth)
+{
+    if (depth > kMaxDepth) throw InputError("", where, "nested more than " + std::to_string(kMaxDepth) + " levels deep");
+    if (h.is_none()) return QJsonValue(QJsonValue::Null);
+    if (PyBool_Check(h.ptr())) return h.ptr() == Py_True;
+    if (PyLong_Check(h.ptr())) {
+        int overflow = 0;
+        const long long v = PyLong_AsLongLongAndOverflow(h.ptr(), &overflow);
+        if (overflow) return PyLong_AsDouble(h.ptr());
+        return QJsonValue(static_cast<qint64>(v));
+    }
+    if (PyFloat_Check(h.ptr())) return PyFloat_AS_DOUBLE(h.ptr());
+    if (PyUnicode_Check(h.ptr())) {
+        Py_ssize_t size = 0;
+        const char* utf8 = PyUnicode_AsUTF8AndSize(h.ptr(), &size);
+        if (!utf8) throw py::error_already_set();
+        return QString::fromUtf8(utf8, size);
+    }
+    if (PyDict_Check(h.ptr())) return objectAt(h, where, depth);
+    if (PyList_Check(h.ptr()) || PyTuple_Check(h.ptr())) {
+        QJsonArray a;
+        Py_ssize_t i = 0;
+        for (py::handle item : py::reinterpret_borrow<py::sequence>(h))
+            a.append(valueAt(item, where + "[" + std::to_string(i++) + "]", depth + 1));
+        return a;
+    }
+    // numpy scalars and arrays: whole numbers through __index__, the rest through tolist() or __float__.
+    if (PyIndex_Check(h.ptr())) {
+        PyObject* i = PyNumber_Index(h.ptr());
+        if (!i) throw py::error_already_set();
+        return valueAt(py::reinterpret_steal<py::object>(i), where, depth);
+    }
+    if (py::hasattr(h, "tolist")) return valueAt(h.attr("tolist")(), where, depth + 1);
+    if (PyNumber_Check(h.ptr()) && py::hasattr(h, "__float__")) return h.attr("__float__")().cast<double>();
+    throw InputError("", where, "unsupported Python type '" + typeName(h) + "' (use str, int, float, bool, list or dict)");
+}
+
+QJsonObject objectAt(py::handle h, const std::string& where, int depth)
 {
     QJsonObject o;
     forEachItem(h, where, [&](std::string_view k, PyObject* value) {
         o.insert(QString::fromUtf8(k.data(), static_cast<qsizetype>(k.size())),
-                 fromPython(value, childPath(where, std::string(k))));
+                 valueAt(value, childPath(where, std::string(k)), depth + 1));
     });
     return o;
 }
+
+} // namespace
+
+QJsonValue fromPython(py::handle h, const std::string& where) { return valueAt(h, where, 0); }
+QJsonObject objectFromPython(py::handle h, const std::string& where) { return objectAt(h, where, 0); }
 
 std::vector<std::pair<std::string, QJsonValue>> valuesFromPython(py::handle h, const std::string& where)
 {

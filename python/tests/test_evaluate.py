@@ -103,5 +103,16 @@ def test_type_errors_name_the_field():
         llmdse.evaluate({"hardware": "h100-sxm"})
     with pytest.raises(ValueError, match="field 'estimator'"):
         llmdse.evaluate({"model": "llama-3-8b", "hardware": "h100-sxm"}, "magic")
-    with pytest.raises(ValueError, match="must be a dict"):
+    with pytest.raises(ValueError, match="field 'design': must be a dict or a file path, got 'int'"):
         llmdse.evaluate(42)
+
+
+def test_a_list_that_contains_itself_is_refused():
+    endless = []
+    endless.append(endless)
+    with pytest.raises(ValueError, match=r"field 'spec.acceptance(\[0\])+': nested more than 64 levels deep"):
+        llmdse.evaluate({"model": "llama-3-8b", "hardware": "h100-sxm", "spec.acceptance": endless})
+    endless_study = {}
+    endless_study["base"] = endless_study
+    with pytest.raises(ValueError, match="nested more than"):
+        llmdse.sweep(endless_study)

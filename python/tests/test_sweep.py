@@ -108,6 +108,8 @@ def test_study_errors_raise_value_error_like_the_command_line(cli, tmp_path):
         llmdse.sweep({"base": STUDY["base"], "grid": {"batch": [1, 2]}}, pareto=True)
     with pytest.raises(ValueError, match="field 'threads'"):
         llmdse.sweep(STUDY, threads=-1)
+    with pytest.raises(ValueError, match="field 'study': must be a dict or a file path, got 'list'"):
+        llmdse.sweep([STUDY])
 
 
 def test_ctrl_c_cancels_a_sweep(source_dir):
