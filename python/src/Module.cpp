@@ -62,10 +62,10 @@ py::dict evaluate(const py::handle& design, const std::string& estimator, bool o
     const Estimator& est = estimatorFor(estimator);
     std::string file;
     DesignValues values;
-    if (isPath(design))
-        file = pathOf(design);
-    else
+    if (PyDict_Check(design.ptr()))
         values = valuesFromPython(design, "");
+    else
+        file = pathOf(design);
     Design d;
     Metrics m;
     {
@@ -82,7 +82,7 @@ py::dict sweep(const py::handle& study, int threads, bool pareto)
 {
     if (threads < 0) throw InputError("", "threads", "must be a whole number >= 0");
     requireDictOrPath(study, "study");
-    const Study s = isPath(study) ? readStudyFile(pathOf(study)) : parseStudy(objectFromPython(study, ""), "");
+    const Study s = PyDict_Check(study.ptr()) ? parseStudy(objectFromPython(study, ""), "") : readStudyFile(pathOf(study));
     return sweepColumns(s, threads, pareto);
 }
 
