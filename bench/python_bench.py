@@ -41,7 +41,7 @@ def own_cpu():
     return t.user + t.system + t.children_user + t.children_system
 
 
-def wait_for_idle(threshold=0.9, window=0.5, give_up=120.0):
+def wait_for_idle(threshold=0.9, window=0.5, give_up=30.0):
     """Waits until the CPUs were at least `threshold` idle over `window` seconds. Work at nice 19
     (fuzzers, batch jobs) counts as idle: it yields to the benchmark; it is reported beside the figures."""
     start = time.monotonic()
@@ -60,7 +60,7 @@ def spin(seconds=0.3):
         pass
 
 
-def quiet_sample(sample, retries=8, others_limit=0.1):
+def quiet_sample(sample, retries=3, others_limit=0.1):
     """A sample taken while nothing else ran: after an idle CPU, and taken again (up to `retries`
     times) when other processes used more than `others_limit` of a CPU during it (the machine is shared).
     Returns (value, discarded samples, niced CPUs busy during the sample)."""
