@@ -2,6 +2,7 @@
 #include "ArraySink.h"
 #include "core/Errors.h"
 #include "estimators/sweep/SweepRunner.h"
+#include "models/engine/ModelWeights.h"
 
 #include <pybind11/numpy.h>
 
@@ -9,10 +10,8 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <exception>
 #include <future>
-#include <unistd.h>
 
 namespace py = pybind11;
 using namespace pybind11::literals;
@@ -43,25 +42,13 @@ py::array_t<T> typedColumn(const py::array_t<double>& values)
     return column;
 }
 
-// Memory the kernel could give now (MemAvailable), else all of it.
-double availableBytes()
-{
-    std::ifstream meminfo("/proc/meminfo");
-    std::string name;
-    double kib = 0;
-    std::string unit;
-    while (meminfo >> name >> kib >> unit)
-        if (name == "MemAvailable:") return kib * 1024;
-    return double(sysconf(_SC_PHYS_PAGES)) * double(sysconf(_SC_PAGESIZE));
-}
-
 // The columns hold every point (unlike the CLI's sinks, which stream): refuse a study they cannot fit in,
 // rather than letting the sweep fill memory until the process is killed.
 void requireMemory(const Study& study, const SweepSchema& schema)
 {
     const double perPoint = 8.0 * (2 + 2 * schema.paramNames.size() + kMetricCount) + 1;
     const double need = perPoint * double(study.totalPoints());
-    const double have = availableBytes();
+    const double have = availableMemoryBytes();
     if (need <= have) return;
     char msg[256];
     std::snprintf(msg, sizeof msg,
