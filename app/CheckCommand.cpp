@@ -1,6 +1,7 @@
 // llmdse check: run a model on this CPU with the reference engine and compare
 // every operator with what the analytical estimator predicts for `host`.
 #include "app/Command.h"
+#include "core/Design.h"
 #include "app/OutputFormat.h"
 #include "core/Errors.h"
 #include "core/HardwareZoo.h"
@@ -32,7 +33,8 @@ int positiveOption(const QCommandLineParser& p, const char* name)
 {
     bool ok = false;
     const int v = p.value(name).toInt(&ok);
-    if (!ok || v <= 0) throw InputError("", std::string("--") + name, "must be a positive whole number");
+    if (!ok || v <= 0 || v > kMaxTokens)
+        throw InputError("", std::string("--") + name, "must be a whole number between 1 and " + std::to_string(kMaxTokens));
     return v;
 }
 

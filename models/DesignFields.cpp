@@ -21,9 +21,13 @@ double parseNumber(const QJsonValue& v, const std::string& where, bool integer, 
     if (!v.isDouble()) throw InputError("", where, "must be a number");
     double d = v.toDouble();
     if (!std::isfinite(d)) throw InputError("", where, "must be finite");
+    if (const std::string why = magnitudeProblem(d); !why.empty()) throw InputError("", where, why);
     if (integer && d != std::floor(d)) throw InputError("", where, "must be a whole number, got " + formatNumber(d));
     if (d < minimum) {
-        std::string m = minimum == 0 ? ">= 0" : (minimum == 1 ? "a positive whole number" : "> 0");
+        const std::string m = minimum == 0                 ? ">= 0"
+                              : (integer && minimum == 1) ? "a positive whole number"
+                              : minimum < 1e-200          ? "> 0"
+                                                          : ">= " + formatNumber(minimum);
         throw InputError("", where, "must be " + m + ", got " + formatNumber(d));
     }
     if (integer && d > 2.0e9) throw InputError("", where, "is too large");

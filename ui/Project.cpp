@@ -1,5 +1,6 @@
 #include "ui/Project.h"
 #include "core/Errors.h"
+#include "core/InputFile.h"
 #include "estimators/storage/SqliteDatabase.h"
 #include "estimators/sweep/Study.h"
 #include "estimators/sweep/SweepRunner.h"
@@ -147,7 +148,8 @@ void saveProject(const QString& path, const Project& p)
 Project loadProject(const QString& path)
 {
     const std::string file = path.toStdString();
-    if (!QFileInfo(path).isFile()) throw InputError(file, "", "no such project file");
+    if (!QFileInfo::exists(path)) throw InputError(file, "", "no such project file");
+    requireRegularFile(file); // a device or FIFO named as a project is refused before SQLite sees it
     SqliteDatabase db(file);
     requireProjectOrEmpty(db, true);
     Project p;

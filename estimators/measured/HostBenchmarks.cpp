@@ -1,4 +1,5 @@
 #include "estimators/measured/HostBenchmarks.h"
+#include "core/HostMemory.h"
 #include "core/Errors.h"
 #include "core/HardwareZoo.h"
 #include "core/Json.h"
@@ -46,15 +47,7 @@ std::string cpuName()
     return "unknown CPU";
 }
 
-double memTotal()
-{
-    std::ifstream f("/proc/meminfo");
-    std::string key, unit;
-    double kb = 0;
-    while (f >> key >> kb >> unit)
-        if (key == "MemTotal:") return kb * 1024.0;
-    return 8e9;
-}
+double memTotal() { return totalMemoryBytes(); }
 
 double gemmRate(const QuantFormat& q)
 {

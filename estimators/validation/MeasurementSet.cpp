@@ -14,11 +14,13 @@ const ModelSpec& MeasurementSet::model(const std::string& name) const
     return it->second;
 }
 
-MeasurementSet loadMeasurements(const std::string& path)
+MeasurementSet loadMeasurements(const std::string& path) { return parseMeasurements(readJsonObjectFile(path), path); }
+
+MeasurementSet parseMeasurements(const QJsonObject& obj, const std::string& path)
 {
     MeasurementSet set;
     set.file = path;
-    JsonReader r(readJsonObjectFile(path));
+    JsonReader r(obj);
     try {
         if (auto models = r.optionalObject("models")) {
             for (auto it = models->raw().begin(); it != models->raw().end(); ++it) {

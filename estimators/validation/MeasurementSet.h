@@ -4,6 +4,7 @@
 #include "core/ModelSpec.h"
 #include "models/OpGraph.h"
 
+#include <QJsonObject>
 #include <map>
 #include <string>
 #include <vector>
@@ -31,5 +32,6 @@ struct MeasurementSet {
 
 // Throws InputError naming the file and the row/field on malformed data.
 MeasurementSet loadMeasurements(const std::string& path);
+MeasurementSet parseMeasurements(const QJsonObject& obj, const std::string& file);
 
 } // namespace llmdse

@@ -16,7 +16,10 @@ std::vector<std::string> engineFamilies() { return {"llama", "mistral", "qwen2",
 KvCache::KvCache(const ModelSpec& m, int batch, int capacity)
     : layers_(m.layers), batch_(batch), kvHeads_(m.kvHeads), headDim_(m.headDim), capacity_(capacity)
 {
-    const size_t n = size_t(m.layers) * batch * m.kvHeads * capacity * m.headDim;
+    if (batch < 1 || capacity < 1) throw InputError("", "kv_cache", "needs at least one sequence and one slot");
+    const size_t n = size_t(m.layers) * size_t(batch) * size_t(m.kvHeads) * size_t(capacity) * size_t(m.headDim);
+    requireMemory(2.0 * double(n) * sizeof(float), "kv_cache",
+                  "a KV cache of " + std::to_string(batch) + " x " + std::to_string(capacity) + " tokens");
     k_.assign(n, 0.f);
     v_.assign(n, 0.f);
 }
