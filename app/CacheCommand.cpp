@@ -32,7 +32,7 @@ int run(const QStringList& args)
         "Example: llmdse cache stats --file /tmp/sim.sqlite");
     parser.addHelpOption();
     parser.addPositionalArgument("action", "stats, clear or vacuum");
-    parser.addOption({"file", "Cache file (default $LLMDSE_SIM_CACHE or ~/.local/share/llmdse/simcache.sqlite).", "file"});
+    parser.addOption({"file", "Cache file (default $LLMDSE_SIM_CACHE or $XDG_CACHE_HOME/llmdse/simcache.sqlite (~/.cache)).", "file"});
     parser.process(args);
     return guarded([&] {
         const QStringList pos = parser.positionalArguments();

@@ -70,7 +70,7 @@ int run(const QStringList& args)
     parser.addOption({"shard", "Evaluate only slice K of N (1-based), e.g. 3/8; combine with `llmdse merge`.", "K/N"});
     parser.addOption({"quiet", "No progress on stderr."});
     parser.addOption({"sim-cache", "Simulation estimator cache (SQLite; default $LLMDSE_SIM_CACHE or "
-                                   "~/.local/share/llmdse/simcache.sqlite; 'none': memory only).", "file"});
+                                   "$XDG_CACHE_HOME/llmdse/simcache.sqlite (~/.cache); 'none': memory only).", "file"});
     parser.process(args);
     return guarded([&] {
         if (!parser.isSet("study")) throw InputError("", "--study", "missing: the study file");

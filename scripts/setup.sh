@@ -5,8 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_TYPE="${1:-Release}"
 PACKAGES=(build-essential cmake ninja-build qt6-base-dev qt6-charts-dev libqt6opengl6-dev libxkbcommon-dev
-          libgl-dev libqt6sql6-sqlite libeigen3-dev libtbb-dev libsqlite3-dev fonts-dejavu-core xvfb xauth
-          poppler-utils)
+          libgl-dev libeigen3-dev libtbb-dev libsqlite3-dev fonts-dejavu-core xvfb xauth
+          poppler-utils ccache)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

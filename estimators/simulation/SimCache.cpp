@@ -2,6 +2,7 @@
 #include "estimators/storage/SqliteDatabase.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QStandardPaths>
 #include <oneapi/tbb/concurrent_hash_map.h>
@@ -158,14 +159,34 @@ std::string gPath;
 bool gPathSet = false;
 } // namespace
 
+// Before this release the cache lived with user data (~/.local/share/llmdse): move it once
+// to the cache folder, with its WAL files; if it cannot be moved (another file system that
+// refuses, a read-only home), keep using it where it is rather than lose it.
+QString migratedCachePath(const QString& path)
+{
+    QString data = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation);
+    if (data.isEmpty()) data = QDir::homePath() + "/.local/share";
+    const QString legacy = data + "/llmdse/simcache.sqlite";
+    if (!QFileInfo::exists(legacy) || QFileInfo::exists(path)) return path;
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    if (!QFile::rename(legacy, path)) {
+        if (!QFile::copy(legacy, path)) return legacy;
+        QFile::remove(legacy);
+    }
+    for (const char* side : {"-wal", "-shm"})
+        if (QFileInfo::exists(legacy + side) && !QFile::rename(legacy + side, path + side)) QFile::remove(legacy + side);
+    return path;
+}
+
 std::string defaultSimCachePath()
 {
     std::lock_guard<std::mutex> lock(gCacheMutex);
     if (gPathSet) return gPath;
     if (const char* env = std::getenv("LLMDSE_SIM_CACHE")) return std::string(env) == "none" ? "" : env;
-    QString dir = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation);
-    if (dir.isEmpty()) dir = QDir::homePath() + "/.local/share";
-    return (dir + "/llmdse/simcache.sqlite").toStdString();
+    // Derived data, rebuilt on demand: it belongs in $XDG_CACHE_HOME (default ~/.cache), not with user data.
+    QString dir = QStandardPaths::writableLocation(QStandardPaths::GenericCacheLocation);
+    if (dir.isEmpty()) dir = QDir::homePath() + "/.cache";
+    return migratedCachePath(dir + "/llmdse/simcache.sqlite").toStdString();
 }
 
 void setDefaultSimCachePath(const std::string& path)

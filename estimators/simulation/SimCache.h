@@ -44,7 +44,7 @@ private:
 };
 
 // The process-wide cache the simulation estimator uses: $LLMDSE_SIM_CACHE, else
-// ~/.local/share/llmdse/simcache.sqlite; "none" keeps it in memory.
+// $XDG_CACHE_HOME/llmdse/simcache.sqlite (~/.cache); "none" keeps it in memory.
 std::shared_ptr<SimCache> defaultSimCache();
 void setDefaultSimCachePath(const std::string& path);
 std::string defaultSimCachePath();
