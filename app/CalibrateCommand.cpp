@@ -23,7 +23,7 @@ int run(const QStringList& args)
         "busy power, energy scales) to measured runs by least squares on log(predicted/measured).\n"
         "Example: llmdse calibrate --data gpu-measurements.json --runtime torch-cudagraph --out profile.json");
     parser.addHelpOption();
-    parser.addOption({"data", "Measurements (shared/validation JSON format).", "file"});
+    parser.addOption({"data", "Measurements (JSON, as resources/validation/gpu-measurements.json).", "file"});
     parser.addOption({"hardware", "Use only the rows of this preset (default: every row on its own device).", "id"});
     parser.addOption({"runtime", "Profile to start from: its kernel structure is kept, its parameters refitted.", "id",
                       "torch-cudagraph"});

@@ -179,7 +179,7 @@ int run(const QStringList& args)
     QCommandLineParser parser;
     parser.setApplicationDescription(
         "Run a Hugging Face checkpoint (config.json + safetensors) on this CPU with the reference engine.\n"
-        "Example: llmdse run --checkpoint ../shared/fixtures/tiny-llama-gqa --input-ids 1,2,3 --max-new-tokens 16");
+        "Example: llmdse run --checkpoint tests/data/fixtures/tiny-llama-gqa --input-ids 1,2,3 --max-new-tokens 16");
     parser.addHelpOption();
     parser.addOption({"checkpoint", "Checkpoint folder (config.json, model.safetensors or a sharded index).", "dir"});
     parser.addOption({"model", "Instead of --checkpoint: a zoo id or config.json, run with synthetic weights.", "id"});

@@ -29,7 +29,7 @@ int run(const QStringList& args)
                                      "percentage error (MAPE) per phase and for energy.\n"
                                      "Example: llmdse validate --data gpu-measurements.json");
     parser.addHelpOption();
-    parser.addOption({"data", "Measurements (shared/validation JSON format).", "file"});
+    parser.addOption({"data", "Measurements (JSON, as resources/validation/gpu-measurements.json).", "file"});
     parser.addOption({"runtime", "Runtime profile (default: the hardware class's default).", "id"});
     addFormatOption(parser, false);
     parser.process(args);

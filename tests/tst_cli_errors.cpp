@@ -202,7 +202,7 @@ private Q_SLOTS:
         QTest::newRow("measurements no runs") << validate("me-empty.json", R"({"runs": []})")
                                               << QStringList{"me-empty.json", "runs"};
         QTest::newRow("calibrate without --out")
-            << QStringList{"calibrate", "--data", test::sharedDir() + "/validation/gpu-measurements.json"}
+            << QStringList{"calibrate", "--data", test::sourceDir() + "/resources/validation/gpu-measurements.json"}
             << QStringList{"--out"};
         QTest::newRow("merge without inputs") << QStringList{"merge", "--out", dir_.filePath("m.csv")} << QStringList{"inputs"};
         QTest::newRow("zoo unknown list") << QStringList{"zoo", "gadgets"} << QStringList{"what"};

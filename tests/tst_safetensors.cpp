@@ -93,7 +93,7 @@ private Q_SLOTS:
     // A checkpoint split over shards with model.safetensors.index.json loads like a single file.
     void shardedCheckpoint()
     {
-        const QString fixture = test::sharedDir() + "/fixtures/tiny-llama-gqa";
+        const QString fixture = test::dataDir() + "/fixtures/tiny-llama-gqa";
         SafetensorsFile whole((fixture + "/model.safetensors").toStdString());
         QTemporaryDir dir;
         QFile::copy(fixture + "/config.json", dir.filePath("config.json"));

@@ -1,5 +1,5 @@
 #pragma once
-// Measured inference runs (shared/validation format): one row per phase
+// Measured inference runs (the format of resources/validation/gpu-measurements.json): one row per phase
 // configuration with latency and energy, plus the model shapes measured.
 #include "core/ModelSpec.h"
 #include "models/OpGraph.h"
