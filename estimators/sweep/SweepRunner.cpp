@@ -62,7 +62,9 @@ SweepSummary runSweep(const Study& study, ResultSink& sink, bool resume, const S
     if (study.axes.size() > static_cast<size_t>(kMaxAxes))
         throw InputError(study.file, "grid", "too many varied parameters");
     SweepSummary sum;
-    auto [begin, end] = shardRange(study.totalPoints(), opts.shardIndex, opts.shardCount);
+    // Plain variables, not a structured binding: lambdas below capture them (clang 14 cannot capture bindings).
+    const auto range = shardRange(study.totalPoints(), opts.shardIndex, opts.shardCount);
+    const std::int64_t begin = range.first, end = range.second;
     sum.begin = begin;
     sum.end = end;
     // The analytical estimator has a scratch-buffer fast path; others go through the interface.
