@@ -57,6 +57,7 @@ for t in "${TARGETS[@]}"; do
   case "$t" in
     trace) dict=(-dict=fuzz/dicts/trace.dict) ;;
     safetensors) dict=(-dict=fuzz/dicts/safetensors.dict) ;;
+    gguf) dict=(-dict=fuzz/dicts/gguf.dict) ;;
     project) ;;
     *) dict=(-dict=fuzz/dicts/json.dict) ;;
   esac
