@@ -137,7 +137,12 @@ void SqliteSink::writePareto(const std::vector<std::int64_t>& indices)
 void SqliteSink::finish()
 {
     insert_.reset();
-    db_.exec("PRAGMA wal_checkpoint(PASSIVE)");
+    try {
+        db_.exec("PRAGMA wal_checkpoint(PASSIVE)");
+    } catch (const DiskFullError&) {
+        // Every row is committed in the write-ahead log, where readers find them; the
+        // checkpoint runs again when a later connection closes with room to spare.
+    }
 }
 
 } // namespace llmdse
