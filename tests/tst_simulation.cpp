@@ -13,7 +13,6 @@
 #include "testsupport/ScopedTmpfs.h"
 #include "testsupport/TestSupport.h"
 
-#include <QFile>
 #include <QtTest>
 #include <thread>
 
@@ -269,26 +268,16 @@ private Q_SLOTS:
     // written: its entries serve hits, new results stay in memory, `cache stats` works.
     void readOnlyCacheIsReadNotWritten()
     {
-        QTemporaryDir plain;
-        std::unique_ptr<test::ScopedTmpfs> fs;
-        QString folder = plain.path();
-        if (geteuid() == 0) {
-            fs = std::make_unique<test::ScopedTmpfs>("16m");
-            if (!fs->mounted()) QSKIP(qPrintable("root ignores file permissions and no tmpfs can be mounted: " + fs->error()));
-            folder = fs->path();
-        }
-        const std::string path = (folder + "/ro.sqlite").toStdString();
+        test::ReadOnlyFolder folder;
+        if (!folder.usable()) QSKIP(qPrintable(folder.error()));
+        const std::string path = folder.path("ro.sqlite").toStdString();
         const Design d = templateDesign();
         Metrics first;
         {
             auto cache = std::make_shared<SimCache>(path);
             first = SimulationEstimator(cache).evaluate(d);
         }
-        if (fs) QVERIFY2(fs->remount("ro"), qPrintable(fs->error()));
-        else {
-            QVERIFY(QFile::setPermissions(QString::fromStdString(path), QFile::ReadOwner));
-            QVERIFY(QFile::setPermissions(folder, QFile::ReadOwner | QFile::ExeOwner));
-        }
+        QVERIFY2(folder.makeReadOnly(), qPrintable(folder.error()));
         auto ro = std::make_shared<SimCache>(path);
         QVERIFY(ro->readOnly());
         QVERIFY(ro->stats().loaded > 0);
@@ -300,7 +289,6 @@ private Q_SLOTS:
         QVERIFY(ro->stats().misses > 0);
         const auto r = test::runLlmdse({"cache", "stats", "--file", QString::fromStdString(path)});
         QVERIFY2(r.exitCode == 0 && r.out.contains("integrity: ok"), qPrintable(r.err));
-        if (!fs) QFile::setPermissions(folder, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
     }
 
     void cacheCommand()

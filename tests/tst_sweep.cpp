@@ -546,18 +546,11 @@ private Q_SLOTS:
     }
 
     // Read-only media: results, shards and projects can be read; writing is exit 1 with a message.
-    // Root ignores file permissions, so root remounts a tmpfs read-only; anyone else gets chmod.
     void readOnlyMedia()
     {
-        QTemporaryDir plain;
-        std::unique_ptr<test::ScopedTmpfs> fs;
-        QString folder = plain.path();
-        if (geteuid() == 0) {
-            fs = std::make_unique<test::ScopedTmpfs>("32m");
-            if (!fs->mounted()) QSKIP(qPrintable("root ignores permissions and no read-only file system can be mounted: " + fs->error()));
-            folder = fs->path();
-        }
-        auto at = [&](const QString& name) { return folder + "/" + name; };
+        test::ReadOnlyFolder folder;
+        if (!folder.usable()) QSKIP(qPrintable(folder.error()));
+        auto at = [&](const QString& name) { return folder.path(name); };
         const QString studyFile = test::writeFile(dir_, "ro-study.json", kGridStudy);
         for (int k = 1; k <= 2; ++k) {
             const auto r = test::runLlmdse({"sweep", "--quiet", "--study", studyFile, "--shard", QString("%1/2").arg(k),
@@ -565,13 +558,7 @@ private Q_SLOTS:
             QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         }
         saveProject(at("p.llmdse"), Project{QJsonObject{{"model", "llama-2-7b"}}, {}, "{}", nullptr, {}});
-        const auto readOnly = QFile::ReadOwner | QFile::ReadGroup | QFile::ReadOther;
-        if (fs) {
-            QVERIFY2(fs->remount("ro"), qPrintable(fs->error()));
-        } else {
-            for (const char* f : {"s1.sqlite", "s2.sqlite", "p.llmdse"}) QVERIFY(QFile::setPermissions(at(f), readOnly));
-            QVERIFY(QFile::setPermissions(folder, readOnly | QFile::ExeOwner));
-        }
+        QVERIFY2(folder.makeReadOnly(), qPrintable(folder.error()));
 
         auto r = test::runLlmdse({"merge", "--out", path("ro-merged.sqlite"), at("s1.sqlite"), at("s2.sqlite")});
         QVERIFY2(r.exitCode == 0 && r.out.contains("12 points"), qPrintable(r.err));
@@ -586,7 +573,6 @@ private Q_SLOTS:
         }
         r = test::runLlmdse({"sweep", "--quiet", "--study", studyFile, "--out", at("new.csv")});
         QVERIFY2(r.exitCode == 1 && r.err.contains("new.csv: cannot write"), qPrintable(r.err));
-        if (!fs) QFile::setPermissions(folder, readOnly | QFile::WriteOwner | QFile::ExeOwner);
     }
 
     void existingOutputIsNotClobbered_data()
