@@ -54,7 +54,7 @@ QStringList lines(const QString& path) { return QString::fromUtf8(readAll(path))
 // Rows of a query as "a|b|c" strings (NULL as empty), for comparing two databases.
 QStringList tableText(const QString& path, const std::string& sql)
 {
-    SqliteDatabase db(path.toStdString());
+    SqliteDatabase db(path.toStdString(), SqliteDatabase::Access::ReadOnly);
     sqlite3_stmt* q = nullptr;
     if (sqlite3_prepare_v2(db.handle(), sql.c_str(), -1, &q, nullptr) != SQLITE_OK) return {"prepare failed: " + path};
     QStringList rows;
