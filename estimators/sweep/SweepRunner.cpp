@@ -77,7 +77,10 @@ SweepSummary runSweep(const Study& study, ResultSink& sink, bool resume, const S
             throw InputError(study.file, "estimator", e.reason());
         }
     }
-    sink.begin(schemaFor(study, other ? other->version() : analytical.version(), begin, end));
+    SweepSchema schema = schemaFor(study, other ? other->version() : analytical.version(), begin, end);
+    schema.shardIndex = opts.shardIndex;
+    schema.shardCount = opts.shardCount;
+    sink.begin(schema);
 
     const int dims = static_cast<int>(study.objectives.size());
     ParetoFront front(std::max(dims, 1));
