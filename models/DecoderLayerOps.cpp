@@ -287,6 +287,7 @@ void DecoderOpsBuilder::lmHead()
     norm("final_norm", rows, 1);
     Op& head = matmul("lm_head", rows, vocab_, m_.hidden, 1, false, false);
     head.actBytes.x0 = (rows * m_.hidden + rows * vocab_) * actB_;
+    if (o_.quantizedHead) return; // stored like every other matrix (llama.cpp's pure formats)
     head.weightBytes = double(vocab_) * m_.hidden * actB_;
     head.weightGroup = 0;
     head.precision = o_.activations;
