@@ -79,6 +79,9 @@ struct RuntimeProfile {
     // Fixed host-side cost of one forward pass (graph build and scheduling, sampling), paid
     // once by a prefill and by every decode step.
     double stepOverheadS = 0;
+    // Projections that read the same input (q, k, v; gate, up) run as kernels of their own
+    // (llama.cpp's graph, eager PyTorch) instead of one stacked GEMM.
+    bool separateProjections = false;
 
     const OpImplementation& impl(OpClass c) const { return ops[static_cast<int>(c)]; }
     OpImplementation& impl(OpClass c) { return ops[static_cast<int>(c)]; }

@@ -40,6 +40,7 @@ RuntimeProfile runtimeFromJson(const QJsonObject& obj, const std::string& file)
             p.memoryEnergyScale = en->positive("memory_energy_scale", 1.0);
         }
         p.stepOverheadS = r.nonNegative("step_overhead_us", 0.0) * 1e-6;
+        p.separateProjections = r.boolean("separate_projections", false);
         const std::string aq = r.string("activation_quantization", "fused");
         if (aq == "eager") p.activationQuantization = ActivationQuantization::Eager;
         else if (aq != "fused") r.fail("activation_quantization", "must be 'fused' or 'eager', got '" + aq + "'");
@@ -111,6 +112,7 @@ QJsonObject toJson(const RuntimeProfile& p)
                               {"flop_energy_scale", p.flopEnergyScale},
                               {"memory_energy_scale", p.memoryEnergyScale}};
     o["step_overhead_us"] = p.stepOverheadS * 1e6;
+    o["separate_projections"] = p.separateProjections;
     o["activation_quantization"] = p.activationQuantization == ActivationQuantization::Eager ? "eager" : "fused";
     QJsonObject formats;
     for (int i = 0; i < kPrecisionCount; ++i) {

@@ -46,7 +46,8 @@ OpTime timeOp(const Op& op, const TargetRates& r)
     const OpImplementation& impl = rt.impl(op.cls);
     OpTime t;
     t.precision = r.executed[int(op.precision)];
-    t.overhead = impl.kernels * rt.kernelOverheadS;
+    const int launches = impl.kernels * (rt.separateProjections && op.cls == OpClass::Matmul ? op.projections : 1);
+    t.overhead = launches * rt.kernelOverheadS;
     if (op.cls == OpClass::Matmul && op.m > 1 && impl.kernels > 0) {
         t.overhead += rt.gemmSetupS;
         if (rt.gemmPackWeightsPerS > 0) t.overhead += op.weightElements / rt.gemmPackWeightsPerS;
