@@ -32,7 +32,7 @@ int run(const QStringList& args)
         "Example: llmdse cache stats --file /tmp/sim.sqlite");
     parser.addHelpOption();
     parser.addPositionalArgument("action", "stats, clear or vacuum");
-    parser.addOption({"file", "Cache file (default $LLMDSE_SIM_CACHE or ~/.local/share/llmdse/simcache.sqlite).", "file"});
+    parser.addOption({"file", "Cache file (default $LLMDSE_SIM_CACHE or $XDG_CACHE_HOME/llmdse/simcache.sqlite (~/.cache)).", "file"});
     parser.process(args);
     return guarded([&] {
         const QStringList pos = parser.positionalArguments();
@@ -47,7 +47,8 @@ int run(const QStringList& args)
             return 0;
         }
         SimCache open(path); // creates the table if needed, validates the file
-        SqliteDatabase db(path);
+        // stats only reads: it works on a cache on read-only media or in another user's folder too.
+        SqliteDatabase db(path, action == "stats" ? SqliteDatabase::Access::ReadOnly : SqliteDatabase::Access::ReadWrite);
         if (action == "clear") {
             db.exec("BEGIN IMMEDIATE");
             db.exec("DELETE FROM sim_cache");

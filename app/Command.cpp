@@ -27,6 +27,8 @@ const Command* findCommand(const std::string& name)
     return nullptr;
 }
 
+std::string versionText() { return std::string("llmdse ") + LLMDSE_VERSION + " (commit " + LLMDSE_COMMIT + ")"; }
+
 int guarded(const std::function<int()>& body)
 {
     try {

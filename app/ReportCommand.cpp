@@ -41,7 +41,7 @@ int run(const QStringList& args)
     });
 }
 
-const bool registered = registerCommand({"report", "Write an HTML or PDF report of one design.", run});
+const bool registered = registerCommand({"report", "Write an HTML or PDF report of one design.", run, true});
 
 } // namespace
 } // namespace llmdse

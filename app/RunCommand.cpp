@@ -3,6 +3,7 @@
 // decoding with a draft, or a SnapKV-compressed KV cache.
 #include "app/Command.h"
 #include "app/OutputFormat.h"
+#include "core/Design.h"
 #include "core/Errors.h"
 #include "models/ModelZoo.h"
 #include "models/engine/Generation.h"
@@ -178,7 +179,7 @@ int run(const QStringList& args)
     QCommandLineParser parser;
     parser.setApplicationDescription(
         "Run a Hugging Face checkpoint (config.json + safetensors) on this CPU with the reference engine.\n"
-        "Example: llmdse run --checkpoint ../shared/fixtures/tiny-llama-gqa --input-ids 1,2,3 --max-new-tokens 16");
+        "Example: llmdse run --checkpoint tests/data/fixtures/tiny-llama-gqa --input-ids 1,2,3 --max-new-tokens 16");
     parser.addHelpOption();
     parser.addOption({"checkpoint", "Checkpoint folder (config.json, model.safetensors or a sharded index).", "dir"});
     parser.addOption({"model", "Instead of --checkpoint: a zoo id or config.json, run with synthetic weights.", "id"});
@@ -206,16 +207,19 @@ int run(const QStringList& args)
         if (!parser.isSet("input-ids")) throw InputError("", "--input-ids", "missing: the prompt token ids");
         bool ok = false;
         const int maxNew = parser.value("max-new-tokens").toInt(&ok);
-        if (!ok || maxNew < 0) throw InputError("", "--max-new-tokens", "must be a whole number >= 0");
+        if (!ok || maxNew < 0 || maxNew > kMaxTokens)
+            throw InputError("", "--max-new-tokens", "must be a whole number between 0 and " + std::to_string(kMaxTokens));
         SamplingOptions sampling;
         if (parser.isSet("temperature")) {
             if (parser.isSet("greedy")) throw InputError("", "--temperature", "cannot be combined with --greedy");
             sampling.greedy = false;
             sampling.temperature = parser.value("temperature").toDouble(&ok);
-            if (!ok || sampling.temperature <= 0) throw InputError("", "--temperature", "must be > 0");
+            if (!ok || !(sampling.temperature > 0 && sampling.temperature <= 1e6))
+                throw InputError("", "--temperature", "must be a number in (0, 1e6], got '" + parser.value("temperature").toStdString() + "'");
         }
         sampling.topP = parser.value("top-p").toDouble(&ok);
-        if (!ok || sampling.topP <= 0 || sampling.topP > 1) throw InputError("", "--top-p", "must be in (0, 1]");
+        if (!ok || !(sampling.topP > 0 && sampling.topP <= 1))
+            throw InputError("", "--top-p", "must be a number in (0, 1], got '" + parser.value("top-p").toStdString() + "'");
         sampling.seed = parser.value("seed").toULongLong(&ok);
         if (!ok) throw InputError("", "--seed", "must be a whole number >= 0");
         const QuantFormat wf = parseQuantFormat(parser.value("weights").toStdString(), "--weights");
@@ -223,8 +227,14 @@ int run(const QStringList& args)
         ModelWeights w = parser.isSet("checkpoint") ? loadCheckpoint(parser.value("checkpoint").toStdString())
                                                     : syntheticWeights(resolveModel(parser.value("model").toStdString(), "--model"));
         w.quantize(wf);
-        ReferenceEngine engine(std::move(w));
         const std::vector<int> ids = parseIds(parser.value("input-ids"));
+        if (ids.size() > size_t(kMaxTokens)) throw InputError("", "--input-ids", "more than " + std::to_string(kMaxTokens) + " tokens");
+        // The cache is sized for the whole generation up front: refuse before the weights are touched further.
+        const ModelSpec& spec = w.spec;
+        requireMemory(generationBytes(spec, 1, std::int64_t(ids.size()), maxNew), "--max-new-tokens",
+                      "generating " + std::to_string(maxNew) + " tokens after " + std::to_string(ids.size()) + " with " + spec.id +
+                          " (KV cache, activations, logits)");
+        ReferenceEngine engine(std::move(w));
         const bool speculative = parser.isSet("draft") || parser.isSet("draft-layers"), snap = parser.isSet("kv-budget");
         if (speculative || snap) {
             if (!sampling.greedy) throw InputError("", "--temperature", "speculative decoding and SnapKV runs are greedy here");

@@ -3,6 +3,7 @@
 #include "app/Command.h"
 #include "app/DesignOptions.h"
 #include "app/OutputFormat.h"
+#include "core/Design.h"
 #include "core/Errors.h"
 #include "core/Units.h"
 #include "estimators/Estimator.h"
@@ -31,6 +32,7 @@ double numberOption(const QCommandLineParser& p, const char* name, double minimu
     const double v = p.value(name).toDouble(&ok);
     const std::string field = std::string("--") + name;
     if (!ok || !std::isfinite(v)) throw InputError("", field, "must be a number, got '" + p.value(name).toStdString() + "'");
+    if (const std::string why = magnitudeProblem(v); !why.empty()) throw InputError("", field, why);
     if (whole && v != std::floor(v)) throw InputError("", field, "must be a whole number, got '" + p.value(name).toStdString() + "'");
     if (v < minimum) throw InputError("", field, "must be >= " + formatNumber(minimum) + ", got " + formatNumber(v));
     if (whole && v > 2e9) throw InputError("", field, "is too large");
@@ -66,9 +68,12 @@ std::vector<Request> requestsFrom(const QCommandLineParser& p, std::string& text
     return poissonRequests(rate, n, prompt, output, seed);
 }
 
+// No sample (nothing completed, or no request with a second token): null, not a 0 s latency.
 QJsonObject toJson(const Distribution& d)
 {
-    return {{"mean", d.mean}, {"p50", d.p50}, {"p90", d.p90}, {"p99", d.p99}, {"count", double(d.count)}};
+    auto value = [&](double v) { return d.count > 0 ? QJsonValue(v) : QJsonValue(); };
+    return {{"mean", value(d.mean)}, {"p50", value(d.p50)}, {"p90", value(d.p90)}, {"p99", value(d.p99)},
+            {"count", double(d.count)}};
 }
 
 QJsonObject toJson(const ServingSummary& s, const LatencySlo& slo)
@@ -109,7 +114,8 @@ void printTable(const Design& d, const std::string& estimator, const Setup& su, 
                 formatSeconds(wallS).c_str());
     TextTable lat({"latency", "mean", "p50", "p90", "p99"});
     auto row = [&](const char* name, const Distribution& x) {
-        lat.add({name, formatSeconds(x.mean), formatSeconds(x.p50), formatSeconds(x.p90), formatSeconds(x.p99)});
+        auto cell = [&](double v) { return x.count > 0 ? formatSeconds(v) : std::string("n/a"); };
+        lat.add({name, cell(x.mean), cell(x.p50), cell(x.p90), cell(x.p99)});
     };
     row("time to first token (TTFT)", s.ttftS);
     row("time per output token (TPOT)", s.tpotS);
@@ -178,6 +184,7 @@ int run(const QStringList& args)
         su.requests = requestsFrom(parser, su.streamText);
         SchedulerConfig& c = su.config;
         c.maxBatch = int(numberOption(parser, "max-batch", 1, true));
+        if (c.maxBatch > kMaxBatch) throw InputError("", "--max-batch", "must be at most " + std::to_string(kMaxBatch) + " sequences");
         c.chunk = int(numberOption(parser, "chunk", 0, true));
         c.prefillBudget = int(numberOption(parser, "prefill-budget", 1, true));
         c.blockSize = int(numberOption(parser, "block-size", 1, true));

@@ -4,7 +4,7 @@
 # Usage: bash bench/spec_check.sh [llmdse binary]
 set -euo pipefail
 BIN=${1:-build/bin/llmdse}
-SHARED=$(cd "$(dirname "$0")/../../shared" && pwd)
+FIXTURES=$(cd "$(dirname "$0")/../tests/data/fixtures" && pwd)
 run() {
   "$BIN" check "$@" --repeat 3 --format json 2>/dev/null | python3 -c '
 import json, sys
@@ -20,5 +20,5 @@ run --model smollm-135m --draft-layers 29 --prompt 16 --output 64
 run --model smollm-135m --draft-layers 24 --prompt 16 --output 64
 run --model smollm-135m --draft-layers 29 --draft-len 2 --prompt 16 --output 64
 run --model smollm-135m --draft smollm-135m --prompt 16 --output 64
-run --checkpoint "$SHARED/fixtures/tiny-llama-gqa" --draft-layers 1 --prompt 12 --output 64
-run --checkpoint "$SHARED/fixtures/tiny-llama-gqa" --draft-layers 2 --draft-len 3 --prompt 12 --output 64
+run --checkpoint "$FIXTURES/tiny-llama-gqa" --draft-layers 1 --prompt 12 --output 64
+run --checkpoint "$FIXTURES/tiny-llama-gqa" --draft-layers 2 --draft-len 3 --prompt 12 --output 64

@@ -5,18 +5,55 @@
 
 namespace llmdse {
 
+namespace {
+
+// The design key (`--set model.hidden=...`) of each config.json field ModelSpec::validate names:
+// once a model is in a design, only an edit of the design can have made it invalid.
+std::string designKeyOf(const std::string& configField)
+{
+    static const std::pair<const char*, const char*> keys[] = {
+        {"hidden_size", "model.hidden"},
+        {"num_hidden_layers", "model.layers"},
+        {"num_attention_heads", "model.heads"},
+        {"num_key_value_heads", "model.kv_heads"},
+        {"head_dim", "model.head_dim"},
+        {"intermediate_size", "model.intermediate"},
+        {"vocab_size", "model.vocab"},
+        {"num_experts", "model.experts"},
+        {"num_experts_per_tok", "model.experts_per_token"},
+        {"moe_intermediate_size", "model.expert_intermediate"},
+        {"shared_experts", "model.shared_experts"},
+        {"shared_expert_intermediate_size", "model.shared_expert_intermediate"}};
+    for (const auto& [config, key] : keys)
+        if (configField == config) return key;
+    return "model." + configField;
+}
+
+} // namespace
+
 void Design::validate() const
 {
-    auto positive = [](int v, const char* field) {
-        if (v <= 0) throw InputError("", field, "must be a positive whole number, got " + std::to_string(v));
+    auto within = [](int v, const char* field, int minimum, int maximum) {
+        if (v < minimum)
+            throw InputError("", field, "must be " + std::string(minimum == 0 ? ">= 0" : "a positive whole number") +
+                                            ", got " + std::to_string(v));
+        if (v > maximum) throw InputError("", field, std::to_string(v) + " exceeds the bound of " + std::to_string(maximum));
     };
-    positive(workload.batch, "batch");
-    positive(workload.prompt, "prompt");
-    positive(workload.output, "output");
-    if (workload.context < 0) throw InputError("", "context", "must be >= 0");
-    positive(parallel.tensor, "tp");
-    positive(parallel.pipeline, "pp");
-    positive(parallel.expert, "ep");
+    try {
+        model.validate();
+    } catch (const InputError& e) {
+        if (!e.file().empty()) throw;
+        throw InputError("", designKeyOf(e.field()), e.reason());
+    }
+    within(workload.batch, "batch", 1, kMaxBatch);
+    within(workload.prompt, "prompt", 1, kMaxTokens);
+    within(workload.output, "output", 1, kMaxTokens);
+    within(workload.context, "context", 0, kMaxTokens);
+    within(workload.reasoning, "reasoning", 0, kMaxTokens);
+    within(workload.images, "images", 0, kMaxImages);
+    within(parallel.tensor, "tp", 1, kMaxDevices);
+    within(parallel.pipeline, "pp", 1, kMaxDevices);
+    within(parallel.expert, "ep", 1, kMaxDevices);
     if (parallel.tensor > model.heads)
         throw InputError("", "tp", "tensor parallelism " + std::to_string(parallel.tensor) +
                                        " exceeds the model's attention heads (" + std::to_string(model.heads) + ")");
@@ -26,10 +63,7 @@ void Design::validate() const
     if (parallel.expert > 1 && parallel.expert > std::max(1, model.experts))
         throw InputError("", "ep", "expert parallelism " + std::to_string(parallel.expert) +
                                        " exceeds the model's experts (" + std::to_string(model.experts) + ")");
-    model.validate();
     hardware.validate();
-    if (workload.reasoning < 0) throw InputError("", "reasoning", "must be >= 0");
-    if (workload.images < 0) throw InputError("", "images", "must be >= 0");
     if (workload.images > 0 && !encoder)
         throw InputError("", "encoder", "images need an image encoder (e.g. clip-vit-l-336)");
     const auto& sp = opts.sparsity;

@@ -12,6 +12,12 @@
 
 namespace llmdse {
 
+// Bounds on a workload beyond which no deployment exists and products of them would stop being exact.
+constexpr int kMaxBatch = 1 << 20;   // sequences in one batch
+constexpr int kMaxTokens = 1 << 28;  // prompt, output, reasoning or context tokens of one sequence (their sum stays an int)
+constexpr int kMaxImages = 10000;    // images per sequence
+constexpr int kMaxDevices = 1 << 20; // devices along one parallelism axis
+
 struct Design {
     ModelSpec model;
     HardwareSpec hardware;

@@ -1,5 +1,6 @@
 #include "core/Json.h"
 #include "core/Errors.h"
+#include "core/InputFile.h"
 #include "core/Units.h"
 
 #include <QFile>
@@ -21,10 +22,7 @@ QJsonObject parseJsonObject(const QByteArray& data, const std::string& file)
 
 QJsonObject readJsonObjectFile(const std::string& path)
 {
-    QFile f(QString::fromStdString(path));
-    if (!f.open(QIODevice::ReadOnly))
-        throw InputError(path, "", "cannot open file: " + f.errorString().toStdString());
-    return parseJsonObject(f.readAll(), path);
+    return parseJsonObject(readInputFile(path, kMaxJsonFileBytes), path);
 }
 
 void writeJsonFile(const std::string& path, const QJsonObject& obj)
@@ -66,6 +64,7 @@ double JsonReader::number(const char* key) const
     if (!v.isDouble()) fail(key, "must be a number");
     double d = v.toDouble();
     if (!std::isfinite(d)) fail(key, "must be a finite number");
+    if (const std::string why = magnitudeProblem(d); !why.empty()) fail(key, why);
     return d;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
-// The survey's published batch-1 decode measurements (shared reference,
-// shipped as resources/literature/survey-decode-batch1.csv), for putting a
+// The published batch-1 decode measurements collected by the survey of Li et al.
+// (arXiv 2410.04466; rows from its data release Kimho666/LLM_Hardware_Survey
+// data/data202505.xlsx, shipped as resources/literature/survey-decode-batch1.csv), for putting a
 // user's designs beside what has been built.
 #include <string>
 #include <vector>

@@ -64,27 +64,39 @@ double ModelSpec::activeParamsPerToken() const
 
 void ModelSpec::validate(const std::string& file) const
 {
-    auto need = [&](int v, const char* field) {
+    auto within = [&](int v, const char* field, int maximum) {
         if (v <= 0) throw InputError(file, field, "must be a positive whole number, got " + std::to_string(v));
+        if (v > maximum)
+            throw InputError(file, field, std::to_string(v) + " exceeds the bound of " + std::to_string(maximum) +
+                                              " (far above any published model)");
     };
-    need(hidden, "hidden_size");
-    need(layers, "num_hidden_layers");
-    need(heads, "num_attention_heads");
-    need(kvHeads, "num_key_value_heads");
-    need(headDim, "head_dim");
-    need(vocab, "vocab_size");
-    if (!isMoe()) need(intermediate, "intermediate_size");
+    using B = ModelShapeBounds;
+    within(hidden, "hidden_size", B::hidden);
+    within(layers, "num_hidden_layers", B::layers);
+    within(heads, "num_attention_heads", B::heads);
+    within(kvHeads, "num_key_value_heads", B::heads);
+    within(headDim, "head_dim", B::headDim);
+    within(vocab, "vocab_size", B::vocab);
+    if (maxPosition != 0) within(maxPosition, "max_position_embeddings", B::maxPosition);
+    if (!isMoe() || intermediate != 0) within(intermediate, "intermediate_size", B::intermediate);
     if (heads % kvHeads != 0)
         throw InputError(file, "num_key_value_heads",
                          std::to_string(kvHeads) + " does not divide num_attention_heads (" + std::to_string(heads) + ")");
+    if (experts < 0) throw InputError(file, "num_experts", "must be >= 0, got " + std::to_string(experts));
     if (isMoe()) {
-        need(expertsPerToken, "num_experts_per_tok");
-        need(expertIntermediate, "moe_intermediate_size");
+        within(experts, "num_experts", B::experts);
+        within(expertsPerToken, "num_experts_per_tok", B::experts);
+        within(expertIntermediate, "moe_intermediate_size", B::intermediate);
         if (expertsPerToken > experts)
             throw InputError(file, "num_experts_per_tok",
                              std::to_string(expertsPerToken) + " exceeds the number of experts (" + std::to_string(experts) + ")");
     }
-    if (ropeTheta <= 0) throw InputError(file, "rope_theta", "must be > 0");
+    if (sharedExperts < 0 || sharedExperts > B::experts)
+        throw InputError(file, "shared_experts", "must be between 0 and " + std::to_string(B::experts));
+    if (sharedExperts > 0) within(sharedExpertIntermediate, "shared_expert_intermediate_size", B::intermediate);
+    if (!(ropeTheta > 0 && ropeTheta <= 1e12)) throw InputError(file, "rope_theta", "must be in (0, 1e12]");
+    if (!(ropeFactor > 0 && ropeFactor <= 1e6)) throw InputError(file, "rope_scaling.factor", "must be in (0, 1e6]");
+    if (!(normEps > 0 && normEps <= 1)) throw InputError(file, "rms_norm_eps", "must be in (0, 1]");
 }
 
 ModelSpec withHeadsPruned(const ModelSpec& m, double fraction)

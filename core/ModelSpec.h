@@ -46,8 +46,9 @@ struct ModelSpec {
     bool normTopK = true;             // renormalise the top-k gate weights
 
     bool isMoe() const { return experts > 0; }
-    int qDim() const { return heads * headDim; }
-    int kvDim() const { return kvHeads * headDim; }
+    // 64-bit: the bounds below keep these far inside int, but buffers are sized from them.
+    std::int64_t qDim() const { return std::int64_t(heads) * headDim; }
+    std::int64_t kvDim() const { return std::int64_t(kvHeads) * headDim; }
 
     // Parameters per layer and in total (embeddings included, lm_head once if tied).
     double attentionParamsPerLayer() const;
@@ -61,8 +62,24 @@ struct ModelSpec {
     double totalParams() const;
     double activeParamsPerToken() const;
 
-    // Throws InputError naming the offending field (for file `file`).
+    // Throws InputError naming the offending field (for file `file`): every size must be
+    // positive and within the physical bounds below.
     void validate(const std::string& file = "") const;
+};
+
+// Upper bounds on a model's shape, far above any published model (the largest have hidden
+// 16-25K, 126-160 layers, 128 heads, head_dim 256, MLP width 73K, vocabulary 256K, 256
+// experts, 10M-token context) yet low enough that every product of them used to size
+// buffers or count bytes stays exact in 64-bit integers and doubles.
+struct ModelShapeBounds {
+    static constexpr int hidden = 1 << 17;          // 131,072
+    static constexpr int layers = 4096;
+    static constexpr int heads = 4096;
+    static constexpr int headDim = 4096;
+    static constexpr int intermediate = 1 << 20;    // 1,048,576
+    static constexpr int vocab = 1 << 23;           // 8,388,608
+    static constexpr int experts = 65536;
+    static constexpr int maxPosition = 1 << 30;     // 1,073,741,824 tokens
 };
 
 // The model with a fraction of its attention heads pruned: query heads go evenly

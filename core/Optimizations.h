@@ -74,6 +74,9 @@ struct Optimizations {
     Precision activations = Precision::FP16;
     QuantFormat kvCache{Precision::FP16, 64};
     bool fusedAttention = true; // FlashAttention-style: scores never reach main memory
+    // The output head (and the embedding table) stored in the weight format too, as
+    // llama.cpp's pure quantisations store them; false: kept at the activation precision.
+    bool quantizedHead = false;
     WeightSparsity sparsity;
     double headPruning = 0;     // fraction of query heads removed, evenly across KV groups
     KvCompression kvCompression;

@@ -38,7 +38,7 @@ public:
         for (const auto& p : bundled())
             if (p.id == idOrPath) return p;
         if (auto it = providers_.find(idOrPath); it != providers_.end()) return it->second();
-        if (fileExists(idOrPath)) return parse_(readJsonObjectFile(idOrPath), idOrPath);
+        if (pathExists(idOrPath)) return parse_(readJsonObjectFile(idOrPath), idOrPath);
         throw InputError("", field, "unknown " + what_ + " '" + idOrPath + "' (not a zoo id and no such file; `" +
                                         listCommand_ + "` lists them)");
     }

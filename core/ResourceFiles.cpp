@@ -30,3 +30,9 @@ bool fileExists(const std::string& path)
 }
 
 } // namespace llmdse
+
+namespace llmdse {
+
+bool pathExists(const std::string& path) { return !path.empty() && QFileInfo::exists(QString::fromStdString(path)); }
+
+} // namespace llmdse

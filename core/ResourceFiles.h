@@ -11,5 +11,7 @@ namespace llmdse {
 std::vector<std::string> bundledFiles(const std::string& folder);
 QByteArray readBundled(const std::string& path);
 bool fileExists(const std::string& path);
+// Anything at `path` (file, folder, device): an id that names one is meant as a path.
+bool pathExists(const std::string& path);
 
 } // namespace llmdse

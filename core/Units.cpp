@@ -6,6 +6,14 @@
 
 namespace llmdse {
 
+std::string magnitudeProblem(double v)
+{
+    const double a = std::fabs(v);
+    if (a > kMaxInputMagnitude) return formatNumber(v) + " exceeds the bound of 1e15 (check the unit)";
+    if (a > 0 && a < kMinInputMagnitude) return formatNumber(v) + " is below the bound of 1e-15 (check the unit)";
+    return "";
+}
+
 std::string formatNumber(double v)
 {
     char buf[32];

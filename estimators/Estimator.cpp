@@ -1,6 +1,7 @@
 #include "estimators/Estimator.h"
 #include "core/Errors.h"
 
+#include <cmath>
 #include <map>
 
 namespace llmdse {
@@ -18,6 +19,28 @@ static std::map<std::string, EstimatorFactory>& populatedRegistry()
     static const bool builtins = (registerBuiltinEstimators(), true);
     (void)builtins;
     return registry();
+}
+
+Metrics Estimator::evaluate(const Design& d, bool withOps) const
+{
+    Metrics m = estimate(d, withOps);
+    requireFiniteMetrics(m);
+    return m;
+}
+
+void requireFiniteMetrics(const Metrics& m)
+{
+    const std::pair<const char*, double> values[] = {
+        {"ttft_s", m.ttftS}, {"tpot_s", m.tpotS}, {"e2e_s", m.e2eS}, {"decode_tokens_per_s", m.decodeTokensPerS},
+        {"energy_per_token_j", m.energyPerTokenJ}, {"tokens_per_j", m.tokensPerJ}, {"avg_power_w", m.avgPowerW},
+        {"prefill_energy_j", m.prefillEnergyJ}, {"total_energy_j", m.totalEnergyJ},
+        {"memory.weights_bytes", m.memory.weightsBytes}, {"memory.kv_cache_bytes", m.memory.kvCacheBytes},
+        {"memory.activation_bytes", m.memory.activationBytes}, {"area_mm2", m.areaMm2}};
+    for (const auto& [name, v] : values)
+        if (!std::isfinite(v) || (v < 0 && std::string(name) != "area_mm2"))
+            throw InputError("", name, std::string("derived value ") + (std::isfinite(v) ? "is negative" : "is not finite") +
+                                           ": an input (hardware, runtime or workload figure) lies outside what can be "
+                                           "estimated; check its magnitude and unit");
 }
 
 bool registerEstimator(const std::string& id, EstimatorFactory factory)

@@ -17,10 +17,19 @@ public:
     virtual ~Estimator() = default;
     virtual std::string id() const = 0;
     virtual std::string version() const = 0;
-    virtual Metrics evaluate(const Design& d, bool withOps = false) const = 0;
+    // The design's metrics. Throws InputError naming the metric when a derived quantity is not
+    // finite: inputs are bounded where they are read, so this is a backstop that keeps inf/NaN
+    // from ever reaching a table or a JSON file as `null`.
+    Metrics evaluate(const Design& d, bool withOps = false) const;
     // Where the estimator's own constants come from (beyond the design's presets).
     virtual std::string provenance() const { return ""; }
+
+protected:
+    virtual Metrics estimate(const Design& d, bool withOps) const = 0;
 };
+
+// Throws InputError on the first non-finite headline metric of `m`.
+void requireFiniteMetrics(const Metrics& m);
 
 using EstimatorFactory = std::function<std::unique_ptr<Estimator>()>;
 

@@ -142,7 +142,7 @@ void DecoderOpsBuilder::attention()
     const double T = decode ? S : 1;
     const double newPairs = T * (T - 1) / 2;
     norm("attn.norm", tokens_, L);
-    matmul("attn.qkv_proj", tokens_, (heads_ + 2.0 * kvHeads_) * hd, m_.hidden, L, m_.qkvBias);
+    matmul("attn.qkv_proj", tokens_, (heads_ + 2.0 * kvHeads_) * hd, m_.hidden, L, m_.qkvBias).projections = 3;
     if (causal_) { // a decoder: rotary positions, and k/v kept for later steps (an encoder needs neither)
         elementwise("attn.rope", OpClass::Rope, tokens_ * (heads_ + kvHeads_) * hd, conventions::kRopeFlops, 1, 1, L);
         // New k and v appended to the cache, converted to the cache's format.
@@ -218,7 +218,8 @@ void DecoderOpsBuilder::mlp()
     const int L = m_.layers;
     norm("mlp.norm", tokens_, L);
     const bool gated = m_.mlp == MlpKind::Gated;
-    matmul(gated ? "mlp.gate_up_proj" : "mlp.up_proj", tokens_, (gated ? 2.0 : 1.0) * ffn_, m_.hidden, L, m_.mlpBias);
+    matmul(gated ? "mlp.gate_up_proj" : "mlp.up_proj", tokens_, (gated ? 2.0 : 1.0) * ffn_, m_.hidden, L, m_.mlpBias).projections =
+        gated ? 2 : 1;
     elementwise("mlp.act", OpClass::Activation, tokens_ * ffn_, conventions::kGatedActFlops, gated ? 2 : 1, 1, L);
     matmul("mlp.down_proj", tokens_, m_.hidden, ffn_, L, m_.mlpBias);
     allReduce("mlp.all_reduce");
@@ -287,6 +288,7 @@ void DecoderOpsBuilder::lmHead()
     norm("final_norm", rows, 1);
     Op& head = matmul("lm_head", rows, vocab_, m_.hidden, 1, false, false);
     head.actBytes.x0 = (rows * m_.hidden + rows * vocab_) * actB_;
+    if (o_.quantizedHead) return; // stored like every other matrix (llama.cpp's pure formats)
     head.weightBytes = double(vocab_) * m_.hidden * actB_;
     head.weightGroup = 0;
     head.precision = o_.activations;

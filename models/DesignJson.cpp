@@ -33,7 +33,7 @@ Design designFromValues(DesignValues values, const std::string& file, const std:
             const auto& f = requireDesignField("runtime", where("runtime"));
             f.apply(d, f.parse(*v, where("runtime")));
         } else {
-            d.runtime = resolveRuntime(defaultRuntimeId(d.hardware.cls), where("runtime"));
+            d.runtime = runtimeFor(resolveRuntime(defaultRuntimeId(d.hardware.cls), where("runtime")), d.hardware);
         }
         for (const auto& [key, v] : values) {
             if (key == "model" || key == "hardware" || key == "runtime" || key.rfind("_", 0) == 0) continue;

@@ -25,8 +25,10 @@ ModelSpec resolveModel(const std::string& idOrPath, const std::string& field)
 {
     for (const auto& m : modelZoo())
         if (m.id == idOrPath) return m;
-    if (fileExists(idOrPath)) return importHfConfigFile(idOrPath);
     if (fileExists(idOrPath + "/config.json")) return importHfConfigFile(idOrPath + "/config.json");
+    if (QFileInfo(QString::fromStdString(idOrPath)).isDir())
+        throw InputError(idOrPath, "config.json", "the folder has no config.json (a checkpoint folder needs one)");
+    if (pathExists(idOrPath)) return importHfConfigFile(idOrPath); // refuses devices, FIFOs and oversized files
     throw InputError("", field, "unknown model '" + idOrPath +
                                     "' (not a zoo id, config.json or checkpoint folder; `llmdse zoo models` lists the zoo)");
 }

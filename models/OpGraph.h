@@ -43,6 +43,7 @@ struct Op {
     bool allReduce = false;                // ring all-reduce (else point-to-point)
     bool routed = false;                   // MoE expert work: the busiest expert sets the pace
     int attnBatch = 0, attnKvHeads = 0;    // attention: sequences and KV heads (per shard)
+    int projections = 1;                   // matrices stacked in this matmul (q|k|v: 3, gate|up: 2)
 
     Affine bytes() const { return {weightBytes + actBytes.x0 + kvBytes.x0, actBytes.x1 + kvBytes.x1}; }
 };

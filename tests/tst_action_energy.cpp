@@ -132,8 +132,8 @@ private Q_SLOTS:
     // 2.3 TOPS/W. Each cycle reads 256 activation bytes from the unified buffer
     // and reads + writes 256 32-bit accumulators. The model prices logic and
     // arrays only (no clock tree, control, DDR3 I/O), so it must come in below
-    // the measured power, but not absurdly: the shared reference (section 5.2)
-    // finds measured system-level costs ~3x the scaled Horowitz figures.
+    // the measured power, but not absurdly: GPU micro-benchmarks put measured
+    // system-level costs at ~3x the scaled Horowitz figures.
     void tpuV1PowerSanity()
     {
         const AcceleratorTemplate t = test::tpuV1();

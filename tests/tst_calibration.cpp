@@ -1,5 +1,5 @@
 // Least squares and profile calibration: recover known answers, and keep the
-// shipped GPU profile honest against the shared measurements.
+// shipped GPU profile honest against resources/validation/gpu-measurements.json.
 #include "core/Errors.h"
 #include "core/RuntimeZoo.h"
 #include "estimators/analytical/AnalyticalEstimator.h"
@@ -16,7 +16,7 @@ using namespace llmdse;
 namespace {
 
 // Synthetic measurements: the estimator's own predictions under `truth`, in the
-// shared/validation layout (device, model, phase, batch, prompt|context).
+// layout of resources/validation/gpu-measurements.json (device, model, phase, batch, prompt|context).
 MeasurementSet synthetic(const RuntimeProfile& truth)
 {
     MeasurementSet set;
@@ -26,9 +26,9 @@ MeasurementSet synthetic(const RuntimeProfile& truth)
     for (const char* device : {"h100-sxm", "h200-sxm"})
         for (const char* model : {"llama-2-7b", "llama-3-8b"}) {
             for (int batch : {1, 4, 16})
-                for (int prompt : {128, 512, 2048}) set.rows.push_back({device, model, Phase::Prefill, batch, prompt, 0, 0, 0});
+                for (int prompt : {128, 512, 2048}) set.rows.push_back({device, model, Phase::Prefill, batch, prompt, 0, 0, 0, {}});
             for (int batch : {1, 8, 32, 128})
-                for (int context : {128, 1024, 4096}) set.rows.push_back({device, model, Phase::Decode, batch, context, 0, 0, 0});
+                for (int context : {128, 1024, 4096}) set.rows.push_back({device, model, Phase::Decode, batch, context, 0, 0, 0, {}});
         }
     AnalyticalEstimator est;
     for (Measurement& m : set.rows) {
@@ -147,7 +147,7 @@ private Q_SLOTS:
     // Regression guard on the shipped, calibrated GPU profile.
     void shippedProfileMatchesGpuMeasurements()
     {
-        const MeasurementSet set = loadMeasurements((test::sharedDir() + "/validation/gpu-measurements.json").toStdString());
+        const MeasurementSet set = loadMeasurements((test::sourceDir() + "/resources/validation/gpu-measurements.json").toStdString());
         QVERIFY(set.rows.size() >= 20);
         const RuntimeProfile profile = resolveRuntime("torch-cudagraph");
         AnalyticalEstimator est;

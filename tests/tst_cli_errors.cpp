@@ -5,6 +5,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QtTest>
 
@@ -201,9 +203,49 @@ private Q_SLOTS:
         QTest::newRow("measurements no runs") << validate("me-empty.json", R"({"runs": []})")
                                               << QStringList{"me-empty.json", "runs"};
         QTest::newRow("calibrate without --out")
-            << QStringList{"calibrate", "--data", test::sharedDir() + "/validation/gpu-measurements.json"}
+            << QStringList{"calibrate", "--data", test::sourceDir() + "/resources/validation/gpu-measurements.json"}
             << QStringList{"--out"};
         QTest::newRow("merge without inputs") << QStringList{"merge", "--out", dir_.filePath("m.csv")} << QStringList{"inputs"};
+        // merge: never over an input; the shards must cover the study.
+        const QString shardA = file("m-a.sqlite", "a"), shardB = file("m-b.sqlite", "b");
+        QTest::newRow("merge output is an input") << QStringList{"merge", "--out", shardA, "--overwrite", shardA, shardB}
+                                                  << QStringList{"m-a.sqlite", "one of the inputs"};
+        QTest::newRow("merge bad shard count") << QStringList{"merge", "--shard-count", "0", "--out", dir_.filePath("m.sqlite"), shardA}
+                                               << QStringList{"--shard-count"};
+        QTest::newRow("merge not a sweep database") << QStringList{"merge", "--out", dir_.filePath("m.sqlite"), file("m-junk.sqlite", QByteArray(300, 'x'))}
+                                                    << QStringList{"m-junk.sqlite", "not a database"};
+        QTest::newRow("merge gap between CSV shards")
+            << QStringList{"merge", "--out", dir_.filePath("m.csv"), file("m-1.csv", "index,a\n0,1\n1,2\n"), file("m-2.csv", "index,a\n3,4\n")}
+            << QStringList{"shards", "missing point 2", "--allow-partial"};
+        QTest::newRow("merge cut-off CSV shard")
+            << QStringList{"merge", "--out", dir_.filePath("m.csv"), file("m-3.csv", "index,a\n0,1\n1,2\n2,")}
+            << QStringList{"m-3.csv", "cut off mid-write after point 1"};
+        // sweep: where results go.
+        const QByteArray objectives = study(R"("grid": {"batch": [1, 2]}, "objectives": ["tpot_s"])");
+        const QString dangling = dir_.filePath("dangling.sqlite");
+        QFile::link(dir_.filePath("no-such-dir/target.sqlite"), dangling);
+        QTest::newRow("sweep --out dangling link")
+            << QStringList{"sweep", "--quiet", "--study", file("st-ok.json", objectives), "--out", dangling}
+            << QStringList{"--out", "dangling.sqlite", "symbolic link", "target.sqlite"};
+        QTest::newRow("sweep Pareto side file exists")
+            << QStringList{"sweep", "--quiet", "--pareto", "--study", file("st-ok.json", objectives), "--out", dir_.filePath("ps.csv")}
+            << (file("ps.pareto.csv", "old"), QStringList{"--pareto", "ps.pareto.csv", "--overwrite"});
+        QDir(dir_.path()).mkpath("busy.sqlite/inside");
+        QTest::newRow("sweep --overwrite cannot remove")
+            << QStringList{"sweep", "--quiet", "--overwrite", "--study", file("st-ok.json", objectives), "--out", dir_.filePath("busy.sqlite")}
+            << QStringList{"busy.sqlite", "--overwrite", "cannot remove"};
+        const QString split = dir_.filePath("split.sqlite");
+        test::runLlmdse({"sweep", "--quiet", "--study", file("st-ok.json", objectives), "--shard", "1/2", "--out", split});
+        QTest::newRow("sweep --resume another split")
+            << QStringList{"sweep", "--quiet", "--resume", "--study", file("st-ok.json", objectives), "--shard", "1/4", "--out", split}
+            << QStringList{"split.sqlite", "meta.shard", "shard 1/2", "shard 1/4"};
+        QJsonArray thousand, hundred;
+        for (int i = 1; i <= 1000; ++i) thousand.append(i);
+        for (int i = 1; i <= 100; ++i) hundred.append(100 * i);
+        const QJsonObject hugeGrid{{"batch", thousand}, {"prompt", thousand}, {"output", thousand}, {"hardware.memory_bandwidth", hundred}};
+        QTest::newRow("sweep over 10^10 points")
+            << sweep(file("st-huge.json", study("\"grid\": " + QJsonDocument(hugeGrid).toJson(QJsonDocument::Compact))))
+            << QStringList{"st-huge.json", "100000000000 points", "--force", "TB"};
         QTest::newRow("zoo unknown list") << QStringList{"zoo", "gadgets"} << QStringList{"what"};
 
         // serve-sim: the trace file, the request stream and its options.
@@ -234,6 +276,120 @@ private Q_SLOTS:
         QVERIFY2(r.err.startsWith("llmdse: error: "), qPrintable(r.err));
         for (const QString& m : mentions) QVERIFY2(r.err.contains(m), qPrintable("'" + m + "' not in: " + r.err));
         QVERIFY2(r.out.isEmpty(), qPrintable(r.out)); // nothing half-done on stdout
+    }
+
+    // Malformed input that used to crash, hang, allocate without bound or print inf/NaN as
+    // null (the hardening issue): each class of defect, refused with exit 1 and a message.
+    void hardening_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QStringList>("mentions");
+        const QStringList base{"evaluate", "--model", "llama-2-7b", "--hardware", "h100-sxm"};
+
+        // Integer sizes: q width 65536 x 65536 wrapped a 32-bit int; hidden 1e9 asked for 1.28 TB.
+        QJsonObject wide = QJsonDocument::fromJson(kTinyLlama).object();
+        wide["num_attention_heads"] = 65536;
+        wide["num_key_value_heads"] = 65536;
+        wide["head_dim"] = 65536;
+        const QString wideFile = file("wide.json", QJsonDocument(wide).toJson());
+        QTest::newRow("q width beyond 2^31") << evaluateModel(wideFile) << QStringList{"wide.json", "num_attention_heads", "4096"};
+        QTest::newRow("q width beyond 2^31, check")
+            << QStringList{"check", "--model", wideFile, "--cached-host"} << QStringList{"wide.json", "num_attention_heads"};
+        QTest::newRow("hidden 1e9") << evaluateModel(file("hidden.json", tinyLlamaWith("hidden_size", 1e9)))
+                                    << QStringList{"hidden.json", "hidden_size", "131072"};
+        QTest::newRow("head_dim bound") << evaluateModel(file("hd.json", tinyLlamaWith("head_dim", 100000)))
+                                        << QStringList{"hd.json", "head_dim", "4096"};
+        QTest::newRow("vocab bound") << evaluateModel(file("vocab.json", tinyLlamaWith("vocab_size", 2e9)))
+                                     << QStringList{"vocab.json", "vocab_size"};
+        QTest::newRow("model.hidden by --set") << (base + QStringList{"--set", "model.hidden=1000000"})
+                                               << QStringList{"model.hidden", "131072"};
+        QTest::newRow("batch bound") << (base + QStringList{"--batch", "2000000000"}) << QStringList{"batch", "1048576"};
+
+        // Sizes from the command line, checked against this machine's memory before allocating.
+        QTest::newRow("run max-new-tokens")
+            << QStringList{"run", "--model", "smollm-135m", "--input-ids", "1,2", "--max-new-tokens", "200000000"}
+            << QStringList{"--max-new-tokens", "GB"};
+        QTest::newRow("serve-sim requests")
+            << QStringList{"serve-sim", "--model", "llama-3-8b", "--hardware", "h100-sxm", "--rate", "1", "--requests", "100000000"}
+            << QStringList{"--requests", "10000000"};
+        QTest::newRow("serve-sim max-batch")
+            << QStringList{"serve-sim", "--model", "llama-3-8b", "--hardware", "h100-sxm", "--rate", "1", "--max-batch", "2000000000"}
+            << QStringList{"--max-batch"};
+
+        // Input files: regular files only, with a size cap and a line-length limit.
+        QTest::newRow("design /dev/zero") << QStringList{"evaluate", "--design", "/dev/zero"}
+                                          << QStringList{"/dev/zero", "not a regular file"};
+        QTest::newRow("trace /dev/zero")
+            << QStringList{"serve-sim", "--model", "llama-3-8b", "--hardware", "h100-sxm", "--trace", "/dev/zero"}
+            << QStringList{"/dev/zero", "not a regular file"};
+        QTest::newRow("hardware is a folder") << evaluateHardware(dir_.path()) << QStringList{"folder"};
+        const QString big = dir_.filePath("huge.json");
+        {
+            QFile f(big);
+            f.open(QIODevice::WriteOnly);
+            f.resize(qint64(65) << 20); // sparse: 65 MB of zeros
+        }
+        QTest::newRow("design over the size cap") << QStringList{"evaluate", "--design", big} << QStringList{"huge.json", "larger than"};
+        QTest::newRow("trace long line")
+            << QStringList{"serve-sim", "--model", "llama-3-8b", "--hardware", "h100-sxm", "--trace",
+                           file("long.csv", "arrival_s,prompt,output\n0," + QByteArray(5000, '1') + ",2\n")}
+            << QStringList{"long.csv", "line 2", "longer than"};
+
+        // No silent nonsense: absurd magnitudes are refused where they are read, naming the field.
+        QTest::newRow("trace arrival 1e308")
+            << QStringList{"serve-sim", "--model", "llama-3-8b", "--hardware", "h100-sxm", "--trace",
+                           file("far.csv", "arrival_s,prompt,output\n1e308,10,2\n")}
+            << QStringList{"far.csv", "line 2: arrival_s"};
+        QTest::newRow("capacity 1e308") << (base + QStringList{"--set", "hardware.memory_capacity=1e308"})
+                                        << QStringList{"hardware.memory_capacity", "1e15"};
+        QJsonObject hotBits = QJsonDocument::fromJson(kHardware).object();
+        hotBits["memory"] = QJsonArray{QJsonObject{{"name", "HBM"}, {"capacity_gb", 80}, {"bandwidth_gb_s", 2000},
+                                                   {"energy_pj_per_bit", 1e308}}};
+        QTest::newRow("energy per bit 1e308") << evaluateHardware(file("hot.json", QJsonDocument(hotBits).toJson()))
+                                              << QStringList{"hot.json", "energy_pj_per_bit"};
+        QTest::newRow("energy scale 1e308")
+            << (base + QStringList{"--runtime", file("rt.json", R"({"id": "x", "efficiency": {}, "energy": {"flop_energy_scale": 1e308}})")})
+            << QStringList{"rt.json", "flop_energy_scale"};
+        QTest::newRow("measured latency 1e-308")
+            << QStringList{"validate", "--data", file("tiny-lat.json", measurements(R"({"device": "h100-sxm", "model": "llama-2-7b", "phase": "decode", "batch": 1, "context": 9, "latency_ms": 1e-308})"))}
+            << QStringList{"tiny-lat.json", "latency_ms"};
+        QTest::newRow("temperature nan") << QStringList{"run", "--model", "smollm-135m", "--input-ids", "1", "--temperature", "nan"}
+                                         << QStringList{"--temperature", "nan"};
+        QTest::newRow("top-p nan") << QStringList{"run", "--model", "smollm-135m", "--input-ids", "1", "--top-p", "nan"}
+                                   << QStringList{"--top-p", "nan"};
+        QTest::newRow("local sram below 4 KiB")
+            << QStringList{"evaluate", "--model", "llama-2-7b", "--hardware", "template-systolic", "--set", "hardware.local_sram_kib=0.001"}
+            << QStringList{"hardware.local_sram_kib", ">= 4", "0.001"};
+    }
+
+    void hardening()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QStringList, mentions);
+        QElapsedTimer t;
+        t.start();
+        const test::RunResult r = test::runLlmdse(args, 60000);
+        QVERIFY2(r.exitCode == 1, qPrintable(QString("exit %1, stderr: %2").arg(r.exitCode).arg(r.err)));
+        QVERIFY2(r.err.startsWith("llmdse: error: "), qPrintable(r.err));
+        for (const QString& m : mentions) QVERIFY2(r.err.contains(m), qPrintable("'" + m + "' not in: " + r.err));
+        QVERIFY2(t.elapsed() < 30000, "refusing bad input must take seconds, not minutes");
+    }
+
+    // A request stream where nothing completes (every request larger than the KV cache)
+    // reports its latencies as n/a (null in JSON), not as 0 s.
+    void servingWithoutCompletionsSaysNa()
+    {
+        const QStringList args{"serve-sim", "--model", "llama-3-8b", "--hardware", "h100-sxm", "--rate", "5",
+                               "--requests", "20", "--prompt", "4096", "--kv-blocks", "4"};
+        const test::RunResult table = test::runLlmdse(args);
+        QCOMPARE(table.exitCode, 0);
+        QVERIFY2(table.out.contains("completed requests") && table.out.contains("0 of 20"), qPrintable(table.out));
+        QVERIFY2(table.out.contains("n/a"), qPrintable(table.out));
+        const test::RunResult json = test::runLlmdse(args + QStringList{"--format", "json"});
+        QCOMPARE(json.exitCode, 0);
+        const QJsonObject ttft = QJsonDocument::fromJson(json.out.toUtf8()).object().value("ttft_s").toObject();
+        QVERIFY(ttft.value("p50").isNull());
+        QCOMPARE(ttft.value("count").toDouble(), 0.0);
     }
 
     void help_data()

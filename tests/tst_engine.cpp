@@ -22,7 +22,7 @@ class TestEngine : public QObject {
 
     static Expected expected(const QString& fixture)
     {
-        QFile f(test::sharedDir() + "/fixtures/" + fixture + "/expected.json");
+        QFile f(test::dataDir() + "/fixtures/" + fixture + "/expected.json");
         if (!f.open(QIODevice::ReadOnly)) return {};
         const QJsonObject o = QJsonDocument::fromJson(f.readAll()).object();
         Expected e;
@@ -57,7 +57,7 @@ private Q_SLOTS:
         QFETCH(QString, fixture);
         const Expected e = expected(fixture);
         QVERIFY2(!e.ids.empty(), "fixture expected.json not found");
-        ReferenceEngine engine(loadCheckpoint((test::sharedDir() + "/fixtures/" + fixture).toStdString()));
+        ReferenceEngine engine(loadCheckpoint((test::dataDir() + "/fixtures/" + fixture).toStdString()));
         SamplingOptions greedy;
         GenerationResult r = generate(engine, {e.ids}, int(e.greedy.size()), greedy, true);
         QCOMPARE(r.promptLogits.rows(), Eigen::Index(e.logits.size()));
@@ -79,7 +79,7 @@ private Q_SLOTS:
         QFETCH(QString, format);
         QFETCH(double, bound);
         const Expected e = expected("tiny-llama-gqa");
-        ModelWeights w = loadCheckpoint((test::sharedDir() + "/fixtures/tiny-llama-gqa").toStdString());
+        ModelWeights w = loadCheckpoint((test::dataDir() + "/fixtures/tiny-llama-gqa").toStdString());
         const double fp32Bytes = w.bytes();
         w.quantize(parseQuantFormat(format.toStdString(), "weights"));
         QVERIFY(w.bytes() < fp32Bytes); // the projections really shrank
@@ -96,7 +96,7 @@ private Q_SLOTS:
     // A batch of two sequences gives each the same tokens as running it alone.
     void batchMatchesSingle()
     {
-        ReferenceEngine engine(loadCheckpoint((test::sharedDir() + "/fixtures/tiny-llama-gqa").toStdString()));
+        ReferenceEngine engine(loadCheckpoint((test::dataDir() + "/fixtures/tiny-llama-gqa").toStdString()));
         const std::vector<int> a{5, 9, 14, 2}, b{100, 7, 42, 250};
         GenerationResult both = generate(engine, {a, b}, 6, SamplingOptions{});
         QCOMPARE(both.newTokens[0], generate(engine, {a}, 6, SamplingOptions{}).newTokens[0]);
@@ -132,7 +132,7 @@ private Q_SLOTS:
 
     void outOfVocabularyIsAnError()
     {
-        ReferenceEngine engine(loadCheckpoint((test::sharedDir() + "/fixtures/tiny-llama-gqa").toStdString()));
+        ReferenceEngine engine(loadCheckpoint((test::dataDir() + "/fixtures/tiny-llama-gqa").toStdString()));
         QVERIFY_THROWS_EXCEPTION(InputError, generate(engine, {{1, 5000}}, 2, SamplingOptions{}));
     }
 

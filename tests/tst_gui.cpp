@@ -447,7 +447,7 @@ private Q_SLOTS:
     void checkViewRunsTheEngine()
     {
         MainWindow w;
-        w.loadDesign({{"model", test::sharedDir() + "/fixtures/tiny-llama-gqa/config.json"}, {"weights", "fp32"}});
+        w.loadDesign({{"model", test::dataDir() + "/fixtures/tiny-llama-gqa/config.json"}, {"weights", "fp32"}});
         QVERIFY(w.showView("check"));
         w.findChild<QSpinBox*>("checkRepeat")->setValue(1);
         QSignalSpy finished(w.check(), &CheckView::finished);

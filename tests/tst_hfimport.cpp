@@ -1,4 +1,4 @@
-// Hugging Face config.json import (the shared fixtures) and the bundled zoos.
+// Hugging Face config.json import (the fixtures in tests/data/fixtures) and the bundled zoos.
 #include "core/HardwareZoo.h"
 #include "models/HfConfigImporter.h"
 #include "models/ModelZoo.h"
@@ -17,7 +17,7 @@ private Q_SLOTS:
     void fixtures_data()
     {
         QTest::addColumn<QString>("path");
-        const QDir dir(test::sharedDir() + "/fixtures");
+        const QDir dir(test::dataDir() + "/fixtures");
         int n = 0;
         for (const QString& sub : dir.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
             const QString cfg = dir.filePath(sub + "/config.json");

@@ -46,7 +46,7 @@ private Q_SLOTS:
         QTest::newRow("shape vs bytes") << file(R"({"a":{"dtype":"F32","shape":[3],"data_offsets":[0,16]}})", floats(4))
                                         << "shape needs 12 bytes";
         QTest::newRow("negative dimension") << file(R"({"a":{"dtype":"F32","shape":[-4],"data_offsets":[0,16]}})", floats(4))
-                                            << "whole numbers >= 0";
+                                            << "whole numbers between 0 and 2^53";
         QTest::newRow("overlapping tensors")
             << file(R"({"a":{"dtype":"F32","shape":[4],"data_offsets":[0,16]},"b":{"dtype":"F32","shape":[4],"data_offsets":[8,24]}})",
                     floats(6))
@@ -93,7 +93,7 @@ private Q_SLOTS:
     // A checkpoint split over shards with model.safetensors.index.json loads like a single file.
     void shardedCheckpoint()
     {
-        const QString fixture = test::sharedDir() + "/fixtures/tiny-llama-gqa";
+        const QString fixture = test::dataDir() + "/fixtures/tiny-llama-gqa";
         SafetensorsFile whole((fixture + "/model.safetensors").toStdString());
         QTemporaryDir dir;
         QFile::copy(fixture + "/config.json", dir.filePath("config.json"));

@@ -13,7 +13,7 @@ using namespace llmdse;
 class TestSnapKv : public QObject {
     Q_OBJECT
 
-    static ModelWeights fixture(const QString& name) { return loadCheckpoint((test::sharedDir() + "/fixtures/" + name).toStdString()); }
+    static ModelWeights fixture(const QString& name) { return loadCheckpoint((test::dataDir() + "/fixtures/" + name).toStdString()); }
 
     static std::vector<int> longPrompt(int n, int vocab)
     {
@@ -148,7 +148,7 @@ private Q_SLOTS:
 
     void runCommandJson()
     {
-        const auto r = test::runLlmdse({"run", "--checkpoint", test::sharedDir() + "/fixtures/tiny-llama-gqa", "--input-ids",
+        const auto r = test::runLlmdse({"run", "--checkpoint", test::dataDir() + "/fixtures/tiny-llama-gqa", "--input-ids",
                                         "60,115,290,100,228,160,83,259,152,19,165,94", "--max-new-tokens", "8", "--kv-budget",
                                         "6", "--kv-window", "2", "--format", "json"});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));

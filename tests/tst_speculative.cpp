@@ -15,7 +15,7 @@ using namespace llmdse;
 class TestSpeculative : public QObject {
     Q_OBJECT
 
-    static ModelWeights fixture(const QString& name) { return loadCheckpoint((test::sharedDir() + "/fixtures/" + name).toStdString()); }
+    static ModelWeights fixture(const QString& name) { return loadCheckpoint((test::dataDir() + "/fixtures/" + name).toStdString()); }
 
     // Which draft: "self" (the target), "layers1" (its first layer), "random" (synthetic weights).
     static ModelWeights makeDraft(const ModelWeights& target, const QString& kind)
@@ -140,7 +140,7 @@ private Q_SLOTS:
     // The command line: identical tokens and the statistics in JSON.
     void runCommandJson()
     {
-        const auto r = test::runLlmdse({"run", "--checkpoint", test::sharedDir() + "/fixtures/tiny-llama-gqa", "--input-ids",
+        const auto r = test::runLlmdse({"run", "--checkpoint", test::dataDir() + "/fixtures/tiny-llama-gqa", "--input-ids",
                                         "60,115,290,100", "--max-new-tokens", "12", "--draft-layers", "1", "--draft-len", "3",
                                         "--format", "json"});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));

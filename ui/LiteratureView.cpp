@@ -20,7 +20,7 @@ LiteratureView::LiteratureView(QWidget* parent) : QWidget(parent), view_(new QCh
     note_->setWordWrap(true);
     note_->setStyleSheet("color: #555;");
     note_->setText("Published batch-1 decode measurements of ~7B models collected by the survey of Li et al. "
-                   "(arXiv 2410.04466; shared reference, section 1). Power is often the device TDP, not a "
+                   "(arXiv 2410.04466; the authors' data release). Power is often the device TDP, not a "
                    "measurement. Hover a point for its work, device, precision and tokens/J.");
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(view_, 1);

@@ -525,9 +525,12 @@ void MainWindow::dropEvent(QDropEvent* e)
             if (maybeSave()) guardedAction([&] { openProject(path); });
             continue;
         }
-        QFile f(path);
-        if (!f.open(QIODevice::ReadOnly)) continue;
-        const QJsonObject o = QJsonDocument::fromJson(f.readAll()).object();
+        QJsonObject o;
+        try {
+            o = readJsonObjectFile(path.toStdString()); // size-capped, regular files only
+        } catch (const InputError&) {
+            continue;
+        }
         // A hardware description has "class"; a Hugging Face config has "model_type" or "architectures".
         if (o.contains("class")) hardware_->select(path);
         else model_->select(path);

@@ -25,7 +25,7 @@ private:
 
 } // namespace
 
-Metrics AnalyticalEstimator::evaluate(const Design& d, bool withOps) const
+Metrics AnalyticalEstimator::estimate(const Design& d, bool withOps) const
 {
     Metrics m;
     Scratch s;
@@ -38,6 +38,7 @@ void AnalyticalEstimator::evaluate(const Design& d, Metrics& out, Scratch& s, bo
     const AnalyticalCoster coster(d);
     composeRequest(d, coster, [](const Design& other) { return std::make_unique<AnalyticalCoster>(other); }, out, s,
                    withOps);
+    requireFiniteMetrics(out);
 }
 
 } // namespace llmdse

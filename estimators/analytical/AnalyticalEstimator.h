@@ -12,11 +12,14 @@ public:
     static constexpr const char* kId = "analytical";
     std::string id() const override { return kId; }
     std::string version() const override { return "analytical-1.0"; }
-    Metrics evaluate(const Design& d, bool withOps = false) const override;
 
-    // Reusable buffers so a sweep thread evaluates without allocating.
+    using Estimator::evaluate;
+    // Reusable buffers so a sweep thread evaluates without allocating (checked like evaluate()).
     using Scratch = RequestGraphs;
     void evaluate(const Design& d, Metrics& out, Scratch& scratch, bool withOps) const;
+
+protected:
+    Metrics estimate(const Design& d, bool withOps) const override;
 };
 
 } // namespace llmdse

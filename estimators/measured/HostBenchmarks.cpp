@@ -1,4 +1,6 @@
 #include "estimators/measured/HostBenchmarks.h"
+#include "core/HostMemory.h"
+#include "estimators/measured/LlamaCppCalibration.h"
 #include "core/Errors.h"
 #include "core/HardwareZoo.h"
 #include "core/Json.h"
@@ -46,15 +48,7 @@ std::string cpuName()
     return "unknown CPU";
 }
 
-double memTotal()
-{
-    std::ifstream f("/proc/meminfo");
-    std::string key, unit;
-    double kb = 0;
-    while (f >> key >> kb >> unit)
-        if (key == "MemTotal:") return kb * 1024.0;
-    return 8e9;
-}
+double memTotal() { return totalMemoryBytes(); }
 
 double gemmRate(const QuantFormat& q)
 {
@@ -263,6 +257,8 @@ HardwareSpec hostHardware(const HostMeasurements& m)
     hw.peakFlops[int(Precision::INT4)] = m.gemmFlops[2];
     hw.vectorFlops = m.vectorFlops;
     hw.memory.push_back({"DRAM", "ddr", m.memoryBytes, m.streamAllCores, 15.0});
+    hw.cpuCores = m.cores;
+    hw.perCoreBandwidthBytesPerS = m.streamOneCore;
     hw.sramBytes = 32e6;
     hw.tdpW = 10.0 * m.cores;
     hw.idleW = 3.0 * m.cores;
@@ -337,6 +333,7 @@ void registerHostPresets()
 {
     registerHardwareProvider("host", [] { return hostHardware(hostMeasurements()); });
     registerRuntimeProvider("reference-engine", [] { return referenceEngineProfile(hostMeasurements()); });
+    registerLlamaCppHostCalibration();
 }
 
 } // namespace llmdse

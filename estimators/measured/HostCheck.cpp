@@ -28,6 +28,12 @@ HostCheckResult runHostCheck(ModelWeights weights, const HostCheckRequest& req,
     if (S < 1) throw InputError("", "prompt", "must be a positive whole number");
     if (N < 2) throw InputError("", "output", "needs at least 2 tokens to measure decode");
     if (req.repeat < 1) throw InputError("", "repeat", "must be a positive whole number");
+    if (B > kMaxBatch || S > kMaxTokens || N > kMaxTokens)
+        throw InputError("", "batch", "batch, prompt and output are bounded by " + std::to_string(kMaxBatch) + " sequences and " +
+                                          std::to_string(kMaxTokens) + " tokens");
+    requireMemory(generationBytes(weights.spec, B, S, N), "batch",
+                  "a run of batch " + std::to_string(B) + " x " + std::to_string(S) + " + " + std::to_string(N) + " tokens of " +
+                      weights.spec.id + " (KV cache, activations, logits)");
     weights.quantize(req.weights);
     ReferenceEngine engine(std::move(weights));
     const ModelSpec& spec = engine.spec();

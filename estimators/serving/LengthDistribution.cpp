@@ -69,7 +69,7 @@ LengthDistribution LengthDistribution::parse(const std::string& text, const std:
         d.kind_ = Kind::LogNormal;
         d.a_ = number(parts[1], field, "MEAN");
         d.b_ = number(parts[2], field, "SIGMA");
-        if (d.a_ < 1) throw InputError("", field, "MEAN must be >= 1 token, got '" + parts[1] + "'");
+        if (d.a_ < 1 || d.a_ > 1e8) throw InputError("", field, "MEAN must be between 1 and 1e8 tokens, got '" + parts[1] + "'");
         if (d.b_ < 0 || d.b_ > 5) throw InputError("", field, "SIGMA must be in [0, 5], got '" + parts[2] + "'");
         return d;
     }

@@ -1,9 +1,11 @@
 #include "estimators/serving/RequestStream.h"
+#include "core/Design.h"
 #include "core/Errors.h"
+#include "core/HostMemory.h"
+#include "core/InputFile.h"
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <sstream>
 
 namespace llmdse {
@@ -13,6 +15,7 @@ std::vector<Request> poissonRequests(double ratePerS, std::int64_t count, const 
 {
     if (!(ratePerS > 0) || !std::isfinite(ratePerS)) throw InputError("", "--rate", "must be > 0 requests/s");
     if (count < 1) throw InputError("", "--requests", "must be >= 1");
+    requireServingCapacity(count, "--requests");
     std::mt19937_64 rng(seed);
     std::exponential_distribution<double> gap(ratePerS);
     std::vector<Request> r(static_cast<size_t>(count));
@@ -26,6 +29,14 @@ std::vector<Request> poissonRequests(double ratePerS, std::int64_t count, const 
     return r;
 }
 
+void requireServingCapacity(std::int64_t count, const std::string& field)
+{
+    if (count > kMaxServingRequests)
+        throw InputError("", field, std::to_string(count) + " requests exceed the " + std::to_string(kMaxServingRequests) +
+                                        " one simulation holds (simulate a sample of the stream)");
+    requireMemory(double(count) * kServingBytesPerRequest, field, std::to_string(count) + " simulated requests");
+}
+
 namespace {
 
 std::string trimmed(const std::string& s)
@@ -35,7 +46,8 @@ std::string trimmed(const std::string& s)
     return s.substr(b, s.find_last_not_of(" \t\r") - b + 1);
 }
 
-double field(const std::string& text, const std::string& file, int line, const char* name, bool whole, double minimum)
+double field(const std::string& text, const std::string& file, int line, const char* name, bool whole, double minimum,
+             double maximum)
 {
     const std::string where = "line " + std::to_string(line) + ": " + name;
     size_t used = 0;
@@ -47,10 +59,10 @@ double field(const std::string& text, const std::string& file, int line, const c
     }
     if (text.empty()) throw InputError(file, where, "missing value");
     if (used != text.size() || !std::isfinite(v)) throw InputError(file, where, "must be a number, got '" + text + "'");
-    if (whole && (v != std::floor(v) || v > 1e8)) throw InputError(file, where, "must be a whole number, got '" + text + "'");
-    if (v < minimum) {
+    if (whole && v != std::floor(v)) throw InputError(file, where, "must be a whole number, got '" + text + "'");
+    if (v < minimum || v > maximum) {
         std::ostringstream m;
-        m << "must be >= " << minimum << ", got '" << text << "'";
+        m << "must be between " << minimum << " and " << maximum << ", got '" << text << "'";
         throw InputError(file, where, m.str());
     }
     return v;
@@ -67,6 +79,9 @@ std::vector<Request> parseTrace(const std::string& text, const std::string& file
     std::vector<Request> out;
     while (std::getline(in, line)) {
         ++number;
+        if (line.size() > size_t(kMaxLineBytes))
+            throw InputError(fileName, "line " + std::to_string(number),
+                             "longer than " + std::to_string(kMaxLineBytes) + " bytes: not a trace row");
         line = trimmed(line);
         if (line.empty() || line[0] == '#') continue;
         std::vector<std::string> cells;
@@ -85,10 +100,13 @@ std::vector<Request> parseTrace(const std::string& text, const std::string& file
             throw InputError(fileName, "line " + std::to_string(number),
                              "expected 3 comma-separated fields (arrival_s,prompt,output), got " +
                                  std::to_string(cells.size()));
+        if (std::int64_t(out.size()) >= kMaxServingRequests)
+            throw InputError(fileName, "line " + std::to_string(number),
+                             "more than " + std::to_string(kMaxServingRequests) + " requests: simulate a sample of the trace");
         Request r;
-        r.arrivalS = field(cells[0], fileName, number, "arrival_s", false, 0);
-        r.prompt = static_cast<int>(field(cells[1], fileName, number, "prompt", true, 1));
-        r.output = static_cast<int>(field(cells[2], fileName, number, "output", true, 1));
+        r.arrivalS = field(cells[0], fileName, number, "arrival_s", false, 0, kMaxArrivalS);
+        r.prompt = static_cast<int>(field(cells[1], fileName, number, "prompt", true, 1, kMaxTokens));
+        r.output = static_cast<int>(field(cells[2], fileName, number, "output", true, 1, kMaxTokens));
         out.push_back(r);
     }
     if (!header) throw InputError(fileName, "header", "missing: the first line must be 'arrival_s,prompt,output'");
@@ -99,11 +117,7 @@ std::vector<Request> parseTrace(const std::string& text, const std::string& file
 
 std::vector<Request> readTraceFile(const std::string& path)
 {
-    std::ifstream f(path, std::ios::binary);
-    if (!f) throw InputError(path, "", "cannot open the trace file");
-    std::ostringstream buf;
-    buf << f.rdbuf();
-    return parseTrace(buf.str(), path);
+    return parseTrace(readInputFile(path, kMaxTraceFileBytes).toStdString(), path);
 }
 
 } // namespace llmdse

@@ -11,6 +11,15 @@
 
 namespace llmdse {
 
+// Requests one simulation may hold. A simulation keeps per request its arrival, lengths,
+// timings and latencies (about kServingBytesPerRequest, measured with 1M requests), and a
+// million requests simulate in seconds; ten million is minutes and a gigabyte or two.
+constexpr std::int64_t kMaxServingRequests = 10'000'000;
+constexpr double kServingBytesPerRequest = 120;
+constexpr double kMaxArrivalS = 1e9; // about 32 years: a trace beyond it is a unit mistake
+// Refuses `count` requests (InputError on `field`) beyond the cap or the RAM available.
+void requireServingCapacity(std::int64_t count, const std::string& field);
+
 // `count` requests, exponential inter-arrival times of mean 1/rate seconds, the first at 1/rate on average.
 std::vector<Request> poissonRequests(double ratePerS, std::int64_t count, const LengthDistribution& prompt,
                                      const LengthDistribution& output, std::uint64_t seed);

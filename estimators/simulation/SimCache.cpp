@@ -2,9 +2,11 @@
 #include "estimators/storage/SqliteDatabase.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QStandardPaths>
 #include <oneapi/tbb/concurrent_hash_map.h>
+#include <cstdio>
 #include <cstdlib>
 
 namespace llmdse {
@@ -49,8 +51,31 @@ SimCache::SimCache(const std::string& path, std::size_t flushEvery)
 {
     if (path.empty()) return;
     QDir().mkpath(QFileInfo(QString::fromStdString(path)).absolutePath());
-    impl_->db = std::make_unique<SqliteDatabase>(path);
-    impl_->db->exec(kSchema);
+    try {
+        impl_->db = std::make_unique<SqliteDatabase>(path);
+        impl_->db->exec(kSchema);
+    } catch (const InputError& e) {
+        // A cache this process may read but not write (read-only media, another user's file):
+        // use what it holds and keep new results in memory. Anything else is the first error.
+        if (!QFileInfo::exists(QString::fromStdString(path))) throw;
+        try {
+            impl_->db = std::make_unique<SqliteDatabase>(path, SqliteDatabase::Access::ReadOnly);
+        } catch (const InputError&) {
+            throw e;
+        }
+        readOnly_ = true;
+        std::fprintf(stderr, "llmdse: note: %s; reading the simulation cache, new results are kept in memory\n", e.what());
+        if (!impl_->db->tableExists("sim_cache")) {
+            impl_->db.reset();
+            return;
+        }
+    }
+    load();
+    if (readOnly_) impl_->db.reset(); // inserts and flushes then stay in memory
+}
+
+void SimCache::load()
+{
     SqliteStatement q(*impl_->db, "SELECT k1, k2, seconds, cycles, compute_cycles, utilisation, dram, global, local, pim, "
                                   "vector_ops, macs, bound, mapping FROM sim_cache");
     while (q.step()) {
@@ -136,7 +161,7 @@ void SimCache::flush()
         }
         db.exec("COMMIT");
     } catch (...) {
-        db.exec("ROLLBACK");
+        db.rollback();
         throw;
     }
 }
@@ -158,14 +183,34 @@ std::string gPath;
 bool gPathSet = false;
 } // namespace
 
+// Before this release the cache lived with user data (~/.local/share/llmdse): move it once
+// to the cache folder, with its WAL files; if it cannot be moved (another file system that
+// refuses, a read-only home), keep using it where it is rather than lose it.
+QString migratedCachePath(const QString& path)
+{
+    QString data = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation);
+    if (data.isEmpty()) data = QDir::homePath() + "/.local/share";
+    const QString legacy = data + "/llmdse/simcache.sqlite";
+    if (!QFileInfo::exists(legacy) || QFileInfo::exists(path)) return path;
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    if (!QFile::rename(legacy, path)) {
+        if (!QFile::copy(legacy, path)) return legacy;
+        QFile::remove(legacy);
+    }
+    for (const char* side : {"-wal", "-shm"})
+        if (QFileInfo::exists(legacy + side) && !QFile::rename(legacy + side, path + side)) QFile::remove(legacy + side);
+    return path;
+}
+
 std::string defaultSimCachePath()
 {
     std::lock_guard<std::mutex> lock(gCacheMutex);
     if (gPathSet) return gPath;
     if (const char* env = std::getenv("LLMDSE_SIM_CACHE")) return std::string(env) == "none" ? "" : env;
-    QString dir = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation);
-    if (dir.isEmpty()) dir = QDir::homePath() + "/.local/share";
-    return (dir + "/llmdse/simcache.sqlite").toStdString();
+    // Derived data, rebuilt on demand: it belongs in $XDG_CACHE_HOME (default ~/.cache), not with user data.
+    QString dir = QStandardPaths::writableLocation(QStandardPaths::GenericCacheLocation);
+    if (dir.isEmpty()) dir = QDir::homePath() + "/.cache";
+    return migratedCachePath(dir + "/llmdse/simcache.sqlite").toStdString();
 }
 
 void setDefaultSimCachePath(const std::string& path)

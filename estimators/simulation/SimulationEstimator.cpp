@@ -61,7 +61,7 @@ std::string SimulationEstimator::provenance() const
            ") of the template. Energy per action, leakage and area: " + ActionEnergy::constantsSource();
 }
 
-Metrics SimulationEstimator::evaluate(const Design& d, bool withOps) const
+Metrics SimulationEstimator::estimate(const Design& d, bool withOps) const
 {
     if (!d.hardware.accel)
         throw InputError("", "hardware",

@@ -19,7 +19,11 @@ public:
     explicit SimulationEstimator(std::shared_ptr<SimCache> cache = defaultSimCache());
     std::string id() const override { return kId; }
     std::string version() const override { return kVersion; }
-    Metrics evaluate(const Design& d, bool withOps = false) const override;
+
+protected:
+    Metrics estimate(const Design& d, bool withOps) const override;
+
+public:
     std::string provenance() const override;
     SimCache& cache() const { return *cache_; }
 

@@ -1,9 +1,10 @@
 #pragma once
-// Measured inference runs (shared/validation format): one row per phase
+// Measured inference runs (the format of resources/validation/gpu-measurements.json): one row per phase
 // configuration with latency and energy, plus the model shapes measured.
 #include "core/ModelSpec.h"
 #include "models/OpGraph.h"
 
+#include <QJsonObject>
 #include <map>
 #include <string>
 #include <vector>
@@ -19,6 +20,9 @@ struct Measurement {
     double latencyS = 0;
     double energyJ = 0;   // 0 when not measured
     double powerW = 0;
+    // Design keys the run used beyond fp16 on one device (weights, activations, kv,
+    // quantized_lm_head, hardware.threads, ...), applied on top of the row's device and model.
+    QJsonObject design;
 };
 
 struct MeasurementSet {
@@ -31,5 +35,6 @@ struct MeasurementSet {
 
 // Throws InputError naming the file and the row/field on malformed data.
 MeasurementSet loadMeasurements(const std::string& path);
+MeasurementSet parseMeasurements(const QJsonObject& obj, const std::string& file);
 
 } // namespace llmdse

@@ -1,5 +1,8 @@
 #include "models/engine/Generation.h"
 
+#include "core/Design.h"
+#include "core/Errors.h"
+
 #include <chrono>
 
 namespace llmdse {
@@ -16,6 +19,8 @@ GenerationResult generate(ReferenceEngine& engine, const std::vector<std::vector
     GenerationResult r;
     const int B = static_cast<int>(prompts.size());
     const int S = prompts.empty() ? 0 : static_cast<int>(prompts[0].size());
+    if (maxNewTokens > kMaxTokens || S > kMaxTokens)
+        throw InputError("", "max_new_tokens", "prompt and new tokens must each be at most " + std::to_string(kMaxTokens));
     KvCache cache(engine.spec(), B, S + std::max(1, maxNewTokens));
     std::vector<Sampler> samplers;
     for (int b = 0; b < B; ++b) {

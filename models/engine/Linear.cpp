@@ -5,9 +5,7 @@
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/task_arena.h>
 #include <cmath>
-#if defined(__AVX2__) && defined(__FMA__)
 #include <immintrin.h>
-#endif
 #include <cstring>
 #include <numeric>
 
@@ -109,12 +107,21 @@ double Linear::weightBytes() const
 namespace {
 
 // One quantised row . x with the unpacking inside the loop (decode: each weight
-// is used once, so streaming it once at full bandwidth is what matters).
-float dotInt8(const std::int8_t* q, const float* x, int n)
+// is used once, so streaming it once at full bandwidth is what matters). Each kernel
+// has a portable version and an AVX2+FMA one; the binary is built for any x86-64 and
+// picks the variant the CPU has once, at start-up (function multiversioning by hand:
+// the AVX2 bodies are compiled with a target attribute, not with -mavx2 for the file).
+float dotInt8Portable(const std::int8_t* q, const float* x, int n)
+{
+    float s = 0;
+    for (int c = 0; c < n; ++c) s += float(q[c]) * x[c];
+    return s;
+}
+
+__attribute__((target("avx2,fma"))) float dotInt8Avx2(const std::int8_t* q, const float* x, int n)
 {
     int c = 0;
     float s = 0;
-#if defined(__AVX2__) && defined(__FMA__)
     __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();
     for (; c + 16 <= n; c += 16) {
         const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q + c));
@@ -124,16 +131,24 @@ float dotInt8(const std::int8_t* q, const float* x, int n)
     alignas(32) float lanes[8];
     _mm256_store_ps(lanes, _mm256_add_ps(a0, a1));
     for (float l : lanes) s += l;
-#endif
     for (; c < n; ++c) s += float(q[c]) * x[c];
     return s;
 }
 
-float dotInt4(const std::uint8_t* p, const float* x, int n) // n even, p at an even element
+float dotInt4Portable(const std::uint8_t* p, const float* x, int n) // n even, p at an even element
+{
+    float s = 0;
+    for (int c = 0; c < n; c += 2) {
+        const std::int8_t b = static_cast<std::int8_t>(p[c / 2]);
+        s += float(std::int8_t(b << 4) >> 4) * x[c] + float(b >> 4) * x[c + 1];
+    }
+    return s;
+}
+
+__attribute__((target("avx2,fma"))) float dotInt4Avx2(const std::uint8_t* p, const float* x, int n)
 {
     int c = 0;
     float s = 0;
-#if defined(__AVX2__) && defined(__FMA__)
     __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();
     const __m128i mask = _mm_set1_epi8(0x0f), eight = _mm_set1_epi8(8);
     for (; c + 16 <= n; c += 16) {
@@ -147,12 +162,40 @@ float dotInt4(const std::uint8_t* p, const float* x, int n) // n even, p at an e
     alignas(32) float lanes[8];
     _mm256_store_ps(lanes, _mm256_add_ps(a0, a1));
     for (float l : lanes) s += l;
-#endif
-    for (; c < n; c += 2) {
-        const std::int8_t b = static_cast<std::int8_t>(p[c / 2]);
-        s += float(std::int8_t(b << 4) >> 4) * x[c] + float(b >> 4) * x[c + 1];
+    return s + dotInt4Portable(p + c / 2, x + c, n - c);
+}
+
+bool cpuHasAvx2()
+{
+    static const bool has = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    return has;
+}
+
+float dotInt8(const std::int8_t* q, const float* x, int n)
+{
+    static const auto kernel = cpuHasAvx2() ? dotInt8Avx2 : dotInt8Portable;
+    return kernel(q, x, n);
+}
+
+float dotInt4(const std::uint8_t* p, const float* x, int n)
+{
+    static const auto kernel = cpuHasAvx2() ? dotInt4Avx2 : dotInt4Portable;
+    return kernel(p, x, n);
+}
+
+// Elementwise unpacking (no reductions): the compiler vectorises it, once per target.
+__attribute__((target_clones("avx2", "default"))) void unpackInt8(const std::int8_t* q, float s, float* out, int n)
+{
+    for (int c = 0; c < n; ++c) out[c] = float(q[c]) * s;
+}
+
+__attribute__((target_clones("avx2", "default"))) void unpackInt4(const std::uint8_t* p, float s, float* out, int pairs)
+{
+    for (int c = 0; c < pairs; ++c) {
+        const std::int8_t b = static_cast<std::int8_t>(p[c]);
+        out[2 * c] = float(std::int8_t(b << 4) >> 4) * s; // low nibble, sign-extended
+        out[2 * c + 1] = float(b >> 4) * s;               // high nibble
     }
-    return s;
 }
 
 } // namespace
@@ -173,26 +216,15 @@ float Linear::dotRow(int r, const float* x) const
 
 void Linear::dequantizeRows(int r0, int n, float* out) const
 {
-    // Plain elementwise loops (no reductions) so the compiler vectorises them.
     const int g = format_.groupSize;
     for (int r = r0; r < r0 + n; ++r, out += in_) {
         const std::uint16_t* sc = scales_.data() + size_t(r) * groups_;
         if (format_.precision == Precision::INT8) {
             const std::int8_t* q = q8_.data() + size_t(r) * in_;
-            for (int gi = 0; gi < groups_; ++gi) {
-                const float s = halfToFloat(sc[gi]);
-                for (int c = gi * g; c < (gi + 1) * g; ++c) out[c] = float(q[c]) * s;
-            }
+            for (int gi = 0; gi < groups_; ++gi) unpackInt8(q + gi * g, halfToFloat(sc[gi]), out + gi * g, g);
         } else {
             const std::uint8_t* p = q4_.data() + size_t(r) * in_ / 2; // rows start on even elements
-            for (int gi = 0; gi < groups_; ++gi) {
-                const float s = halfToFloat(sc[gi]);
-                for (int c = gi * g / 2; c < (gi + 1) * g / 2; ++c) {
-                    const std::int8_t b = static_cast<std::int8_t>(p[c]);
-                    out[2 * c] = float(std::int8_t(b << 4) >> 4) * s;  // low nibble, sign-extended
-                    out[2 * c + 1] = float(b >> 4) * s;                // high nibble
-                }
-            }
+            for (int gi = 0; gi < groups_; ++gi) unpackInt4(p + gi * g / 2, halfToFloat(sc[gi]), out + gi * g, g / 2);
         }
     }
 }

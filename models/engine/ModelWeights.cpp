@@ -1,5 +1,6 @@
 #include "models/engine/ModelWeights.h"
 #include "core/Errors.h"
+#include "core/HostMemory.h"
 #include "core/Json.h"
 #include "models/HfConfigImporter.h"
 #include "models/engine/Safetensors.h"
@@ -7,7 +8,6 @@
 #include <QFile>
 #include <QFileInfo>
 #include <cmath>
-#include <fstream>
 #include <map>
 #include <memory>
 
@@ -65,19 +65,22 @@ public:
         return *t;
     }
 
-    RowMatrix matrix(const std::string& name, int rows, int cols)
+    // The shape is checked against config.json before anything is allocated.
+    RowMatrix matrix(const std::string& name, Eigen::Index rows, Eigen::Index cols)
     {
+        const TensorView& t = require(name, {rows, cols});
         RowMatrix m(rows, cols);
-        require(name, {rows, cols}).toFloat(m.data());
+        t.toFloat(m.data());
         return m;
     }
-    Eigen::VectorXf vector(const std::string& name, int n)
+    Eigen::VectorXf vector(const std::string& name, Eigen::Index n)
     {
+        const TensorView& t = require(name, {n});
         Eigen::VectorXf v(n);
-        require(name, {n}).toFloat(v.data());
+        t.toFloat(v.data());
         return v;
     }
-    Linear linear(const std::string& prefix, int out, int in, bool bias)
+    Linear linear(const std::string& prefix, Eigen::Index out, Eigen::Index in, bool bias)
     {
         return Linear(matrix(prefix + ".weight", out, in), bias ? vector(prefix + ".bias", out) : Eigen::VectorXf());
     }
@@ -143,6 +146,7 @@ ModelWeights loadCheckpoint(const std::string& folder)
     ModelWeights w;
     w.spec = importHfConfigFile(folder + "/config.json");
     const ModelSpec& m = w.spec;
+    requireMemory(engineBytes(m), "config.json", m.id + " (fp32 weights)");
     TensorSource src(folder);
     w.embed = src.matrix("model.embed_tokens.weight", m.vocab, m.hidden);
     for (int i = 0; i < m.layers; ++i) {
@@ -191,26 +195,19 @@ ModelWeights loadCheckpoint(const std::string& folder)
 
 double engineBytes(const ModelSpec& spec) { return spec.totalParams() * 4.0; }
 
-double availableMemoryBytes()
+double generationBytes(const ModelSpec& m, std::int64_t batch, std::int64_t prompt, std::int64_t newTokens)
 {
-    std::ifstream f("/proc/meminfo");
-    std::string key;
-    double kb = 0;
-    std::string unit;
-    while (f >> key >> kb >> unit)
-        if (key == "MemAvailable:") return kb * 1024.0;
-    return 8e9;
+    const double b = double(batch), rows = b * double(prompt);
+    const double kv = 2.0 * double(m.layers) * double(m.kvDim()) * b * double(prompt + std::max<std::int64_t>(1, newTokens));
+    const double mlp = m.isMoe() ? 2.0 * double(m.expertIntermediate) * std::max(1, m.expertsPerToken) : 2.0 * m.intermediate;
+    const double activations = rows * (3.0 * m.hidden + double(m.qDim() + 2 * m.kvDim()) + mlp);
+    const double logits = rows * double(m.vocab);
+    return 4.0 * (kv + activations + logits);
 }
 
 ModelWeights syntheticWeights(const ModelSpec& spec, std::uint64_t seed)
 {
-    const double need = engineBytes(spec), have = availableMemoryBytes();
-    if (need > 0.8 * have) {
-        char buf[200];
-        std::snprintf(buf, sizeof buf, "too large for this machine: needs %.1f GB for fp32 weights, %.1f GB of RAM available",
-                      need / 1e9, have / 1e9);
-        throw InputError("", "model", std::string(spec.id) + " is " + buf);
-    }
+    requireMemory(engineBytes(spec), "model", spec.id + " is too large for this machine: its fp32 weights");
     ModelWeights w;
     w.spec = spec;
     const ModelSpec& m = spec;

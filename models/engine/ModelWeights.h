@@ -2,6 +2,7 @@
 // The weights the reference engine runs: loaded from a Hugging Face
 // checkpoint folder (safetensors, sharded or not) or generated
 // deterministically for any ModelSpec.
+#include "core/HostMemory.h"
 #include "core/ModelSpec.h"
 #include "models/engine/Linear.h"
 
@@ -47,6 +48,10 @@ ModelWeights syntheticWeights(const ModelSpec& spec, std::uint64_t seed = 1);
 ModelWeights firstLayers(const ModelWeights& w, int layers);
 // Bytes of RAM the engine would need for `spec` at fp32.
 double engineBytes(const ModelSpec& spec);
-double availableMemoryBytes();
+// Bytes a generation of `batch` sequences of `prompt` + `newTokens` tokens allocates beyond the
+// weights: the KV cache for all of them, the prompt's activations (residual, q/k/v, MLP
+// intermediates) and the logits of every prompt position.
+double generationBytes(const ModelSpec& spec, std::int64_t batch, std::int64_t prompt, std::int64_t newTokens);
+
 
 } // namespace llmdse

@@ -1,16 +1,22 @@
 #include "models/engine/Safetensors.h"
 #include "core/Errors.h"
+#include "core/InputFile.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include "core/Units.h"
+
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 namespace llmdse {
 
 namespace {
 constexpr std::uint64_t kMaxHeader = 100u << 20; // 100 MB: far beyond any real header
+constexpr qsizetype kMaxRank = 8;
+constexpr double kMaxExact = 9007199254740992.0;  // 2^53
 }
 
 const char* toString(TensorDType t)
@@ -28,7 +34,8 @@ int dtypeBytes(TensorDType t) { return t == TensorDType::F32 ? 4 : 2; }
 std::int64_t TensorView::elements() const
 {
     std::int64_t n = 1;
-    for (auto d : shape) n *= d;
+    for (auto d : shape)
+        if (d < 0 || __builtin_mul_overflow(n, d, &n)) return -1; // the reader refuses such shapes
     return n;
 }
 
@@ -78,6 +85,7 @@ void TensorView::toFloat(float* out) const
 
 SafetensorsFile::SafetensorsFile(const std::string& path) : path_(path), file_(std::make_unique<QFile>(QString::fromStdString(path)))
 {
+    requireRegularFile(path); // a FIFO would block the open, a device has no size to map
     if (!file_->open(QIODevice::ReadOnly)) throw InputError(path, "", "cannot open: " + file_->errorString().toStdString());
     const std::uint64_t size = static_cast<std::uint64_t>(file_->size());
     if (size < 8) throw InputError(path, "header", "truncated file: " + std::to_string(size) + " bytes, no header length");
@@ -110,23 +118,33 @@ SafetensorsFile::SafetensorsFile(const std::string& path) : path_(path), file_(s
         else throw InputError(path, field + ".dtype", "unsupported dtype '" + dt + "' (supported: F32, F16, BF16)");
         const QJsonArray shape = e.value("shape").toArray();
         if (!e.value("shape").isArray()) throw InputError(path, field + ".shape", "missing or not a list");
+        if (shape.size() > kMaxRank)
+            throw InputError(path, field + ".shape", std::to_string(shape.size()) + " dimensions exceed the bound of " +
+                                                         std::to_string(kMaxRank));
         for (const auto& d : shape) {
-            if (!d.isDouble() || d.toDouble() < 0 || d.toDouble() != double(std::int64_t(d.toDouble())))
-                throw InputError(path, field + ".shape", "dimensions must be whole numbers >= 0");
+            // 2^53: beyond it a JSON number is no longer an exact integer (and no file is that large).
+            if (!d.isDouble() || d.toDouble() < 0 || d.toDouble() > kMaxExact || d.toDouble() != std::floor(d.toDouble()))
+                throw InputError(path, field + ".shape", "dimensions must be whole numbers between 0 and 2^53");
             t.shape.push_back(static_cast<std::int64_t>(d.toDouble()));
         }
         const QJsonArray off = e.value("data_offsets").toArray();
         if (off.size() != 2 || !off[0].isDouble() || !off[1].isDouble())
             throw InputError(path, field + ".data_offsets", "must be [begin, end]");
         const double b = off[0].toDouble(), en = off[1].toDouble();
+        if (b != std::floor(b) || en != std::floor(en))
+            throw InputError(path, field + ".data_offsets", "must be whole byte offsets");
         if (b < 0 || en < b || en > double(dataSize))
-            throw InputError(path, field + ".data_offsets", "[" + std::to_string(std::int64_t(b)) + ", " +
-                                 std::to_string(std::int64_t(en)) + "] lies outside the data section (" +
-                                 std::to_string(dataSize) + " bytes)");
+            throw InputError(path, field + ".data_offsets", "[" + formatNumber(b) + ", " + formatNumber(en) +
+                                 "] lies outside the data section (" + std::to_string(dataSize) + " bytes)");
         t.bytes = static_cast<size_t>(en - b);
-        if (static_cast<std::uint64_t>(t.elements()) * dtypeBytes(t.dtype) != t.bytes)
-            throw InputError(path, field, "shape needs " + std::to_string(t.elements() * dtypeBytes(t.dtype)) +
-                                              " bytes but data_offsets cover " + std::to_string(t.bytes));
+        const std::int64_t elements = t.elements();
+        std::uint64_t needed = 0;
+        if (elements < 0 || __builtin_mul_overflow(static_cast<std::uint64_t>(elements),
+                                                   static_cast<std::uint64_t>(dtypeBytes(t.dtype)), &needed))
+            throw InputError(path, field + ".shape", "the product of the dimensions overflows 64 bits");
+        if (needed != t.bytes)
+            throw InputError(path, field, "shape needs " + std::to_string(needed) + " bytes but data_offsets cover " +
+                                              std::to_string(t.bytes));
         t.data = dataStart + static_cast<size_t>(b);
         tensors_.push_back(t);
     }

@@ -86,9 +86,10 @@ py::dict sweep(const py::handle& study, int threads, bool pareto)
     return sweepColumns(s, threads, pareto);
 }
 
-py::dict validate(const py::handle& data, const std::optional<std::string>& runtime)
+py::dict validate(const py::object& data, const std::optional<std::string>& runtime)
 {
-    const MeasurementSet set = loadMeasurements(pathOf(data));
+    // Default as the command line's: the held-out H100/H200 runs compiled in.
+    const MeasurementSet set = loadMeasurements(data.is_none() ? ":/validation/gpu-measurements-extra.json" : pathOf(data));
     const std::string rt = runtime.value_or("");
     QJsonObject result;
     {
@@ -143,8 +144,8 @@ PYBIND11_MODULE(_llmdse, m)
           "file's path); returns the dict `llmdse evaluate --format json` prints. ops=False leaves out the "
           "per-operator breakdown (the 'ops' key), which is most of the cost of a call.");
     m.def("_sweep", &sweep, "study"_a, py::kw_only(), "threads"_a = 0, "pareto"_a = false);
-    m.def("validate", &validate, "data"_a, py::kw_only(), "runtime"_a = py::none(),
-          "Predicts every row of a measurements file (path); returns the dict `llmdse validate --format json` "
-          "prints: rows and the MAPE per phase.");
+    m.def("validate", &validate, "data"_a = py::none(), py::kw_only(), "runtime"_a = py::none(),
+          "Predicts every row of a measurements file (path; default: the bundled held-out H100/H200 runs); "
+          "returns the dict `llmdse validate --format json` prints: rows and the MAPE per phase.");
     m.def("design_fields", &designFieldList, "Every design parameter: key, kind, unit and help.");
 }

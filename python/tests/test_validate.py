@@ -15,6 +15,10 @@ def test_validate_equals_the_command_lines_json(cli, measurements):
     assert result["mape_percent"]["decode_latency"] > 0
 
 
+def test_validate_defaults_to_the_bundled_measurements(cli):
+    assert llmdse.validate() == cli.json("validate", "--format", "json")
+
+
 def test_validate_with_a_runtime(cli, measurements):
     assert llmdse.validate(str(measurements), runtime="vllm") == cli.json(
         "validate", "--data", measurements, "--runtime", "vllm", "--format", "json")

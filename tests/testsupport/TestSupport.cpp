@@ -30,7 +30,7 @@ QString writeFile(const QTemporaryDir& dir, const QString& name, const QByteArra
     return path;
 }
 
-QString sharedDir() { return QStringLiteral(LLMDSE_SHARED_DIR); }
+QString dataDir() { return QStringLiteral(LLMDSE_TEST_DATA_DIR); }
 QString sourceDir() { return QStringLiteral(LLMDSE_SOURCE_DIR); }
 
 } // namespace llmdse::test

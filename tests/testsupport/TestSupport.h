@@ -15,7 +15,7 @@ struct RunResult {
 // Runs the built `llmdse` with `args` (no shell), waiting up to `timeoutMs`.
 RunResult runLlmdse(const QStringList& args, int timeoutMs = 120000);
 QString writeFile(const QTemporaryDir& dir, const QString& name, const QByteArray& content);
-QString sharedDir();  // ../shared beside the checkout (fixtures, validation)
+QString dataDir();    // tests/data in the source tree (fixtures)
 QString sourceDir();
 
 } // namespace llmdse::test
