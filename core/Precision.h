@@ -18,12 +18,13 @@ bool isInteger(Precision p);
 struct QuantFormat {
     Precision precision = Precision::FP16;
     int groupSize = 128; // elements per fp16 scale; only used for integer formats
+    bool asymmetric = false; // a zero point per group too (written ":asym")
 
     // Bytes per element including the amortised scale.
     double bytesPerElementWithScales() const;
 };
 
-// "int4" or "int4:g64" -> QuantFormat.
+// "int4", "int4:g64" or "int4:g64:asym" -> QuantFormat.
 QuantFormat parseQuantFormat(std::string_view text, const std::string& field);
 std::string toString(const QuantFormat& q);
 

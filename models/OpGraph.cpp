@@ -91,4 +91,34 @@ OpGraph strided(const OpGraph& g, double stride)
     return s;
 }
 
+void addStageTime(StageTimes& s, Placement where, double seconds)
+{
+    switch (where) {
+    case Placement::Layer: break;
+    case Placement::FirstStage: s.firstS += seconds; break;
+    case Placement::LastStage: s.lastS += seconds; break;
+    case Placement::Handoff: s.handoffS += seconds; break;
+    }
+}
+
+void saturateWindows(const OpGraph& g, OpGraph& out)
+{
+    out = g;
+    for (Op& op : out.ops) {
+        if (op.window <= 0) continue;
+        for (Affine* a : {&op.flops, &op.actBytes, &op.kvBytes}) {
+            a->x0 += a->x1 * op.window;
+            a->x1 = 0;
+        }
+    }
+}
+
+int smallestWindow(const OpGraph& g)
+{
+    int w = 0;
+    for (const Op& op : g.ops)
+        if (op.window > 0 && (w == 0 || op.window < w)) w = op.window;
+    return w;
+}
+
 } // namespace llmdse
