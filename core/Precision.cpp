@@ -5,19 +5,6 @@
 
 namespace llmdse {
 
-double bytesPerElement(Precision p)
-{
-    switch (p) {
-    case Precision::FP32: return 4.0;
-    case Precision::FP16:
-    case Precision::BF16: return 2.0;
-    case Precision::FP8:
-    case Precision::INT8: return 1.0;
-    case Precision::INT4: return 0.5;
-    }
-    return 2.0;
-}
-
 const char* toString(Precision p)
 {
     switch (p) {

@@ -42,12 +42,12 @@ void mergeOps(std::vector<OpCost>& into, const std::vector<OpCost>& a, double na
     }
 }
 
-// n decode steps at contexts cFirst .. cLast. Windowed attention attends min(c, window), so the steps
-// past the window are costed on the graph with its window saturated (constant in c).
-PhaseCost costDecode(const PhaseCoster& coster, const OpGraph& g, OpGraph& saturated, double cFirst, double cLast,
-                     double n, std::vector<OpCost>* ops)
+// n decode steps at contexts cFirst .. cLast of `model`. Windowed attention attends min(c, window), so
+// the steps past the window are costed on the graph with its window saturated (constant in c).
+PhaseCost costDecode(const PhaseCoster& coster, const ModelSpec& model, const OpGraph& g, OpGraph& saturated,
+                     double cFirst, double cLast, double n, std::vector<OpCost>* ops)
 {
-    const int window = smallestWindow(g);
+    const int window = model.hasSlidingWindow() ? smallestWindow(g) : 0;
     if (window <= 0 || n <= 0 || cLast < window) return coster.cost(g, cFirst, cLast, n, ops);
     saturateWindows(g, saturated);
     if (cFirst >= window) return coster.cost(saturated, cFirst, cLast, n, ops);
@@ -98,7 +98,7 @@ void composeRequest(const Design& d, const PhaseCoster& target, const PhaseCoste
     const double first = d.opts.kvCompression.keptOf(prompt) + 1;
     const bool atContext = w.context > 0;
     auto decode = [&](const OpGraph& graph, double cFirst, double cLast, double n, std::vector<OpCost>* o) {
-        return pipelined(costDecode(target, graph, g.saturated, cFirst, cLast, n, o), plan, targetIdleW, false);
+        return pipelined(costDecode(target, d.model, graph, g.saturated, cFirst, cLast, n, o), plan, targetIdleW, false);
     };
     out.draft = {};
     out.tokensPerStep = 1;
@@ -136,6 +136,9 @@ void composeRequest(const Design& d, const PhaseCoster& target, const PhaseCoste
                 draftCoster = own.get();
             }
             const ModelSpec draft = d.draft();
+            auto costDraft = [&](const OpGraph& graph, double cFirst, double cLast, double n, std::vector<OpCost>* o) {
+                return costDecode(*draftCoster, draft, graph, g.saturated, cFirst, cLast, n, o);
+            };
             const Optimizations o = draftOptions(d.opts);
             const Parallelism single; // a draft is small: one device
             buildDecode(draft, o, single, w.batch, g.draftDecode);
@@ -143,9 +146,9 @@ void composeRequest(const Design& d, const PhaseCoster& target, const PhaseCoste
             buildPrefill(draft, o, single, w.batch, prompt, g.draftPrefill);
             const double singles = sched.draftForwards - sched.catchUps;
             if (singles > 0)
-                out.draft = costDecode(*draftCoster, g.draftDecode, g.saturated, first, last + k - 1, singles, nullptr);
+                out.draft = costDraft(g.draftDecode, first, last + k - 1, singles, nullptr);
             if (sched.catchUps > 0)
-                out.draft += costDecode(*draftCoster, g.draftCatchUp, g.saturated, first, last, sched.catchUps, nullptr);
+                out.draft += costDraft(g.draftCatchUp, first, last, sched.catchUps, nullptr);
             const size_t from = ops ? ops->size() : 0;
             const PhaseCost draftPrefill = draftCoster->cost(g.draftPrefill, 0, 0, 1, ops);
             label(ops, from, "draft prefill");
@@ -167,7 +170,7 @@ void composeRequest(const Design& d, const PhaseCoster& target, const PhaseCoste
         label(ops, from, "verify");
         if (spec.kind == SpecKind::DraftModel) {
             from = ops ? ops->size() : 0;
-            PhaseCost draftSteps = costDecode(*draftCoster, g.draftDecode, g.saturated, c, c + k - 1, k, ops);
+            PhaseCost draftSteps = costDecode(*draftCoster, d.draft(), g.draftDecode, g.saturated, c, c + k - 1, k, ops);
             label(ops, from, "draft");
             if (own) {
                 step.energyJ += own->idlePowerW() * step.timeS;

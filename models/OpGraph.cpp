@@ -91,16 +91,6 @@ OpGraph strided(const OpGraph& g, double stride)
     return s;
 }
 
-void addStageTime(StageTimes& s, Placement where, double seconds)
-{
-    switch (where) {
-    case Placement::Layer: break;
-    case Placement::FirstStage: s.firstS += seconds; break;
-    case Placement::LastStage: s.lastS += seconds; break;
-    case Placement::Handoff: s.handoffS += seconds; break;
-    }
-}
-
 void saturateWindows(const OpGraph& g, OpGraph& out)
 {
     out = g;

@@ -90,8 +90,14 @@ void buildEncoder(const VisionEncoderSpec& e, const Optimizations& o, const Para
 // contexts c0/stride + i equals summing the original over c0 + stride * i (decode steps
 // that advance the context by `stride` tokens each, as speculative steps do).
 OpGraph strided(const OpGraph& g, double stride);
-// Adds `seconds` of an op placed at `where` to the pipeline-stage split of a phase's time.
-void addStageTime(StageTimes& s, Placement where, double seconds);
+// Adds `seconds` of an op placed at `where` to the pipeline-stage split of a phase's time
+// (layer work is what is left of the total, so it is not added anywhere).
+inline void addStageTime(StageTimes& s, Placement where, double seconds)
+{
+    if (where == Placement::FirstStage) s.firstS += seconds;
+    else if (where == Placement::LastStage) s.lastS += seconds;
+    else if (where == Placement::Handoff) s.handoffS += seconds;
+}
 // The graph at contexts past every sliding window: windowed attention attends exactly its window,
 // so its context terms become constants. Written into `out` (reused between calls).
 void saturateWindows(const OpGraph& g, OpGraph& out);

@@ -17,7 +17,8 @@ TargetRates::TargetRates(const Design& d, Phase phase)
     for (int i = 0; i < kPrecisionCount; ++i) {
         auto p = static_cast<Precision>(i);
         executed[i] = hw.executedPrecision(p);
-        matrixPeak[i] = std::max(hw.peakFor(p), 1.0);
+        const double peak = hw.peakFlops[int(executed[i])]; // HardwareSpec::peakFor without a second search
+        matrixPeak[i] = std::max(peak > 0 ? peak : hw.vectorFlops, 1.0);
     }
     vector = std::max(hw.vectorFlops > 0 ? hw.vectorFlops : matrixPeak[int(Precision::FP32)], 1.0) * rt.vectorEfficiency;
     streamBw = hw.mainMemory().bandwidthBytesPerS * rt.bandwidthEfficiency;

@@ -48,7 +48,7 @@ PhaseCost costPhase(const OpGraph& g, const TargetRates& rates, const EnergyMode
                                            op.dequantFlops * n * reps, t.nearMemory) * active;
         dynamic += dyn;
         phase.breakdown += b;
-        addStageTime(phase.stages, op.placement, b.total());
+        if (op.placement != Placement::Layer) addStageTime(phase.stages, op.placement, b.total());
         phase.flops += flops * active;
         phase.bytes += bytes * active;
         if (ops) {
