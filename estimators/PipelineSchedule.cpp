@@ -13,6 +13,7 @@ PipelinePlan planPipeline(const Design& d)
     p.stages = std::max(1, d.parallel.pipeline);
     p.microbatches = std::max(1, std::min(p.stages, perMember));
     p.microbatch = (perMember + p.microbatches - 1) / p.microbatches;
+    p.passSequences = (d.workload.batch + p.microbatches - 1) / p.microbatches;
     p.layers = std::max(1, d.model.layers);
     return p;
 }

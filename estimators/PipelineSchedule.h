@@ -12,6 +12,7 @@ struct PipelinePlan {
     int stages = 1;
     int microbatches = 1; // in flight at once: min(stages, sequences per group member)
     int microbatch = 1;   // sequences per microbatch: what one operator graph is built for
+    int passSequences = 1; // sequences in one pass across the expert-parallel group
     int layers = 1;
 };
 

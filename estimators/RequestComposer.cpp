@@ -80,7 +80,7 @@ void composeRequest(const Design& d, const PhaseCoster& target, const PhaseCoste
     const double targetIdleW = target.idlePowerW();
 
     // Encoder (images), then prefill over text and image tokens.
-    buildPrefill(d.model, d.opts, d.parallel, plan.microbatch, prompt, g.prefill, sparse);
+    buildPrefill(d.model, d.opts, d.parallel, plan.microbatch, prompt, g.prefill, sparse, plan.passSequences);
     out.prefill = pipelined(target.cost(g.prefill, 0, 0, 1, ops), plan, targetIdleW, true);
     out.encoder = {};
     if (w.images > 0 && d.encoder) {
@@ -103,7 +103,7 @@ void composeRequest(const Design& d, const PhaseCoster& target, const PhaseCoste
     out.draft = {};
     out.tokensPerStep = 1;
     if (!spec.enabled()) {
-        buildDecode(d.model, d.opts, d.parallel, plan.microbatch, g.decode, sparse);
+        buildDecode(d.model, d.opts, d.parallel, plan.microbatch, g.decode, sparse, 1, plan.passSequences);
         out.decodeTotal = steps > 0 ? decode(g.decode, first, first + steps - 1, steps, atContext ? nullptr : ops)
                                     : PhaseCost{};
         if (atContext || steps <= 0)
@@ -118,7 +118,7 @@ void composeRequest(const Design& d, const PhaseCoster& target, const PhaseCoste
         const double verifySteps = sched.steps;
         const double E = verifySteps > 0 ? steps / verifySteps : spec.expectedTokensPerStep();
         out.tokensPerStep = E;
-        buildDecode(d.model, d.opts, d.parallel, plan.microbatch, g.decode, sparse, spec.verifyTokens());
+        buildDecode(d.model, d.opts, d.parallel, plan.microbatch, g.decode, sparse, spec.verifyTokens(), plan.passSequences);
         const double last = first + E * std::max(0.0, verifySteps - 1);
         PhaseCost verify = verifySteps > 0 ? decode(g.decode, first, last, verifySteps, nullptr) : PhaseCost{};
         Design draftDevice;                // outlives the coster made for it

@@ -195,9 +195,9 @@ void DecoderOpsBuilder::attentionCore(int L, int window)
     const bool tree = decode && spec.kind == SpecKind::Medusa && spec.treeNodes > 0 && T > 1;
     const double newPairs = tree ? T * spec.draftLength / 2.0 : T * (T - 1) / 2;
     const double qo = tokens_ * 2.0 * heads_ * hd * attnB_; // q read, output written
-    if (o_.fusedAttention) {
+    auto attentionOp = [&](const char* name, const char* windowedName) {
         Op op;
-        op.name = windowed ? "attn.flash.window" : "attn.flash";
+        op.name = windowed ? windowedName : name;
         op.cls = OpClass::Attention;
         op.precision = attn_;
         op.count = L;
@@ -207,6 +207,10 @@ void DecoderOpsBuilder::attentionCore(int L, int window)
         op.attnBatch = g_.batch;
         op.attnKvHeads = static_cast<int>(kvHeads_);
         op.window = window;
+        return op;
+    };
+    if (o_.fusedAttention) {
+        Op op = attentionOp("attn.flash", "attn.flash.window");
         op.actBytes.x0 = qo;
         if (decode) {
             op.flops.x1 = 4.0 * B * T * heads_ * hd;         // QK^T and PV over c cached tokens
@@ -225,17 +229,7 @@ void DecoderOpsBuilder::attentionCore(int L, int window)
     };
     // Unfused prefill materialises every score, masked or not.
     const double pairsPerHead = decode ? newPairs : S * S;
-    Op qk;
-    qk.name = windowed ? "attn.scores.window" : "attn.scores";
-    qk.cls = OpClass::Attention;
-    qk.precision = attn_;
-    qk.count = L;
-    qk.m = static_cast<std::int64_t>(tokens_);
-    qk.n = heads_;
-    qk.k = static_cast<std::int64_t>(hd);
-    qk.attnBatch = g_.batch;
-    qk.attnKvHeads = static_cast<int>(kvHeads_);
-    qk.window = window;
+    Op qk = attentionOp("attn.scores", "attn.scores.window");
     scores(qk.flops, 2.0 * B * heads_ * hd, 2.0 * B * heads_ * hd * pairsPerHead);
     scores(qk.kvBytes, B * kvHeads_ * hd * kvB_, 0);
     if (!decode) qk.actBytes.x0 += B * kvHeads_ * hd * S * attnB_;
@@ -282,12 +276,12 @@ void DecoderOpsBuilder::moe()
     // token copies sent to the members holding their experts and back (two all-to-alls).
     // Expected distinct experts a member touches (uniform routing over every member's tokens): the
     // weights the mean member streams; the busiest streams at least one, which sets the pace.
-    const double globalTokens = tokens_ * ep;
+    const double globalTokens = g_.groupBatch > 0 ? double(g_.groupBatch) * g_.tokensPerSequence : tokens_ * ep;
     const double expertsHere = std::ceil(double(m_.experts) / ep);
     const double pUnused = std::pow(1.0 - k / m_.experts, globalTokens);
     const double meanTouched = expertsHere * (1.0 - pUnused);
     const double touched = std::min(expertsHere, std::max(1.0, meanTouched));
-    const double rows = tokens_ * k; // token copies a member computes on average
+    const double rows = globalTokens * k / ep; // token copies a member computes on average
     // The busiest member's load over the mean when N copies land at random on ep members: about
     // 1 + sqrt(2 ln(ep) (ep - 1) / N) (the expected maximum of ep binomials, Gaussian tail).
     const double copies = globalTokens * k;

@@ -62,6 +62,9 @@ struct OpGraph {
     Phase phase = Phase::Prefill;
     int batch = 1;
     int tokensPerSequence = 1; // prompt length for prefill, 1 for decode
+    // Sequences in one pass across the expert-parallel group, whose members each run `batch` of them
+    // (fewer when the batch does not fill every member); 0: batch x ep.
+    int groupBatch = 0;
     std::vector<Op> ops;
 
     // Totals over all repetitions at context c (decode) on one device shard.
@@ -77,12 +80,12 @@ struct SparseSupport {
 
 // Prefill of `batch` sequences of `prompt` tokens.
 void buildPrefill(const ModelSpec& m, const Optimizations& o, const Parallelism& p, int batch, int prompt, OpGraph& out,
-                  SparseSupport sparse = {});
+                  SparseSupport sparse = {}, int groupBatch = 0);
 // One decode step for `batch` sequences; attention cost is affine in the context. With
 // `tokens` > 1 each sequence brings that many query tokens (a speculative verification step),
 // and every one of them produces logits.
 void buildDecode(const ModelSpec& m, const Optimizations& o, const Parallelism& p, int batch, OpGraph& out,
-                 SparseSupport sparse = {}, int tokens = 1);
+                 SparseSupport sparse = {}, int tokens = 1, int groupBatch = 0);
 // An image encoder over `images` images and its projector into an LLM `llmHidden` wide.
 void buildEncoder(const VisionEncoderSpec& e, const Optimizations& o, const Parallelism& p, int images, int llmHidden,
                   OpGraph& out);

@@ -276,6 +276,12 @@ private Q_SLOTS:
         QVERIFY_REL(dispatch->commBytes, 2.0 * 4096 * 2, 1e-12);
         // Attention is the member's own: one sequence's KV heads, not the group's batch.
         QCOMPARE(find(g, "attn.flash")->attnBatch, 1);
+        // Batch 1 on the 8 members: one token, 2 copies. Each expert is unused with probability 6/8: the
+        // mean member streams a quarter of its expert, so the 8 members are charged the 2 experts routed.
+        buildDecode(m, Optimizations{}, ep8, 1, g, {}, 1, 1);
+        up = find(g, "moe.experts_gate_up");
+        QVERIFY_REL(8 * up->weightBytes * up->weightShare, 2 * (2.0 * 14336 * 4096 * 2), 1e-12);
+        QVERIFY_REL(8 * up->flops.x0, 2.0 * 2 * (2.0 * 14336) * 4096, 1e-12);
     }
 
     void expertParallelMemoryAndEnergy()
