@@ -47,7 +47,8 @@ int run(const QStringList& args)
             return 0;
         }
         SimCache open(path); // creates the table if needed, validates the file
-        SqliteDatabase db(path);
+        // stats only reads: it works on a cache on read-only media or in another user's folder too.
+        SqliteDatabase db(path, action == "stats" ? SqliteDatabase::Access::ReadOnly : SqliteDatabase::Access::ReadWrite);
         if (action == "clear") {
             db.exec("BEGIN IMMEDIATE");
             db.exec("DELETE FROM sim_cache");

@@ -1,5 +1,8 @@
 // llmdse calibrate: fit a runtime profile to measured runs (least squares).
 #include "app/Command.h"
+#include "core/TextTable.h"
+#include "core/Units.h"
+#include "estimators/measured/LlamaCppCalibration.h"
 #include "core/Errors.h"
 #include "core/Json.h"
 #include "core/RuntimeProfileJson.h"
@@ -15,6 +18,46 @@ namespace llmdse {
 
 namespace {
 
+// `calibrate --runtime llama.cpp --host`: measure llama.cpp here and fit its profile.
+int calibrateHost(const QCommandLineParser& parser)
+{
+    if (parser.value("runtime") != "llama.cpp")
+        throw InputError("", "--runtime", "--host calibrates the llama.cpp runtime on this computer; give --runtime llama.cpp");
+    if (parser.isSet("data") || parser.isSet("out") || parser.isSet("fix"))
+        throw InputError("", "--host", "measures its own data and stores the fit beside the host profile: no --data, --out or --fix");
+    LlamaCppCalibrationRequest req;
+    bool ok = true;
+    if (parser.isSet("threads")) req.threads = parser.value("threads").toInt(&ok);
+    if (!ok || req.threads < 0 || req.threads > 4096) throw InputError("", "--threads", "must be a whole number between 1 and 4096");
+    req.repeats = parser.value("repeats").toInt(&ok);
+    if (!ok || req.repeats < 1 || req.repeats > 100) throw InputError("", "--repeats", "must be a whole number between 1 and 100");
+    const LlamaCppCalibration c = calibrateLlamaCppHost(req, [](const std::string& step) {
+        std::fprintf(stderr, "llmdse: %s\n", step.c_str());
+    });
+    saveLlamaCppCalibration(c);
+    TextTable t({"shape", "weights", "phase", "tokens", "measured", "before", "fitted", "error"});
+    for (const auto& v : c.rows) {
+        const QJsonObject r = v.toObject();
+        t.add({r.value("model").toString().toStdString(), r.value("weights").toString().toStdString(),
+               r.value("phase").toString().toStdString(), std::to_string(r.value("tokens").toInt()),
+               formatSeconds(r.value("measured_s").toDouble()), formatSeconds(r.value("predicted_before_s").toDouble()),
+               formatSeconds(r.value("predicted_s").toDouble()), fmt(r.value("error_percent").toDouble(), 3) + "%"});
+    }
+    std::fputs(t.render().c_str(), stdout);
+    std::printf("\nMAPE prefill %.1f%% -> %.1f%%, decode %.1f%% -> %.1f%% (%d thread(s))\n", c.prefillMapeBefore,
+                c.prefillMapeAfter, c.decodeMapeBefore, c.decodeMapeAfter, c.threads);
+    const QJsonObject prof = toJson(c.profile);
+    std::printf("step %.1f us, per graph node %.2f us; per format gemm / bandwidth efficiency:", c.profile.stepOverheadS * 1e6,
+                c.profile.kernelOverheadS * 1e6);
+    const QJsonObject wf = prof.value("weight_formats").toObject();
+    for (auto it = wf.begin(); it != wf.end(); ++it)
+        std::printf(" %s %.3g / %.3g", it.key().toUtf8().constData(), it.value().toObject().value("gemm").toDouble(),
+                    it.value().toObject().value("bandwidth").toDouble());
+    std::printf("\nstored in %s; `llmdse evaluate --hardware host --runtime llama.cpp` now uses it\n",
+                llamaCppCalibrationPath().c_str());
+    return 0;
+}
+
 int run(const QStringList& args)
 {
     QCommandLineParser parser;
@@ -28,6 +71,10 @@ int run(const QStringList& args)
     parser.addOption({"runtime", "Profile to start from: its kernel structure is kept, its parameters refitted.", "id",
                       "torch-cudagraph"});
     parser.addOption({"out", "Where to write the fitted profile JSON.", "file"});
+    parser.addOption({"host", "With --runtime llama.cpp: measure llama.cpp on this computer (calibration shapes that are not\n"
+                              "zoo models, every GGUF format) and fit its profile; stored beside the host profile."});
+    parser.addOption({"threads", "--host: llama.cpp threads (default: every core).", "n"});
+    parser.addOption({"repeats", "--host: timed runs per measurement, median (default 3).", "n", "3"});
     parser.addOption({"fix", "Hold a parameter at a value instead of fitting it, e.g. efficiency.gemm=0.77 from a GEMM "
                              "microbenchmark (repeatable). Parameters: " +
                                  QString::fromStdString([] {
@@ -38,6 +85,7 @@ int run(const QStringList& args)
                       "name=value"});
     parser.process(args);
     return guarded([&] {
+        if (parser.isSet("host")) return calibrateHost(parser);
         if (!parser.isSet("data")) throw InputError("", "--data", "missing: the measurements file to fit");
         if (!parser.isSet("out")) throw InputError("", "--out", "missing: where to write the fitted profile");
         const std::string data = parser.value("data").toStdString();

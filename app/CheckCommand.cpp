@@ -1,6 +1,8 @@
 // llmdse check: run a model on this CPU with the reference engine and compare
 // every operator with what the analytical estimator predicts for `host`.
 #include "app/Command.h"
+#include "estimators/measured/LlamaCppCheck.h"
+#include "models/gguf/GgufExport.h"
 #include "core/Design.h"
 #include "app/OutputFormat.h"
 #include "core/Errors.h"
@@ -51,7 +53,7 @@ int speculativeCheck(const QCommandLineParser& parser, OutputFormat format)
     req.output = positiveOption(parser, "output");
     req.draftLength = positiveOption(parser, "draft-len");
     req.repeat = positiveOption(parser, "repeat");
-    req.weights = parseQuantFormat(parser.value("weights").toStdString(), "--weights");
+    req.weights = parseQuantFormat(parser.isSet("weights") ? parser.value("weights").toStdString() : "fp32", "--weights");
     req.pairedHost = !parser.isSet("cached-host");
     if (positiveOption(parser, "batch") != 1) throw InputError("", "--batch", "speculative decoding is checked at batch 1");
     ModelWeights target;
@@ -97,6 +99,71 @@ int speculativeCheck(const QCommandLineParser& parser, OutputFormat format)
     return r.identical ? 0 : 2;
 }
 
+// `check --runtime llama.cpp`: the same model exported to GGUF and run by llama.cpp.
+int llamaCppCheck(const QCommandLineParser& parser, OutputFormat format)
+{
+    ModelSource source;
+    if (parser.isSet("checkpoint")) source.checkpoint = parser.value("checkpoint").toStdString();
+    else if (parser.isSet("model")) source.spec = resolveModel(parser.value("model").toStdString(), "--model");
+    else throw InputError("", "--model", "missing: give a model (or --checkpoint)");
+    if (positiveOption(parser, "batch") != 1) throw InputError("", "--batch", "llama.cpp is checked at batch 1");
+    LlamaCppCheckRequest req;
+    req.weights = parseGgufWeights(parser.isSet("weights") ? parser.value("weights").toStdString() : "f16", "--weights");
+    req.prompt = positiveOption(parser, "prompt");
+    req.output = positiveOption(parser, "output");
+    req.repeat = positiveOption(parser, "repeat");
+    req.pairedHost = !parser.isSet("cached-host");
+    if (parser.isSet("threads")) req.threads = positiveOption(parser, "threads");
+    const LlamaCppCheckResult r = runLlamaCppCheck(source, req, [&](int run, int of) {
+        std::fprintf(stderr, "llmdse: llama.cpp run %d of %d\n", run, of);
+    });
+    auto err = [](double p, double m) { return m > 0 ? 100.0 * (p / m - 1.0) : 0.0; };
+    if (format == OutputFormat::Json) {
+        QJsonArray runs;
+        for (const auto& x : r.runs)
+            runs.append(QJsonObject{{"prefill_predicted_s", x.prefillPredictedS}, {"prefill_measured_s", x.prefillMeasuredS},
+                                    {"decode_step_predicted_s", x.decodePredictedS}, {"decode_step_measured_s", x.decodeMeasuredS}});
+        const QJsonObject o{{"model", QString::fromStdString(r.model)},
+                            {"runtime", "llama.cpp"},
+                            {"llama_cpp_version", QString::fromStdString(r.library.version)},
+                            {"gguf", QString::fromStdString(r.gguf)},
+                            {"weights", toString(req.weights)},
+                            {"threads", r.threads},
+                            {"prompt", req.prompt},
+                            {"output", req.output},
+                            {"prefill", QJsonObject{{"predicted_s", r.prefillPredictedS}, {"measured_s", r.prefillMeasuredS},
+                                                    {"error_percent", r.prefillErrorPercent},
+                                                    {"measured_tokens_per_s", req.prompt / r.prefillMeasuredS}}},
+                            {"decode_step", QJsonObject{{"predicted_s", r.decodePredictedS}, {"measured_s", r.decodeMeasuredS},
+                                                        {"error_percent", r.decodeErrorPercent},
+                                                        {"measured_tokens_per_s", 1.0 / r.decodeMeasuredS}}},
+                            {"runs", runs},
+                            {"runtime_provenance", QString::fromStdString(r.runtimeProvenance)}};
+        std::fputs(QJsonDocument(o).toJson(QJsonDocument::Indented).constData(), stdout);
+        return 0;
+    }
+    std::printf("Check: %s (%s) run by llama.cpp %s, %d thread(s), prompt %d, output %d on %s\nGGUF: %s\n\n", r.model.c_str(),
+                toString(req.weights), r.library.version.c_str(), r.threads, req.prompt, req.output, r.hardwareName.c_str(),
+                r.gguf.c_str());
+    TextTable t({"run", "prefill predicted", "measured", "error", "decode step predicted", "measured", "error"});
+    for (size_t i = 0; i < r.runs.size(); ++i) {
+        const auto& x = r.runs[i];
+        t.add({std::to_string(i + 1), formatSeconds(x.prefillPredictedS), formatSeconds(x.prefillMeasuredS),
+               fmt(err(x.prefillPredictedS, x.prefillMeasuredS), 3) + "%", formatSeconds(x.decodePredictedS),
+               formatSeconds(x.decodeMeasuredS), fmt(err(x.decodePredictedS, x.decodeMeasuredS), 3) + "%"});
+    }
+    std::fputs(t.render().c_str(), stdout);
+    std::printf("\nprefill:     predicted %s, measured %s (%.1f tokens/s), error %+.1f%%\n",
+                formatSeconds(r.prefillPredictedS).c_str(), formatSeconds(r.prefillMeasuredS).c_str(),
+                req.prompt / r.prefillMeasuredS, r.prefillErrorPercent);
+    std::printf("decode step: predicted %s, measured %s (%.1f tokens/s), error %+.1f%%\n",
+                formatSeconds(r.decodePredictedS).c_str(), formatSeconds(r.decodeMeasuredS).c_str(), 1.0 / r.decodeMeasuredS,
+                r.decodeErrorPercent);
+    std::printf("(median of the runs' errors%s)\nruntime profile: %s\n",
+                req.pairedHost ? ", each run predicted from the host measured just before it" : "", r.runtimeProvenance.c_str());
+    return 0;
+}
+
 int run(const QStringList& args)
 {
     QCommandLineParser parser;
@@ -107,7 +174,11 @@ int run(const QStringList& args)
     parser.addHelpOption();
     parser.addOption({"model", "Zoo id or config.json (shape for synthetic weights).", "id"});
     parser.addOption({"checkpoint", "Run real weights from this checkpoint folder instead.", "dir"});
-    parser.addOption({"weights", "fp32, int8 or int4 (group-wise, :g<N>).", "fmt", "fp32"});
+    parser.addOption({"runtime", "Engine measured: reference-engine (default, llmdse's own) or llama.cpp (the model exported\n"
+                                 "to GGUF, cached by content, and run through llama.cpp's libraries).", "name", "reference-engine"});
+    parser.addOption({"weights", "Reference engine: fp32, int8 or int4 (group-wise, :g<N>; default fp32).\n"
+                                 "llama.cpp: f32, f16, q8_0 or q4_0 (default f16).", "fmt"});
+    parser.addOption({"threads", "llama.cpp threads (default: every core).", "n"});
     parser.addOption({"batch", "Sequences (default 1).", "n", "1"});
     parser.addOption({"prompt", "Prompt tokens (default 128).", "n", "128"});
     parser.addOption({"output", "Generated tokens (default 16).", "n", "16"});
@@ -123,12 +194,17 @@ int run(const QStringList& args)
     parser.process(args);
     return guarded([&] {
         const OutputFormat format = parseFormat(parser, false);
+        const QString runtime = parser.value("runtime");
+        if (runtime == "llama.cpp") return llamaCppCheck(parser, format);
+        if (runtime != "reference-engine")
+            throw InputError("", "--runtime", "unknown engine '" + runtime.toStdString() + "' (reference-engine or llama.cpp)");
+        if (parser.isSet("threads")) throw InputError("", "--threads", "the reference engine runs on every core; --threads is for llama.cpp");
         if (parser.isSet("draft-layers") || parser.isSet("draft")) return speculativeCheck(parser, format);
         const int B = positiveOption(parser, "batch"), S = positiveOption(parser, "prompt"), N = positiveOption(parser, "output");
         if (N < 2) throw InputError("", "--output", "needs at least 2 tokens to measure decode");
         HostCheckRequest req;
         req.batch = B, req.prompt = S, req.output = N;
-        req.weights = parseQuantFormat(parser.value("weights").toStdString(), "--weights");
+        req.weights = parseQuantFormat(parser.isSet("weights") ? parser.value("weights").toStdString() : "fp32", "--weights");
         req.repeat = positiveOption(parser, "repeat");
         req.pairedHost = !parser.isSet("cached-host");
         ModelWeights w;

@@ -29,14 +29,17 @@ int run(const QStringList& args)
                                      "percentage error (MAPE) per phase and for energy.\n"
                                      "Example: llmdse validate --data gpu-measurements.json");
     parser.addHelpOption();
-    parser.addOption({"data", "Measurements (JSON, as resources/validation/gpu-measurements.json).", "file"});
+    parser.addOption({"data", "Measurements (JSON, as resources/validation/gpu-measurements.json; default: the bundled\n"
+                              "held-out H100/H200 runs, resources/validation/gpu-measurements-extra.json).", "file"});
     parser.addOption({"runtime", "Runtime profile (default: the hardware class's default).", "id"});
     addFormatOption(parser, false);
     parser.process(args);
     return guarded([&] {
-        if (!parser.isSet("data")) throw InputError("", "--data", "missing: the measurements file");
         const OutputFormat format = parseFormat(parser, false);
-        const MeasurementSet set = loadMeasurements(parser.value("data").toStdString());
+        // Compiled in, so an installed llmdse validates itself from any folder.
+        const std::string data = parser.isSet("data") ? parser.value("data").toStdString()
+                                                      : std::string(":/validation/gpu-measurements-extra.json");
+        const MeasurementSet set = loadMeasurements(data);
         AnalyticalEstimator est;
         std::vector<RowPrediction> preds;
         TextTable t({"device", "model", "phase", "batch", "tokens", "measured ms", "predicted ms", "error", "measured J",

@@ -1,6 +1,8 @@
 #include "core/HardwareSpec.h"
 #include "core/Errors.h"
 
+#include <algorithm>
+
 namespace llmdse {
 
 const char* toString(HardwareClass c)
@@ -40,6 +42,19 @@ double HardwareSpec::peakFor(Precision p) const
     return v > 0 ? v : vectorFlops;
 }
 
+double HardwareSpec::computeShare() const
+{
+    if (cpuCores <= 0 || threads <= 0) return 1.0;
+    return std::min(1.0, double(threads) / cpuCores);
+}
+
+double HardwareSpec::streamBandwidthBytesPerS() const
+{
+    const double all = mainMemory().bandwidthBytesPerS;
+    if (cpuCores <= 0 || threads <= 0 || perCoreBandwidthBytesPerS <= 0) return all;
+    return std::min(all, perCoreBandwidthBytesPerS * threads);
+}
+
 void HardwareSpec::validate(const std::string& file) const
 {
     if (memory.empty()) throw InputError(file, "memory", "needs at least one memory level");
@@ -53,6 +68,10 @@ void HardwareSpec::validate(const std::string& file) const
     if (!anyPeak) throw InputError(file, "peak_tflops", "needs at least one precision with peak > 0");
     if (!(tdpW > 0)) throw InputError(file, "power.tdp_w", "must be > 0");
     if (idleW < 0 || idleW > tdpW) throw InputError(file, "power.idle_w", "must be between 0 and tdp_w");
+    if (cpuCores < 0 || cpuCores > 65536) throw InputError(file, "cpu.cores", "must be between 0 and 65536");
+    if (threads < 0 || threads > 65536) throw InputError(file, "cpu.threads", "must be between 0 and 65536");
+    if (threads > 0 && cpuCores == 0)
+        throw InputError(file, "cpu.threads", "a thread count needs the CPU's core count (cpu.cores)");
 }
 
 } // namespace llmdse

@@ -54,6 +54,14 @@ struct HardwareSpec {
     // the weights), and unstructured at any density.
     bool sparse24 = false;
     bool sparseUnstructured = false;
+    // CPUs: the cores the peaks above are for, and how many threads the runtime runs (0: one per
+    // core). Compute scales with the threads' share of the cores; a single core streams at most
+    // perCoreBandwidth (0: unknown, the memory's bandwidth is reached by any thread count).
+    int cpuCores = 0;
+    int threads = 0;
+    double perCoreBandwidthBytesPerS = 0;
+    double computeShare() const;         // fraction of the peaks the threads reach (1 unless a CPU with threads set)
+    double streamBandwidthBytesPerS() const; // main memory as the threads can stream it
     // Set for a custom accelerator: the fields above are then derived from it (deriveFromTemplate).
     std::optional<AcceleratorTemplate> accel;
     std::string source;

@@ -68,6 +68,11 @@ HardwareSpec hardwareFromJson(const QJsonObject& obj, const std::string& file)
             // Default [U]: in-bank access skips the I/O interface, about 30% of an off-chip access.
             hw.pimEnergyPjPerBit = pim->nonNegative("internal_energy_pj_per_bit", 0.3 * hw.memory.front().energyPjPerBit);
         }
+        if (auto cpu = r.optionalObject("cpu")) {
+            hw.cpuCores = cpu->positiveInt("cores");
+            hw.threads = cpu->nonNegativeInt("threads", 0);
+            hw.perCoreBandwidthBytesPerS = cpu->nonNegative("per_core_bandwidth_gb_s", 0.0) * kGB;
+        }
         if (auto sp = r.optionalObject("sparsity")) {
             hw.sparse24 = sp->boolean("two_four", false);
             hw.sparseUnstructured = sp->boolean("unstructured", false);
@@ -88,6 +93,9 @@ QJsonObject toJson(const HardwareSpec& hw)
     o["name"] = QString::fromStdString(hw.name);
     o["class"] = toString(hw.cls);
     o["vendor"] = QString::fromStdString(hw.vendor);
+    if (hw.cpuCores > 0)
+        o["cpu"] = QJsonObject{{"cores", hw.cpuCores}, {"threads", hw.threads},
+                               {"per_core_bandwidth_gb_s", hw.perCoreBandwidthBytesPerS / kGB}};
     if (hw.sparse24 || hw.sparseUnstructured)
         o["sparsity"] = QJsonObject{{"two_four", hw.sparse24}, {"unstructured", hw.sparseUnstructured}};
     if (hw.accel) {

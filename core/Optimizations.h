@@ -82,6 +82,9 @@ struct Optimizations {
     // With 8-bit activations only the projections' inputs are 8-bit; attention runs at 16 bits unless an
     // FP8 attention kernel (FlashAttention-3, TensorRT-LLM's FP8 context FMHA) is chosen.
     bool fp8Attention = false;
+    // The output head (and the embedding table) stored in the weight format too, as
+    // llama.cpp's pure quantisations store them; false: kept at the activation precision.
+    bool quantizedHead = false;
     WeightSparsity sparsity;
     double headPruning = 0;     // fraction of query heads removed, evenly across KV groups
     KvCompression kvCompression;

@@ -21,3 +21,17 @@ const char* toString(OpClass c)
 }
 
 } // namespace llmdse
+
+namespace llmdse {
+
+const char* toString(WeightKernel k)
+{
+    switch (k) {
+    case WeightKernel::Dequantize: return "dequantize";
+    case WeightKernel::ConvertActivations: return "convert_activations";
+    case WeightKernel::Fabric: return "fabric";
+    }
+    return "dequantize";
+}
+
+} // namespace llmdse

@@ -17,6 +17,32 @@ struct OpImplementation {
     double computeFactor = 1; // vector time per counted FLOP relative to the vector peak (transcendentals cost more)
 };
 
+// How a runtime's matrix kernels treat a stored weight format.
+enum class WeightKernel : unsigned char {
+    // Weights unpacked to the activation precision (GPU weight-only kernels; a dequantisation
+    // pass on the vector units when the format is narrower than the activations).
+    Dequantize,
+    // Each activation row converted once per GEMM input to the weight format's blocks (llama.cpp's
+    // Q8_0 / Q4_0 / K-quants quantise it to 8-bit blocks, F16 weights take F16 activations), then
+    // dot products in that format: no per-weight unpacking, the weight format's integer or half rate.
+    ConvertActivations,
+    // Unpacked by dedicated logic beside the arrays (FPGA LUTs): no vector time, the bandwidth saving kept.
+    Fabric,
+};
+const char* toString(WeightKernel k);
+
+struct WeightFormatKernel {
+    WeightKernel kind = WeightKernel::Dequantize;
+    bool set = false;               // listed in the profile (else the profile's own efficiencies)
+    double gemmEfficiency = 0;      // of the hardware's peak for the executed format; 0: the profile's
+    double bandwidthEfficiency = 0; // weight streaming, of the memory bandwidth; 0: the profile's
+};
+
+// Activation quantisation for 8-bit weight-and-activation GEMMs (W8A8, FP8): an amax
+// reduction, a scale and a cast per GEMM input, fused into the previous kernel, or eager
+// passes over memory of their own.
+enum class ActivationQuantization : unsigned char { Fused, Eager };
+
 struct RuntimeProfile {
     std::string id;
     std::string description;
@@ -55,6 +81,15 @@ struct RuntimeProfile {
     // The collective algorithms the stack picks from (the fastest that applies, as NCCL's tuner and
     // vLLM's custom all-reduce do). Empty: a plain ring at the link's bandwidth and latency.
     std::vector<CollectiveAlgorithm> collectives;
+    // Per stored weight format, how the matrix kernels run it (indexed by Precision).
+    std::array<WeightFormatKernel, kPrecisionCount> weightKernels{};
+    ActivationQuantization activationQuantization = ActivationQuantization::Fused;
+    // Fixed host-side cost of one forward pass (graph build and scheduling, sampling), paid
+    // once by a prefill and by every decode step.
+    double stepOverheadS = 0;
+    // Projections that read the same input (q, k, v; gate, up) run as kernels of their own
+    // (llama.cpp's graph, eager PyTorch) instead of one stacked GEMM.
+    bool separateProjections = false;
 
     const OpImplementation& impl(OpClass c) const { return ops[static_cast<int>(c)]; }
     OpImplementation& impl(OpClass c) { return ops[static_cast<int>(c)]; }

@@ -106,6 +106,31 @@ RuntimeProfile runtimeFromJson(const QJsonObject& obj, const std::string& file)
             p.flopEnergyScale = en->positive("flop_energy_scale", 1.0);
             p.memoryEnergyScale = en->positive("memory_energy_scale", 1.0);
         }
+        p.stepOverheadS = r.nonNegative("step_overhead_us", 0.0) * 1e-6;
+        p.separateProjections = r.boolean("separate_projections", false);
+        const std::string aq = r.string("activation_quantization", "fused");
+        if (aq == "eager") p.activationQuantization = ActivationQuantization::Eager;
+        else if (aq != "fused") r.fail("activation_quantization", "must be 'fused' or 'eager', got '" + aq + "'");
+        if (auto wf = r.optionalObject("weight_formats")) {
+            for (auto it = wf->raw().begin(); it != wf->raw().end(); ++it) {
+                const std::string key = it.key().toStdString();
+                const Precision prec = parsePrecision(key, wf->field(key.c_str()));
+                if (!it.value().isObject()) wf->fail(key.c_str(), "must be an object");
+                JsonReader k(it.value().toObject(), wf->field(key.c_str()));
+                WeightFormatKernel& w = p.weightKernels[static_cast<int>(prec)];
+                w.set = true;
+                const std::string kind = k.string("kernel", "dequantize");
+                bool known = false;
+                for (auto c : {WeightKernel::Dequantize, WeightKernel::ConvertActivations, WeightKernel::Fabric})
+                    if (kind == toString(c)) w.kind = c, known = true;
+                if (!known) k.fail("kernel", "must be dequantize, convert_activations or fabric, got '" + kind + "'");
+                // Relative to the hardware's figures: above 1 where a preset's peak is a measured reference rate.
+                w.gemmEfficiency = k.nonNegative("gemm", 0.0);
+                w.bandwidthEfficiency = k.nonNegative("bandwidth", 0.0);
+                if (w.gemmEfficiency < 0 || w.gemmEfficiency > 10) k.fail("gemm", "must be between 0 and 10");
+                if (w.bandwidthEfficiency < 0 || w.bandwidthEfficiency > 10) k.fail("bandwidth", "must be between 0 and 10");
+            }
+        }
         if (auto ops = r.optionalObject("ops")) {
             for (auto it = ops->raw().begin(); it != ops->raw().end(); ++it) {
                 std::string key = it.key().toStdString();
@@ -162,6 +187,19 @@ QJsonObject toJson(const RuntimeProfile& p)
     o["energy"] = QJsonObject{{"busy_power_fraction", p.busyPowerFraction},
                               {"flop_energy_scale", p.flopEnergyScale},
                               {"memory_energy_scale", p.memoryEnergyScale}};
+    o["step_overhead_us"] = p.stepOverheadS * 1e6;
+    o["separate_projections"] = p.separateProjections;
+    o["activation_quantization"] = p.activationQuantization == ActivationQuantization::Eager ? "eager" : "fused";
+    QJsonObject formats;
+    for (int i = 0; i < kPrecisionCount; ++i) {
+        const WeightFormatKernel& w = p.weightKernels[i];
+        if (!w.set) continue;
+        QJsonObject f{{"kernel", toString(w.kind)}};
+        if (w.gemmEfficiency > 0) f["gemm"] = w.gemmEfficiency;
+        if (w.bandwidthEfficiency > 0) f["bandwidth"] = w.bandwidthEfficiency;
+        formats[QString::fromStdString(toString(static_cast<Precision>(i)))] = f;
+    }
+    if (!formats.isEmpty()) o["weight_formats"] = formats;
     QJsonObject ops;
     for (int i = 0; i < kOpClassCount; ++i)
         ops[toString(static_cast<OpClass>(i))] =

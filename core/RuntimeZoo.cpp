@@ -5,6 +5,9 @@
 #include "core/PresetRegistry.h"
 #include "core/RuntimeProfileJson.h"
 
+#include <map>
+#include <mutex>
+
 namespace llmdse {
 
 static PresetRegistry<RuntimeProfile>& registry()
@@ -23,6 +26,36 @@ void registerRuntimeProvider(const std::string& id, std::function<RuntimeProfile
 RuntimeProfile resolveRuntime(const std::string& idOrPath, const std::string& field)
 {
     return registry().resolve(idOrPath, field);
+}
+
+namespace {
+
+std::mutex gCalibrationMutex;
+std::map<std::pair<std::string, std::string>, RuntimeCalibration>& calibrations()
+{
+    static std::map<std::pair<std::string, std::string>, RuntimeCalibration> c;
+    return c;
+}
+
+} // namespace
+
+void registerRuntimeCalibration(const std::string& runtimeId, const std::string& hardwareId, RuntimeCalibration c)
+{
+    std::lock_guard<std::mutex> lock(gCalibrationMutex);
+    calibrations()[{runtimeId, hardwareId}] = std::move(c);
+}
+
+RuntimeProfile runtimeFor(const RuntimeProfile& named, const HardwareSpec& hw)
+{
+    RuntimeCalibration c;
+    {
+        std::lock_guard<std::mutex> lock(gCalibrationMutex);
+        auto it = calibrations().find({named.id, hw.id});
+        if (it == calibrations().end()) return named;
+        c = it->second;
+    }
+    if (auto p = c(hw)) return *p;
+    return named;
 }
 
 std::string defaultRuntimeId(HardwareClass c)

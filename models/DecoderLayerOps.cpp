@@ -161,7 +161,7 @@ void DecoderOpsBuilder::attention()
 {
     const int L = m_.layers;
     norm("attn.norm", tokens_, L);
-    matmul("attn.qkv_proj", tokens_, (heads_ + 2.0 * kvHeads_) * m_.headDim, m_.hidden, L, m_.qkvBias);
+    matmul("attn.qkv_proj", tokens_, (heads_ + 2.0 * kvHeads_) * m_.headDim, m_.hidden, L, m_.qkvBias).projections = 3;
     if (causal_) { // a decoder: rotary positions, and k/v kept for later steps (an encoder needs neither)
         const double hd = m_.headDim;
         elementwise("attn.rope", OpClass::Rope, tokens_ * (heads_ + kvHeads_) * hd, conventions::kRopeFlops, 1, 1, L);
@@ -255,7 +255,8 @@ void DecoderOpsBuilder::mlp()
     const int L = m_.layers;
     norm("mlp.norm", tokens_, L);
     const bool gated = m_.mlp == MlpKind::Gated;
-    matmul(gated ? "mlp.gate_up_proj" : "mlp.up_proj", tokens_, (gated ? 2.0 : 1.0) * ffn_, m_.hidden, L, m_.mlpBias);
+    matmul(gated ? "mlp.gate_up_proj" : "mlp.up_proj", tokens_, (gated ? 2.0 : 1.0) * ffn_, m_.hidden, L, m_.mlpBias).projections =
+        gated ? 2 : 1;
     elementwise("mlp.act", OpClass::Activation, tokens_ * ffn_, conventions::kGatedActFlops, gated ? 2 : 1, 1, L);
     matmul("mlp.down_proj", tokens_, m_.hidden, ffn_, L, m_.mlpBias);
     allReduce("mlp.all_reduce", L);
@@ -344,7 +345,10 @@ void DecoderOpsBuilder::lmHead()
     const double rows = g_.phase == Phase::Decode ? tokens_ : g_.batch;
     norm("final_norm", rows, 1);
     g_.ops.back().placement = Placement::LastStage;
-    unquantisedMatmul("lm_head", rows, vocab_, m_.hidden, 1).placement = Placement::LastStage;
+    // Stored like every other matrix with llama.cpp's pure quantisations, else kept at 16 bits.
+    Op& head = o_.quantizedHead ? matmul("lm_head", rows, vocab_, m_.hidden, 1, false, false)
+                                : unquantisedMatmul("lm_head", rows, vocab_, m_.hidden, 1);
+    head.placement = Placement::LastStage;
     // Each tensor-parallel rank holds a slice of the vocabulary; the sampler needs every logit.
     if (p_.tensor > 1)
         communication("lm_head.gather_logits", Collective::AllGather, rows * double(vocab_) * p_.tensor * streamB_,

@@ -55,6 +55,21 @@ DesignField integer(std::string key, std::string help, std::function<int&(Design
     return f;
 }
 
+DesignField boolean(std::string key, std::string help, std::function<bool&(Design&)> ref)
+{
+    DesignField f;
+    f.key = std::move(key);
+    f.kind = Kind::Boolean;
+    f.help = std::move(help);
+    f.parse = [](const QJsonValue& val, const std::string& where) {
+        if (!val.isBool()) throw InputError("", where, "must be true or false");
+        return FieldValue{val.toBool() ? 1.0 : 0.0, {}, {}};
+    };
+    f.apply = [ref](Design& d, const FieldValue& fv) { ref(d) = fv.number != 0; };
+    f.read = [ref](const Design& d) { return QJsonValue(ref(const_cast<Design&>(d))); };
+    return f;
+}
+
 // A real-valued field stored in SI units but written by users in `unit` (scale converts).
 DesignField number(std::string key, std::string unit, std::string help, double scale,
                    std::function<double&(Design&)> ref, double minimum = 1e-300)
@@ -176,9 +191,17 @@ std::vector<DesignField> makeFields()
     v.push_back(resolvedText<HardwareSpec>(
         "hardware", "zoo id or hardware JSON file", [](const std::string& s) { return resolveHardware(s); },
         [](Design& d, const HardwareSpec& h) { d.hardware = h; }, [](const Design& d) { return d.hardware.id; }));
-    v.push_back(resolvedText<RuntimeProfile>(
-        "runtime", "runtime profile id or JSON file", [](const std::string& s) { return resolveRuntime(s); },
-        [](Design& d, const RuntimeProfile& r) { d.runtime = r; }, [](const Design& d) { return d.runtime.id; }));
+    {
+        DesignField f = resolvedText<RuntimeProfile>(
+            "runtime", "runtime profile id or JSON file", [](const std::string& s) { return resolveRuntime(s); },
+            [](Design& d, const RuntimeProfile& r) { d.runtime = r; }, [](const Design& d) { return d.runtime.id; });
+        // A profile named by its zoo id takes the hardware's calibration of it, when there is one.
+        f.apply = [](Design& d, const FieldValue& v) {
+            const auto& r = *static_cast<const RuntimeProfile*>(v.resolved.get());
+            d.runtime = pathExists(v.text) ? r : runtimeFor(r, d.hardware);
+        };
+        v.push_back(f);
+    }
     v.push_back(integer("batch", "sequences per step", [](Design& d) -> int& { return d.workload.batch; }));
     v.push_back(integer("prompt", "prompt tokens per sequence", [](Design& d) -> int& { return d.workload.prompt; }));
     v.push_back(integer("output", "generated tokens per sequence", [](Design& d) -> int& { return d.workload.output; }));
@@ -202,19 +225,10 @@ std::vector<DesignField> makeFields()
         v.push_back(f);
     }
     v.push_back(quant("kv", "KV-cache format", [](Design& d) -> QuantFormat& { return d.opts.kvCache; }));
-    {
-        DesignField f;
-        f.key = "fused_attention";
-        f.kind = Kind::Boolean;
-        f.help = "FlashAttention-style fused attention";
-        f.parse = [](const QJsonValue& val, const std::string& where) {
-            if (!val.isBool()) throw InputError("", where, "must be true or false");
-            return FieldValue{val.toBool() ? 1.0 : 0.0, {}, {}};
-        };
-        f.apply = [](Design& d, const FieldValue& fv) { d.opts.fusedAttention = fv.number != 0; };
-        f.read = [](const Design& d) { return QJsonValue(d.opts.fusedAttention); };
-        v.push_back(f);
-    }
+    v.push_back(boolean("fused_attention", "FlashAttention-style fused attention",
+                        [](Design& d) -> bool& { return d.opts.fusedAttention; }));
+    v.push_back(boolean("quantized_lm_head", "output head and embeddings in the weight format (llama.cpp's pure quantisations)",
+                        [](Design& d) -> bool& { return d.opts.quantizedHead; }));
     v.push_back(integer("tp", "tensor-parallel devices", [](Design& d) -> int& { return d.parallel.tensor; }));
     v.push_back(integer("pp", "pipeline-parallel stages", [](Design& d) -> int& { return d.parallel.pipeline; }));
     v.push_back(integer("ep", "expert-parallel devices", [](Design& d) -> int& { return d.parallel.expert; }));
@@ -246,6 +260,16 @@ std::vector<DesignField> makeFields()
                        [](Design& d) -> double& { return d.hardware.vectorFlops; }, 0));
     v.push_back(number("hardware.sram_mb", "MB", "on-chip SRAM", 1e6, [](Design& d) -> double& { return d.hardware.sramBytes; }, 0));
     v.push_back(number("hardware.tdp_w", "W", "thermal design power", 1, [](Design& d) -> double& { return d.hardware.tdpW; }));
+    {
+        DesignField f = integer("hardware.threads", "CPU threads the runtime runs (0: one per core)",
+                                [](Design& d) -> int& { return d.hardware.threads; }, 0);
+        f.apply = [](Design& d, const FieldValue& v) {
+            if (d.hardware.cpuCores <= 0 && v.number > 0)
+                throw InputError("", "hardware.threads", "hardware '" + d.hardware.id + "' has no CPU core count (cpu.cores)");
+            d.hardware.threads = static_cast<int>(v.number);
+        };
+        v.push_back(f);
+    }
     v.push_back(number("hardware.idle_w", "W", "idle power", 1, [](Design& d) -> double& { return d.hardware.idleW; }, 0));
     v.push_back(hardwareNumber(
         "hardware.process_nm", "nm", "logic process node", 1, [](Design& d) -> double& { return d.hardware.processNm; },

@@ -23,7 +23,7 @@ Design designFromJson(const QJsonObject& obj, const std::string& file, const std
             const auto& f = requireDesignField("runtime", where("runtime"));
             f.apply(d, f.parse(obj.value("runtime"), where("runtime")));
         } else {
-            d.runtime = resolveRuntime(runtime, where("runtime"));
+            d.runtime = runtimeFor(resolveRuntime(runtime, where("runtime")), d.hardware);
         }
         for (auto it = obj.begin(); it != obj.end(); ++it) {
             std::string key = it.key().toStdString();

@@ -54,6 +54,7 @@ struct Op {
     int attnBatch = 0, attnKvHeads = 0;    // attention: sequences and KV heads (per shard)
     int window = 0;                        // attention: sliding window; decode attends min(c, window) (0: all of c)
     Placement placement = Placement::Layer;
+    int projections = 1;                   // matrices stacked in this matmul (q|k|v: 3, gate|up: 2)
 
     Affine bytes() const { return {weightBytes + actBytes.x0 + kvBytes.x0, actBytes.x1 + kvBytes.x1}; }
 };

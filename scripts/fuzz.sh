@@ -32,7 +32,7 @@ fi
 echo "== building the fuzz targets (clang, ASan, UBSan) in build-fuzz/"
 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
   -DLLMDSE_FUZZ=ON > build-fuzz.log 2>&1 || { cat build-fuzz.log; exit 1; }
-ninja -C build-fuzz $(printf 'fuzz_%s ' "${TARGETS[@]}") >> build-fuzz.log 2>&1 || { tail -50 build-fuzz.log; exit 1; }
+ninja -C build-fuzz -j"$(nproc)" $(printf 'fuzz_%s ' "${TARGETS[@]}") >> build-fuzz.log 2>&1 || { tail -50 build-fuzz.log; exit 1; }
 
 export ASAN_OPTIONS="abort_on_error=1:allocator_may_return_null=0:detect_leaks=1"
 export UBSAN_OPTIONS="halt_on_error=1:abort_on_error=1:print_stacktrace=1"
@@ -51,9 +51,19 @@ for t in "${TARGETS[@]}"; do
   done
   echo "== $t: ${SECONDS_PER_TARGET} s"
   log="build-fuzz/$t.log"
+  parallel=()
+  [ "${FUZZ_JOBS:-1}" -gt 1 ] && parallel=(-jobs="$FUZZ_JOBS" -workers="$FUZZ_JOBS")
+  dict=()
+  case "$t" in
+    trace) dict=(-dict=fuzz/dicts/trace.dict) ;;
+    safetensors) dict=(-dict=fuzz/dicts/safetensors.dict) ;;
+    gguf) dict=(-dict=fuzz/dicts/gguf.dict) ;;
+    project) ;;
+    *) dict=(-dict=fuzz/dicts/json.dict) ;;
+  esac
   set +e
   "build-fuzz/bin/fuzz_$t" -max_total_time="$SECONDS_PER_TARGET" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
-    -jobs="${FUZZ_JOBS:-1}" -workers="${FUZZ_JOBS:-1}" -print_final_stats=1 -artifact_prefix="$artifacts/" \
+    "${parallel[@]}" -print_final_stats=1 -artifact_prefix="$artifacts/" "${dict[@]}" \
     "$corpus" > "$log" 2>&1
   rc=$?
   set -e

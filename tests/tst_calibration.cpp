@@ -26,9 +26,9 @@ MeasurementSet synthetic(const RuntimeProfile& truth)
     for (const char* device : {"h100-sxm", "h200-sxm"})
         for (const char* model : {"llama-2-7b", "llama-3-8b"}) {
             for (int batch : {1, 4, 16})
-                for (int prompt : {128, 512, 2048}) set.rows.push_back({device, model, Phase::Prefill, batch, prompt, 0, 0, 0});
+                for (int prompt : {128, 512, 2048}) set.rows.push_back({device, model, Phase::Prefill, batch, prompt, 0, 0, 0, {}});
             for (int batch : {1, 8, 32, 128})
-                for (int context : {128, 1024, 4096}) set.rows.push_back({device, model, Phase::Decode, batch, context, 0, 0, 0});
+                for (int context : {128, 1024, 4096}) set.rows.push_back({device, model, Phase::Decode, batch, context, 0, 0, 0, {}});
         }
     AnalyticalEstimator est;
     for (Measurement& m : set.rows) {

@@ -5,6 +5,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QtTest>
@@ -205,6 +206,46 @@ private Q_SLOTS:
             << QStringList{"calibrate", "--data", test::sourceDir() + "/resources/validation/gpu-measurements.json"}
             << QStringList{"--out"};
         QTest::newRow("merge without inputs") << QStringList{"merge", "--out", dir_.filePath("m.csv")} << QStringList{"inputs"};
+        // merge: never over an input; the shards must cover the study.
+        const QString shardA = file("m-a.sqlite", "a"), shardB = file("m-b.sqlite", "b");
+        QTest::newRow("merge output is an input") << QStringList{"merge", "--out", shardA, "--overwrite", shardA, shardB}
+                                                  << QStringList{"m-a.sqlite", "one of the inputs"};
+        QTest::newRow("merge bad shard count") << QStringList{"merge", "--shard-count", "0", "--out", dir_.filePath("m.sqlite"), shardA}
+                                               << QStringList{"--shard-count"};
+        QTest::newRow("merge not a sweep database") << QStringList{"merge", "--out", dir_.filePath("m.sqlite"), file("m-junk.sqlite", QByteArray(300, 'x'))}
+                                                    << QStringList{"m-junk.sqlite", "not a database"};
+        QTest::newRow("merge gap between CSV shards")
+            << QStringList{"merge", "--out", dir_.filePath("m.csv"), file("m-1.csv", "index,a\n0,1\n1,2\n"), file("m-2.csv", "index,a\n3,4\n")}
+            << QStringList{"shards", "missing point 2", "--allow-partial"};
+        QTest::newRow("merge cut-off CSV shard")
+            << QStringList{"merge", "--out", dir_.filePath("m.csv"), file("m-3.csv", "index,a\n0,1\n1,2\n2,")}
+            << QStringList{"m-3.csv", "cut off mid-write after point 1"};
+        // sweep: where results go.
+        const QByteArray objectives = study(R"("grid": {"batch": [1, 2]}, "objectives": ["tpot_s"])");
+        const QString dangling = dir_.filePath("dangling.sqlite");
+        QFile::link(dir_.filePath("no-such-dir/target.sqlite"), dangling);
+        QTest::newRow("sweep --out dangling link")
+            << QStringList{"sweep", "--quiet", "--study", file("st-ok.json", objectives), "--out", dangling}
+            << QStringList{"--out", "dangling.sqlite", "symbolic link", "target.sqlite"};
+        QTest::newRow("sweep Pareto side file exists")
+            << QStringList{"sweep", "--quiet", "--pareto", "--study", file("st-ok.json", objectives), "--out", dir_.filePath("ps.csv")}
+            << (file("ps.pareto.csv", "old"), QStringList{"--pareto", "ps.pareto.csv", "--overwrite"});
+        QDir(dir_.path()).mkpath("busy.sqlite/inside");
+        QTest::newRow("sweep --overwrite cannot remove")
+            << QStringList{"sweep", "--quiet", "--overwrite", "--study", file("st-ok.json", objectives), "--out", dir_.filePath("busy.sqlite")}
+            << QStringList{"busy.sqlite", "--overwrite", "cannot remove"};
+        const QString split = dir_.filePath("split.sqlite");
+        test::runLlmdse({"sweep", "--quiet", "--study", file("st-ok.json", objectives), "--shard", "1/2", "--out", split});
+        QTest::newRow("sweep --resume another split")
+            << QStringList{"sweep", "--quiet", "--resume", "--study", file("st-ok.json", objectives), "--shard", "1/4", "--out", split}
+            << QStringList{"split.sqlite", "meta.shard", "shard 1/2", "shard 1/4"};
+        QJsonArray thousand, hundred;
+        for (int i = 1; i <= 1000; ++i) thousand.append(i);
+        for (int i = 1; i <= 100; ++i) hundred.append(100 * i);
+        const QJsonObject hugeGrid{{"batch", thousand}, {"prompt", thousand}, {"output", thousand}, {"hardware.memory_bandwidth", hundred}};
+        QTest::newRow("sweep over 10^10 points")
+            << sweep(file("st-huge.json", study("\"grid\": " + QJsonDocument(hugeGrid).toJson(QJsonDocument::Compact))))
+            << QStringList{"st-huge.json", "100000000000 points", "--force", "TB"};
         QTest::newRow("zoo unknown list") << QStringList{"zoo", "gadgets"} << QStringList{"what"};
 
         // serve-sim: the trace file, the request stream and its options.

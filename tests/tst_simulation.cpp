@@ -10,6 +10,7 @@
 #include "estimators/sweep/SweepRunner.h"
 #include "models/DesignFields.h"
 #include "models/DesignJson.h"
+#include "testsupport/ScopedTmpfs.h"
 #include "testsupport/TestSupport.h"
 
 #include <QtTest>
@@ -261,6 +262,33 @@ private Q_SLOTS:
         QVERIFY(!r.front.empty());
         for (const auto& p : r.front) QVERIFY(p.objectives[1] <= 1.0);
         setDefaultSimCachePath("none");
+    }
+
+    // A cache on read-only media (or, for a non-root user, a write-protected file) is read, not
+    // written: its entries serve hits, new results stay in memory, `cache stats` works.
+    void readOnlyCacheIsReadNotWritten()
+    {
+        test::ReadOnlyFolder folder;
+        if (!folder.usable()) QSKIP(qPrintable(folder.error()));
+        const std::string path = folder.path("ro.sqlite").toStdString();
+        const Design d = templateDesign();
+        Metrics first;
+        {
+            auto cache = std::make_shared<SimCache>(path);
+            first = SimulationEstimator(cache).evaluate(d);
+        }
+        QVERIFY2(folder.makeReadOnly(), qPrintable(folder.error()));
+        auto ro = std::make_shared<SimCache>(path);
+        QVERIFY(ro->readOnly());
+        QVERIFY(ro->stats().loaded > 0);
+        SimulationEstimator sim(ro);
+        QCOMPARE(sim.evaluate(d).tpotS, first.tpotS);
+        QCOMPARE(ro->stats().misses, size_t(0));
+        sim.evaluate(templateDesign({{"hardware.array_rows", 48}})); // new entries: kept in memory
+        ro->flush();
+        QVERIFY(ro->stats().misses > 0);
+        const auto r = test::runLlmdse({"cache", "stats", "--file", QString::fromStdString(path)});
+        QVERIFY2(r.exitCode == 0 && r.out.contains("integrity: ok"), qPrintable(r.err));
     }
 
     void cacheCommand()

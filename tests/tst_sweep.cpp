@@ -1,16 +1,20 @@
 // Sweeps end to end: the three output formats, shards + merge == one run,
-// cancel + resume, reproducible random sampling, and never clobbering output.
+// cancel + resume, reproducible random sampling, and never clobbering output;
+// merge's coverage checks, full disks and read-only media.
 #include "core/Errors.h"
 #include "estimators/analytical/AnalyticalEstimator.h"
 #include "estimators/storage/SqliteDatabase.h"
 #include "estimators/sweep/SweepRunner.h"
 #include "models/DesignJson.h"
+#include "testsupport/ScopedTmpfs.h"
 #include "testsupport/TestSupport.h"
+#include "ui/Project.h"
 
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QtTest>
+#include <filesystem>
 #include <set>
 
 using namespace llmdse;
@@ -50,7 +54,7 @@ QStringList lines(const QString& path) { return QString::fromUtf8(readAll(path))
 // Rows of a query as "a|b|c" strings (NULL as empty), for comparing two databases.
 QStringList tableText(const QString& path, const std::string& sql)
 {
-    SqliteDatabase db(path.toStdString());
+    SqliteDatabase db(path.toStdString(), SqliteDatabase::Access::ReadOnly);
     sqlite3_stmt* q = nullptr;
     if (sqlite3_prepare_v2(db.handle(), sql.c_str(), -1, &q, nullptr) != SQLITE_OK) return {"prepare failed: " + path};
     QStringList rows;
@@ -64,6 +68,21 @@ QStringList tableText(const QString& path, const std::string& sql)
     }
     sqlite3_finalize(q);
     return rows;
+}
+
+// Every SQLite connection opened while set gets this page limit: a disk that fills up, in-process.
+int gMaxPages = 0;
+int limitPages(sqlite3* db, char**, const sqlite3_api_routines*)
+{
+    const std::string sql = "PRAGMA max_page_count=" + std::to_string(gMaxPages);
+    sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
+    return SQLITE_OK;
+}
+
+void deletePoints(const QString& db, const char* where)
+{
+    SqliteDatabase d(db.toStdString());
+    d.exec(std::string("DELETE FROM points WHERE ") + where);
 }
 
 } // namespace
@@ -269,6 +288,291 @@ private Q_SLOTS:
             d.hardware.memory.front().bandwidthBytesPerS = c[head.indexOf("hardware.memory_bandwidth")].toDouble() * 1e9;
             QCOMPARE(c[head.indexOf("tpot_s")].toDouble(), AnalyticalEstimator().evaluate(d).tpotS);
         }
+    }
+
+    // Shards 1..4 of the 12-point grid (3 points each) as SQLite files.
+    QStringList gridShards(const QString& prefix, int count)
+    {
+        const QString studyFile = test::writeFile(dir_, "cover-study.json", kGridStudy);
+        QStringList files;
+        for (int k = 1; k <= count; ++k) {
+            files << path(QString("%1-%2-of-%3.sqlite").arg(prefix).arg(k).arg(count));
+            const auto r = test::runLlmdse({"sweep", "--quiet", "--study", studyFile, "--shard",
+                                            QString("%1/%2").arg(k).arg(count), "--out", files.last()});
+            if (r.exitCode != 0) qWarning("%s", qPrintable(r.err));
+        }
+        return files;
+    }
+
+    // Missing, duplicated and partial shards are named and refused; --allow-partial merges and says so.
+    void mergeChecksCoverage()
+    {
+        const QStringList s = gridShards("cov", 4);
+        auto merge = [&](const QString& out, const QStringList& inputs, const QStringList& extra = {}) {
+            return test::runLlmdse(QStringList{"merge", "--out", path(out)} + extra + inputs);
+        };
+        auto r = merge("cov-missing.sqlite", {s[0], s[1], s[3]});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("missing shard 3/4 (points 6..8)") && r.err.contains("--allow-partial"), qPrintable(r.err));
+        QVERIFY(!QFile::exists(path("cov-missing.sqlite")));
+        r = merge("cov-last.sqlite", {s[0], s[1], s[2]});
+        QVERIFY2(r.exitCode == 1 && r.err.contains("missing shard 4/4"), qPrintable(r.err));
+        r = merge("cov-dup.sqlite", {s[0], s[1], s[2], s[3], s[1]});
+        QVERIFY2(r.exitCode == 1 && r.err.contains("duplicated: shard 2/4"), qPrintable(r.err));
+
+        const QString partial = path("cov-partial-2-of-4.sqlite");
+        QVERIFY(QFile::copy(s[1], partial));
+        deletePoints(partial, "idx = 4");
+        r = merge("cov-partial.sqlite", {s[0], partial, s[2], s[3]});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("partial shard 2/4") && r.err.contains("holds 2 of 3 points") &&
+                     r.err.contains("Run shard 2 of 4 again"),
+                 qPrintable(r.err));
+
+        r = merge("cov-allowed.sqlite", {s[0], partial, s[3]}, {"--allow-partial"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.err.contains("partial") && r.out.contains("(partial)"), qPrintable(r.err + r.out));
+        QCOMPARE(tableText(path("cov-allowed.sqlite"), "SELECT COUNT(*) FROM points"), QStringList{"8"});
+        const QStringList marked = tableText(path("cov-allowed.sqlite"), "SELECT value FROM meta WHERE key='partial'");
+        QCOMPARE(marked.size(), 1);
+        QVERIFY2(marked[0].contains("missing shard 3/4") && marked[0].contains("partial shard 2/4"), qPrintable(marked[0]));
+        // The merged file is the whole study as one shard: --resume fills in what it lacks.
+        const QString studyFile = path("cover-study.json");
+        r = test::runLlmdse({"sweep", "--quiet", "--study", studyFile, "--out", path("cov-allowed.sqlite"), "--resume"});
+        QVERIFY2(r.exitCode == 0 && r.err.contains("4 evaluated ("), qPrintable(r.err));
+        r = merge("cov-whole.sqlite", s);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const std::string all = "SELECT * FROM points ORDER BY idx";
+        QCOMPARE(tableText(path("cov-allowed.sqlite"), all), tableText(path("cov-whole.sqlite"), all));
+    }
+
+    // Files of an earlier split of the same study are left out, with a note; --shard-count picks a split.
+    void mergeIgnoresAnotherSplit()
+    {
+        const QStringList four = gridShards("split", 4), two = gridShards("split", 2);
+        const auto old = std::filesystem::last_write_time(two[0].toStdString()) - std::chrono::hours(1);
+        for (const auto& f : four) std::filesystem::last_write_time(f.toStdString(), old);
+        auto r = test::runLlmdse(QStringList{"merge", "--out", path("split-newest.sqlite")} + four + two);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(r.err.count("of another split"), 4);
+        QVERIFY2(r.err.contains("split-1-of-4.sqlite: shard 1/4") && r.out.contains("(2-shard split)"), qPrintable(r.err));
+        r = test::runLlmdse(QStringList{"merge", "--shard-count", "4", "--out", path("split-four.sqlite")} + two + four);
+        QVERIFY2(r.exitCode == 0 && r.err.count("of another split") == 2, qPrintable(r.err));
+        const std::string all = "SELECT * FROM points ORDER BY idx";
+        QCOMPARE(tableText(path("split-newest.sqlite"), all), tableText(path("split-four.sqlite"), all));
+        QCOMPARE(tableText(path("split-four.sqlite"), all).size(), 12);
+        r = test::runLlmdse(QStringList{"merge", "--shard-count", "3", "--out", path("split-three.sqlite")} + two);
+        QVERIFY2(r.exitCode == 1 && r.err.contains("3-shard split"), qPrintable(r.err));
+    }
+
+    // merge never writes over an input, even with --overwrite, by name or through a link.
+    void mergeNeverOverwritesAnInput()
+    {
+        const QStringList s = gridShards("keep", 2);
+        const QByteArray before = readAll(s[0]);
+        auto r = test::runLlmdse({"merge", "--out", s[0], "--overwrite", s[0], s[1]});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("one of the inputs"), qPrintable(r.err));
+        const QString link = path("keep-link.sqlite");
+        QVERIFY(QFile::link(s[1], link));
+        r = test::runLlmdse({"merge", "--out", link, "--overwrite", s[0], s[1]});
+        QVERIFY2(r.exitCode == 1 && r.err.contains("one of the inputs"), qPrintable(r.err));
+        QCOMPARE(readAll(s[0]), before);
+        QCOMPARE(tableText(s[1], "SELECT COUNT(*) FROM points"), QStringList{"6"});
+        QVERIFY(!QFile::exists(s[0] + "-wal")); // inputs are only read: no journal files appear beside them
+    }
+
+    // CSV/JSON shards: gaps and cut-off files are found from the rows; --study checks the end.
+    void mergeTextCoverage()
+    {
+        const QString studyFile = test::writeFile(dir_, "text-study.json", kGridStudy);
+        QStringList csv;
+        for (int k = 1; k <= 3; ++k) {
+            csv << path(QString("text-%1.csv").arg(k));
+            const auto r = test::runLlmdse({"sweep", "--quiet", "--study", studyFile, "--shard", QString("%1/3").arg(k),
+                                            "--out", csv.last()});
+            QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        }
+        auto r = test::runLlmdse({"merge", "--out", path("text-gap.csv"), csv[0], csv[2]});
+        QVERIFY2(r.exitCode == 1 && r.err.contains("missing points 4..7"), qPrintable(r.err));
+        r = test::runLlmdse({"merge", "--out", path("text-end.csv"), csv[0], csv[1]});
+        QVERIFY2(r.exitCode == 0 && r.err.contains("--study"), qPrintable(r.err));
+        r = test::runLlmdse({"merge", "--out", path("text-end2.csv"), "--study", studyFile, csv[0], csv[1]});
+        QVERIFY2(r.exitCode == 1 && r.err.contains("missing points 8..11"), qPrintable(r.err));
+        // A shard cut off mid-row (a killed run): named as partial, and its broken line is never copied.
+        const QString cut = path("text-cut.csv");
+        QByteArray bytes = readAll(csv[1]);
+        bytes.chop(20);
+        test::writeFile(dir_, "text-cut.csv", bytes);
+        r = test::runLlmdse({"merge", "--out", path("text-cut-merged.csv"), csv[0], cut, csv[2]});
+        QVERIFY2(r.exitCode == 1 && r.err.contains("text-cut.csv: cut off mid-write after point 6") &&
+                     r.err.contains("missing point 7"),
+                 qPrintable(r.err));
+        r = test::runLlmdse({"merge", "--allow-partial", "--out", path("text-cut-merged.csv"), csv[0], cut, csv[2]});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QStringList rows = lines(path("text-cut-merged.csv"));
+        QCOMPARE(rows.size(), 1 + 11);
+        for (const auto& row : rows) QCOMPARE(row.count(','), rows[0].count(','));
+    }
+
+    void resumeRefusesAnotherSplit()
+    {
+        const QString studyFile = test::writeFile(dir_, "resplit-study.json", kGridStudy);
+        const QString out = path("resplit.sqlite");
+        auto r = test::runLlmdse({"sweep", "--quiet", "--study", studyFile, "--shard", "1/2", "--out", out});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        r = test::runLlmdse({"sweep", "--quiet", "--study", studyFile, "--shard", "1/3", "--out", out, "--resume"});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("meta.shard") && r.err.contains("shard 1/2") && r.err.contains("shard 1/3"), qPrintable(r.err));
+        r = test::runLlmdse({"sweep", "--quiet", "--study", studyFile, "--out", out, "--resume"});
+        QVERIFY2(r.exitCode == 1 && r.err.contains("meta.shard"), qPrintable(r.err));
+        r = test::runLlmdse({"sweep", "--quiet", "--study", studyFile, "--shard", "1/2", "--out", out, "--resume"});
+        QVERIFY2(r.exitCode == 0 && r.err.contains("0 evaluated (6 skipped"), qPrintable(r.err));
+    }
+
+    // FILE.pareto.csv / .json: the output's format, refused when it exists, replaced with --overwrite.
+    void paretoSideFile()
+    {
+        const QString studyFile = test::writeFile(dir_, "side-study.json", kGridStudy);
+        for (const QString ext : {"csv", "json"}) {
+            const QString out = path("side." + ext), side = path("side.pareto." + ext);
+            auto r = test::runLlmdse({"sweep", "--quiet", "--pareto", "--study", studyFile, "--out", out});
+            QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+            const int frontSize = r.out.section("Pareto front: ", 1).section(' ', 0, 0).toInt();
+            QVERIFY(frontSize > 0);
+            if (ext == "csv") {
+                const QStringList rows = lines(side);
+                QCOMPARE(rows[0], QString("index,tpot_s,tokens_per_j"));
+                QCOMPARE(rows.size(), 1 + frontSize);
+            } else {
+                QJsonParseError err;
+                const QJsonArray a = QJsonDocument::fromJson(readAll(side), &err).array();
+                QVERIFY2(err.error == QJsonParseError::NoError, qPrintable(err.errorString()));
+                QCOMPARE(a.size(), frontSize);
+                QVERIFY(a[0].toObject().value("tokens_per_j").toDouble() > 0);
+                QVERIFY(a[0].toObject().contains("index"));
+            }
+            QFile::remove(out);
+            r = test::runLlmdse({"sweep", "--quiet", "--pareto", "--study", studyFile, "--out", out});
+            QVERIFY2(r.exitCode == 1 && r.err.contains("--pareto") && r.err.contains("--overwrite"), qPrintable(r.err));
+            QVERIFY(!QFile::exists(out)); // refused before anything was written
+            test::writeFile(dir_, "side.pareto." + ext, "old");
+            r = test::runLlmdse({"sweep", "--quiet", "--pareto", "--overwrite", "--study", studyFile, "--out", out});
+            QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+            QVERIFY(readAll(side) != "old");
+        }
+    }
+
+    void outNeverWritesThroughADanglingLink()
+    {
+        const QString studyFile = test::writeFile(dir_, "link-study.json", kGridStudy);
+        for (const QString ext : {"sqlite", "csv"}) {
+            const QString target = path("nowhere/far." + ext), link = path("dangling." + ext);
+            QVERIFY(QFile::link(target, link));
+            for (const QStringList& extra : {QStringList{}, QStringList{"--overwrite"}}) {
+                const auto r = test::runLlmdse(QStringList{"sweep", "--quiet", "--study", studyFile, "--out", link} + extra);
+                QCOMPARE(r.exitCode, 1);
+                QVERIFY2(r.err.contains("symbolic link") && r.err.contains("far." + ext), qPrintable(r.err));
+            }
+            QVERIFY(!QFile::exists(target));
+        }
+    }
+
+    void largeRunsNeedForce()
+    {
+        QJsonArray thousand, hundred;
+        for (int i = 1; i <= 1000; ++i) thousand.append(i);
+        for (int i = 1; i <= 100; ++i) hundred.append(100 * i);
+        const QJsonObject huge{{"base", QJsonObject{{"model", "llama-2-7b"}, {"hardware", "h100-sxm"}}},
+                               {"grid", QJsonObject{{"batch", thousand}, {"prompt", thousand}, {"output", thousand},
+                                                    {"hardware.memory_bandwidth", hundred}}}};
+        const QString studyFile = test::writeFile(dir_, "huge-study.json", QJsonDocument(huge).toJson());
+        auto r = test::runLlmdse({"sweep", "--quiet", "--study", studyFile, "--out", path("huge.sqlite")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("100000000000 points") && r.err.contains("--force") && r.err.contains("TB"), qPrintable(r.err));
+        QVERIFY(!QFile::exists(path("huge.sqlite")));
+        r = test::runLlmdse({"sweep", "--dry-run", "--study", studyFile, "--shard", "7/100", "--out", path("huge.csv")});
+        QVERIFY2(r.exitCode == 0 && r.out.contains("shard 7/100: 1000000000 points") && r.out.contains("GB"), qPrintable(r.out));
+        QVERIFY(!QFile::exists(path("huge.csv")));
+    }
+
+    // A full disk mid-run (SQLite's page limit on every connection): exit with "disk full",
+    // keep what was committed, and --resume completes it to the same rows as one clean run.
+    void diskFullKeepsWhatWasWritten()
+    {
+        const Study s = study(randomStudy(20000, 5));
+        const QString db = path("diskfull.sqlite");
+        SweepOptions opts;
+        opts.chunk = 1000;
+        gMaxPages = 120;
+        sqlite3_auto_extension(reinterpret_cast<void (*)()>(&limitPages));
+        try {
+            run(s, db, opts);
+            sqlite3_cancel_auto_extension(reinterpret_cast<void (*)()>(&limitPages));
+            QFAIL("the sweep did not hit the page limit");
+        } catch (const DiskFullError& e) {
+            sqlite3_cancel_auto_extension(reinterpret_cast<void (*)()>(&limitPages));
+            QVERIFY2(QString(e.what()).contains("disk full (SQLITE_FULL)") && QString(e.what()).contains("--resume"), e.what());
+        }
+        const int kept = tableText(db, "SELECT COUNT(*) FROM points").value(0).toInt();
+        QVERIFY2(kept > 0 && kept < 20000 && kept % 1000 == 0, qPrintable(QString::number(kept)));
+        const SweepSummary resumed = run(s, db, opts, SinkMode::Resume);
+        QCOMPARE(resumed.skipped, std::int64_t(kept));
+        run(s, path("diskfull-straight.sqlite"), opts);
+        const std::string all = "SELECT * FROM points ORDER BY idx";
+        QCOMPARE(tableText(db, all), tableText(path("diskfull-straight.sqlite"), all));
+    }
+
+    // The same on a real full file system, through the command line.
+    void diskFullOnATmpfs()
+    {
+        test::ScopedTmpfs fs("1m");
+        if (!fs.mounted()) QSKIP(qPrintable("no small file system to fill: " + fs.error()));
+        const QString studyFile = test::writeFile(dir_, "fill-study.json", randomStudy(40000, 2));
+        for (const QString ext : {"sqlite", "csv", "json"}) {
+            const auto r = test::runLlmdse({"sweep", "--quiet", "--study", studyFile, "--out", fs.path("r." + ext)});
+            QCOMPARE(r.exitCode, 1);
+            QVERIFY2(r.err.contains("disk full"), qPrintable(r.err));
+            QFile::remove(fs.path("r.csv"));
+            QFile::remove(fs.path("r.json"));
+        }
+        QVERIFY2(fs.remount("size=64m"), qPrintable(fs.error()));
+        auto r = test::runLlmdse({"sweep", "--quiet", "--study", studyFile, "--out", fs.path("r.sqlite"), "--resume"});
+        QVERIFY2(r.exitCode == 0 && !r.err.contains(" 0 skipped"), qPrintable(r.err));
+        r = test::runLlmdse({"sweep", "--quiet", "--study", studyFile, "--out", path("fill-straight.sqlite")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const std::string all = "SELECT * FROM points ORDER BY idx";
+        QCOMPARE(tableText(fs.path("r.sqlite"), all), tableText(path("fill-straight.sqlite"), all));
+    }
+
+    // Read-only media: results, shards and projects can be read; writing is exit 1 with a message.
+    void readOnlyMedia()
+    {
+        test::ReadOnlyFolder folder;
+        if (!folder.usable()) QSKIP(qPrintable(folder.error()));
+        auto at = [&](const QString& name) { return folder.path(name); };
+        const QString studyFile = test::writeFile(dir_, "ro-study.json", kGridStudy);
+        for (int k = 1; k <= 2; ++k) {
+            const auto r = test::runLlmdse({"sweep", "--quiet", "--study", studyFile, "--shard", QString("%1/2").arg(k),
+                                            "--out", at(QString("s%1.sqlite").arg(k))});
+            QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        }
+        saveProject(at("p.llmdse"), Project{QJsonObject{{"model", "llama-2-7b"}}, {}, "{}", nullptr, {}});
+        QVERIFY2(folder.makeReadOnly(), qPrintable(folder.error()));
+
+        auto r = test::runLlmdse({"merge", "--out", path("ro-merged.sqlite"), at("s1.sqlite"), at("s2.sqlite")});
+        QVERIFY2(r.exitCode == 0 && r.out.contains("12 points"), qPrintable(r.err));
+        QCOMPARE(loadProject(at("p.llmdse")).design.value("model").toString(), QString("llama-2-7b"));
+        for (const QStringList& extra : {QStringList{"--overwrite"}, QStringList{"--resume"}}) {
+            r = test::runLlmdse(QStringList{"sweep", "--quiet", "--study", studyFile, "--shard", "1/2", "--out",
+                                            at("s1.sqlite")} + extra);
+            QCOMPARE(r.exitCode, 1);
+            QVERIFY2(r.err.startsWith("llmdse: error: ") && r.err.contains("s1.sqlite") &&
+                         (r.err.contains("read-only", Qt::CaseInsensitive) || r.err.contains("Permission denied")),
+                     qPrintable(r.err));
+        }
+        r = test::runLlmdse({"sweep", "--quiet", "--study", studyFile, "--out", at("new.csv")});
+        QVERIFY2(r.exitCode == 1 && r.err.contains("new.csv: cannot write"), qPrintable(r.err));
     }
 
     void existingOutputIsNotClobbered_data()

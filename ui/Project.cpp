@@ -140,7 +140,7 @@ void saveProject(const QString& path, const Project& p)
         }
         db.exec("COMMIT");
     } catch (...) {
-        db.exec("ROLLBACK");
+        db.rollback(); // SQLite may have ended it already (a full disk): keep the first error
         throw;
     }
 }
@@ -150,7 +150,7 @@ Project loadProject(const QString& path)
     const std::string file = path.toStdString();
     if (!QFileInfo::exists(path)) throw InputError(file, "", "no such project file");
     requireRegularFile(file); // a device or FIFO named as a project is refused before SQLite sees it
-    SqliteDatabase db(file);
+    SqliteDatabase db(file, SqliteDatabase::Access::ReadOnly); // opens projects on read-only media too
     requireProjectOrEmpty(db, true);
     Project p;
     for (const char* t : {"design", "pinned", "study", "sweep", "sweep_column"})

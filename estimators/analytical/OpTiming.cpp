@@ -14,15 +14,18 @@ TargetRates::TargetRates(const Design& d, Phase phase)
     const auto& rt = d.runtime;
     runtime = &rt;
     decode = phase == Phase::Decode;
+    // A CPU running fewer threads than it has cores reaches that share of its compute peaks.
+    const double share = hw.computeShare();
     for (int i = 0; i < kPrecisionCount; ++i) {
         auto p = static_cast<Precision>(i);
         executed[i] = hw.executedPrecision(p);
         const double peak = hw.peakFlops[int(executed[i])]; // HardwareSpec::peakFor without a second search
-        matrixPeak[i] = std::max(peak > 0 ? peak : hw.vectorFlops, 1.0);
+        matrixPeak[i] = std::max((peak > 0 ? peak : hw.vectorFlops) * share, 1.0);
     }
-    vector = std::max(hw.vectorFlops > 0 ? hw.vectorFlops : matrixPeak[int(Precision::FP32)], 1.0) * rt.vectorEfficiency;
-    streamBw = hw.mainMemory().bandwidthBytesPerS * rt.bandwidthEfficiency;
-    elementwiseBw = hw.mainMemory().bandwidthBytesPerS * rt.elementwiseEfficiency;
+    vector = std::max((hw.vectorFlops > 0 ? hw.vectorFlops : hw.peakFor(Precision::FP32)) * share, 1.0) * rt.vectorEfficiency;
+    memoryBw = hw.streamBandwidthBytesPerS();
+    streamBw = memoryBw * rt.bandwidthEfficiency;
+    elementwiseBw = memoryBw * rt.elementwiseEfficiency;
     if (hw.isPim()) {
         pimBw = hw.pimInternalBandwidthBytesPerS * rt.bandwidthEfficiency;
         pimFlops = hw.pimComputeFlops;
@@ -38,7 +41,7 @@ TargetRates::TargetRates(const Design& d, Phase phase)
 
 double OpTime::at(double c) const
 {
-    return std::max(compute.at(c), memory.at(c)) + overhead + communication;
+    return std::max(compute.at(c), memory.at(c)) + overhead + communication + serial;
 }
 
 OpTime timeOp(const Op& op, const TargetRates& r)
@@ -47,7 +50,8 @@ OpTime timeOp(const Op& op, const TargetRates& r)
     const OpImplementation& impl = rt.impl(op.cls);
     OpTime t;
     t.precision = r.executed[int(op.precision)];
-    t.overhead = impl.kernels * rt.kernelOverheadS;
+    const int launches = impl.kernels * (rt.separateProjections && op.cls == OpClass::Matmul ? op.projections : 1);
+    t.overhead = launches * rt.kernelOverheadS;
     if (op.cls == OpClass::Matmul && op.m > 1 && impl.kernels > 0) {
         t.overhead += rt.gemmSetupS;
         if (rt.gemmPackWeightsPerS > 0) t.overhead += op.weightElements / rt.gemmPackWeightsPerS;
@@ -63,6 +67,9 @@ OpTime timeOp(const Op& op, const TargetRates& r)
     }
 
     const bool matrix = op.cls == OpClass::Matmul || op.cls == OpClass::Attention;
+    const WeightFormatKernel* wk = nullptr;
+    if (op.cls == OpClass::Matmul && rt.weightKernels[int(op.weightPrecision)].set) wk = &rt.weightKernels[int(op.weightPrecision)];
+    const bool convert = wk && wk->kind == WeightKernel::ConvertActivations;
     // Weight-streaming GEMV and decode attention run beside the DRAM banks on PIM.
     const bool nearMemory = r.pimBw > 0 && r.decode && matrix;
     t.nearMemory = nearMemory;
@@ -71,17 +78,32 @@ OpTime timeOp(const Op& op, const TargetRates& r)
         flopRate = r.pimFlops;
     } else if (matrix) {
         double eff = op.cls == OpClass::Matmul ? rt.gemmEfficiency : rt.attentionEfficiency;
+        if (wk && wk->gemmEfficiency > 0) eff = wk->gemmEfficiency;
         if (op.sparse24) eff *= rt.sparseGemmEfficiency;
         if (op.cls == OpClass::Matmul && rt.gemmHalfTokens > 0) {
             double m = std::max<double>(1.0, double(op.m));
             eff *= m / (m + rt.gemmHalfTokens);
         }
-        const bool weightRate = rt.weightFormatKernels && op.cls == OpClass::Matmul;
+        // The reference engine's and converted-activation kernels run at the weight format's own rate.
+        const bool weightRate = op.cls == OpClass::Matmul && (rt.weightFormatKernels || convert);
         flopRate = r.matrixPeak[int(weightRate ? op.weightPrecision : op.precision)] * eff;
     } else {
         flopRate = r.vector / impl.computeFactor;
     }
-    const double dequant = rt.weightFormatKernels ? 0.0 : op.dequantFlops / r.vector;
+    const bool unpacksOnVector = !rt.weightFormatKernels && !(wk && wk->kind != WeightKernel::Dequantize);
+    const double dequant = unpacksOnVector ? op.dequantFlops / r.vector : 0.0;
+    if (op.cls == OpClass::Matmul && !nearMemory) {
+        const double inputs = double(std::max<std::int64_t>(1, op.m)) * double(op.k); // GEMM input elements
+        const double actB = bytesPerElement(op.precision);
+        if (convert && op.weightPrecision != op.precision) {
+            // Each input row read once and written in the weight format's blocks (values + one fp16 scale per 32).
+            const double outB = bytesPerElement(op.weightPrecision) + (isInteger(op.weightPrecision) ? 2.0 / 32.0 : 0.0);
+            t.serial += inputs * (actB + outB) / r.elementwiseBw;
+        }
+        if (rt.activationQuantization == ActivationQuantization::Eager && actB == 1.0 && !convert)
+            // W8A8 / FP8 without fusion: the 16-bit input is read for its amax, then read and cast to 8 bits.
+            t.serial += inputs * (2.0 + 2.0 + 1.0) / r.elementwiseBw;
+    }
     t.compute.x0 = op.flops.x0 / flopRate * imbalance + dequant;
     if (op.cls == OpClass::Matmul && op.m <= 1 && op.weightGroup > 0 && !nearMemory)
         t.compute.x0 += op.weightElements * imbalance *
@@ -89,8 +111,10 @@ OpTime timeOp(const Op& op, const TargetRates& r)
     t.compute.x1 = op.flops.x1 / flopRate * imbalance;
 
     const double bw = nearMemory ? r.pimBw : (matrix || op.cls == OpClass::KvWrite ? r.streamBw : r.elementwiseBw);
+    // A weight format's kernels may stream their weights faster or slower than the profile's GEMV.
+    const double weightBw = !nearMemory && wk && wk->bandwidthEfficiency > 0 ? r.memoryBw * wk->bandwidthEfficiency : bw;
     const double act = impl.trafficFactor;
-    t.memory.x0 = (op.weightBytes + op.actBytes.x0 * act + op.kvBytes.x0) / bw;
+    t.memory.x0 = op.weightBytes / weightBw + (op.actBytes.x0 * act + op.kvBytes.x0) / bw;
     t.memory.x1 = (op.actBytes.x1 * act + op.kvBytes.x1) / bw;
     return t;
 }

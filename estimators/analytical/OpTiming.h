@@ -14,6 +14,7 @@ struct TargetRates {
     Precision executed[kPrecisionCount]{};
     double vector = 1;             // FLOP/s reached on vector work
     double streamBw = 1;           // bytes/s for weights/KV streaming kernels
+    double memoryBw = 1;           // bytes/s the memory delivers to the threads used (before efficiencies)
     double elementwiseBw = 1;      // bytes/s for elementwise kernels
     double pimBw = 0, pimFlops = 0;
     CollectiveLink link;
@@ -29,6 +30,7 @@ struct OpTime {
     Affine memory;      // seconds, per repetition
     double overhead = 0;
     double communication = 0;
+    double serial = 0;  // passes over memory that run before the kernel (activation conversion, eager quantisation)
     Precision precision = Precision::FP16;
     bool nearMemory = false; // ran beside the DRAM banks (PIM)
 

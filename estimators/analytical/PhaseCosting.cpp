@@ -34,7 +34,7 @@ PhaseCost costPhase(const OpGraph& g, const TargetRates& rates, const EnergyMode
         const double reps = op.count;
         TimeBreakdown b;
         b.compute = ms.aDominant * reps;
-        b.memory = (ms.total - ms.aDominant) * reps;
+        b.memory = (ms.total - ms.aDominant + n * t.serial) * reps;
         b.overhead = n * t.overhead * reps;
         b.communication = n * t.communication * reps;
 
@@ -73,6 +73,8 @@ PhaseCost costPhase(const OpGraph& g, const TargetRates& rates, const EnergyMode
             ops->push_back(std::move(c));
         }
     }
+    // Every forward pass (a prefill, each decode step) pays the runtime's fixed host-side cost once.
+    phase.breakdown.overhead += n * rates.runtime->stepOverheadS;
     const double raw = phase.breakdown.total();
     const double time = energy.cappedTime(raw, dynamic);
     phase.breakdown.compute += time - raw; // a power-capped chip slows its busiest (compute) work

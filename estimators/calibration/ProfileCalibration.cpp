@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 
 namespace llmdse {
 
@@ -16,32 +17,49 @@ double logit(double p) { return std::log(p / (1 - p)); }
 double sigmoid(double u) { return 1.0 / (1.0 + std::exp(-u)); }
 
 struct Mapping {
-    const char* name;
+    std::string name;
     bool fraction;
-    double RuntimeProfile::*field;
+    std::function<double&(RuntimeProfile&)> field;
+    bool optional = false; // fitted only where the starting profile gives the term a value
 };
 
-const Mapping kParams[] = {
-    {"kernel_overhead_us", false, &RuntimeProfile::kernelOverheadS},
-    {"gemm_setup_us", false, &RuntimeProfile::gemmSetupS},
-    {"efficiency.gemm", true, &RuntimeProfile::gemmEfficiency},
-    {"efficiency.gemm_half_tokens", false, &RuntimeProfile::gemmHalfTokens},
-    {"efficiency.attention", true, &RuntimeProfile::attentionEfficiency},
-    {"efficiency.bandwidth", true, &RuntimeProfile::bandwidthEfficiency},
-    {"efficiency.elementwise_bandwidth", true, &RuntimeProfile::elementwiseEfficiency},
-    {"energy.busy_power_fraction", true, &RuntimeProfile::busyPowerFraction},
-    {"energy.flop_energy_scale", false, &RuntimeProfile::flopEnergyScale},
-    {"energy.memory_energy_scale", false, &RuntimeProfile::memoryEnergyScale},
-};
-constexpr int kN = sizeof(kParams) / sizeof(kParams[0]);
+const std::vector<Mapping>& params()
+{
+    static const std::vector<Mapping> v = [] {
+        using P = RuntimeProfile;
+        auto member = [](double P::*m) { return [m](P& p) -> double& { return p.*m; }; };
+        std::vector<Mapping> m = {
+            {"kernel_overhead_us", false, member(&P::kernelOverheadS)},
+            {"gemm_setup_us", false, member(&P::gemmSetupS)},
+            {"efficiency.gemm", true, member(&P::gemmEfficiency)},
+            {"efficiency.gemm_half_tokens", false, member(&P::gemmHalfTokens)},
+            {"efficiency.attention", true, member(&P::attentionEfficiency)},
+            {"efficiency.bandwidth", true, member(&P::bandwidthEfficiency)},
+            {"efficiency.elementwise_bandwidth", true, member(&P::elementwiseEfficiency)},
+            {"energy.busy_power_fraction", true, member(&P::busyPowerFraction)},
+            {"energy.flop_energy_scale", false, member(&P::flopEnergyScale)},
+            {"energy.memory_energy_scale", false, member(&P::memoryEnergyScale)},
+            {"step_overhead_us", false, member(&P::stepOverheadS), true},
+        };
+        // Per weight format: the GEMM rate and the streaming bandwidth of its kernels (relative to the
+        // hardware's figures; not fractions, a preset's peak can be a measured reference rate).
+        for (int i = 0; i < kPrecisionCount; ++i) {
+            const std::string f = "weight_formats." + std::string(toString(static_cast<Precision>(i)));
+            m.push_back({f + ".gemm", false, [i](P& p) -> double& { return p.weightKernels[i].gemmEfficiency; }, true});
+            m.push_back({f + ".bandwidth", false, [i](P& p) -> double& { return p.weightKernels[i].bandwidthEfficiency; }, true});
+        }
+        return m;
+    }();
+    return v;
+}
 
 // Only the free parameters (indices in `free`) are in x.
 Eigen::VectorXd encode(const RuntimeProfile& p, const std::vector<int>& free)
 {
     Eigen::VectorXd x(static_cast<Eigen::Index>(free.size()));
     for (size_t k = 0; k < free.size(); ++k) {
-        const Mapping& m = kParams[free[k]];
-        double v = p.*(m.field);
+        const Mapping& m = params()[size_t(free[k])];
+        double v = m.field(const_cast<RuntimeProfile&>(p));
         if (m.fraction) v = std::min(std::max(v, 1e-3), 0.999);
         else v = std::max(v, 1e-9);
         x[static_cast<Eigen::Index>(k)] = m.fraction ? logit(v) : std::log(v);
@@ -53,9 +71,9 @@ RuntimeProfile decode(const RuntimeProfile& base, const Eigen::VectorXd& x, cons
 {
     RuntimeProfile p = base;
     for (size_t k = 0; k < free.size(); ++k) {
-        const Mapping& m = kParams[free[k]];
+        const Mapping& m = params()[size_t(free[k])];
         const double u = x[static_cast<Eigen::Index>(k)];
-        p.*(m.field) = m.fraction ? sigmoid(u) : std::exp(u);
+        m.field(p) = m.fraction ? sigmoid(u) : std::exp(u);
     }
     return p;
 }
@@ -69,7 +87,7 @@ struct Errors {
 std::vector<std::string> calibrationParameterNames()
 {
     std::vector<std::string> v;
-    for (const auto& m : kParams) v.push_back(m.name);
+    for (const auto& m : params()) v.push_back(m.name);
     return v;
 }
 
@@ -77,11 +95,15 @@ CalibrationResult calibrateProfile(const MeasurementSet& data, const RuntimeProf
                                    const std::vector<std::string>& fixed)
 {
     std::vector<int> free;
-    for (int i = 0; i < kN; ++i)
-        if (std::find(fixed.begin(), fixed.end(), kParams[i].name) == fixed.end()) free.push_back(i);
+    RuntimeProfile probe = start;
+    for (size_t i = 0; i < params().size(); ++i) {
+        const Mapping& m = params()[i];
+        if (m.optional && !(m.field(probe) > 0)) continue; // a term the starting profile does not have stays absent
+        if (std::find(fixed.begin(), fixed.end(), m.name) == fixed.end()) free.push_back(int(i));
+    }
     for (const auto& f : fixed) {
         bool known = false;
-        for (const auto& m : kParams) known = known || f == m.name;
+        for (const auto& m : params()) known = known || f == m.name;
         if (!known) throw InputError("", "--fix", "unknown parameter '" + f + "'");
     }
     std::vector<const Measurement*> rows;
@@ -135,7 +157,7 @@ CalibrationResult calibrateProfile(const MeasurementSet& data, const RuntimeProf
     res.energyMapeAfter = after.energy;
     res.rows = static_cast<int>(rows.size());
     res.iterations = fit.iterations;
-    for (int i = 0; i < kN; ++i) res.parameters.push_back({kParams[i].name, res.profile.*(kParams[i].field)});
+    for (int i : free) res.parameters.push_back({params()[size_t(i)].name, params()[size_t(i)].field(res.profile)});
     return res;
 }
 

@@ -1,5 +1,6 @@
 #include "estimators/measured/HostBenchmarks.h"
 #include "core/HostMemory.h"
+#include "estimators/measured/LlamaCppCalibration.h"
 #include "core/Errors.h"
 #include "core/HardwareZoo.h"
 #include "core/Json.h"
@@ -256,6 +257,8 @@ HardwareSpec hostHardware(const HostMeasurements& m)
     hw.peakFlops[int(Precision::INT4)] = m.gemmFlops[2];
     hw.vectorFlops = m.vectorFlops;
     hw.memory.push_back({"DRAM", "ddr", m.memoryBytes, m.streamAllCores, 15.0});
+    hw.cpuCores = m.cores;
+    hw.perCoreBandwidthBytesPerS = m.streamOneCore;
     hw.sramBytes = 32e6;
     hw.tdpW = 10.0 * m.cores;
     hw.idleW = 3.0 * m.cores;
@@ -330,6 +333,7 @@ void registerHostPresets()
 {
     registerHardwareProvider("host", [] { return hostHardware(hostMeasurements()); });
     registerRuntimeProvider("reference-engine", [] { return referenceEngineProfile(hostMeasurements()); });
+    registerLlamaCppHostCalibration();
 }
 
 } // namespace llmdse

@@ -6,6 +6,7 @@
 #include <QFileInfo>
 #include <QStandardPaths>
 #include <oneapi/tbb/concurrent_hash_map.h>
+#include <cstdio>
 #include <cstdlib>
 
 namespace llmdse {
@@ -50,8 +51,31 @@ SimCache::SimCache(const std::string& path, std::size_t flushEvery)
 {
     if (path.empty()) return;
     QDir().mkpath(QFileInfo(QString::fromStdString(path)).absolutePath());
-    impl_->db = std::make_unique<SqliteDatabase>(path);
-    impl_->db->exec(kSchema);
+    try {
+        impl_->db = std::make_unique<SqliteDatabase>(path);
+        impl_->db->exec(kSchema);
+    } catch (const InputError& e) {
+        // A cache this process may read but not write (read-only media, another user's file):
+        // use what it holds and keep new results in memory. Anything else is the first error.
+        if (!QFileInfo::exists(QString::fromStdString(path))) throw;
+        try {
+            impl_->db = std::make_unique<SqliteDatabase>(path, SqliteDatabase::Access::ReadOnly);
+        } catch (const InputError&) {
+            throw e;
+        }
+        readOnly_ = true;
+        std::fprintf(stderr, "llmdse: note: %s; reading the simulation cache, new results are kept in memory\n", e.what());
+        if (!impl_->db->tableExists("sim_cache")) {
+            impl_->db.reset();
+            return;
+        }
+    }
+    load();
+    if (readOnly_) impl_->db.reset(); // inserts and flushes then stay in memory
+}
+
+void SimCache::load()
+{
     SqliteStatement q(*impl_->db, "SELECT k1, k2, seconds, cycles, compute_cycles, utilisation, dram, global, local, pim, "
                                   "vector_ops, macs, bound, mapping FROM sim_cache");
     while (q.step()) {
@@ -137,7 +161,7 @@ void SimCache::flush()
         }
         db.exec("COMMIT");
     } catch (...) {
-        db.exec("ROLLBACK");
+        db.rollback();
         throw;
     }
 }

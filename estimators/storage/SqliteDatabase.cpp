@@ -1,19 +1,71 @@
 #include "estimators/storage/SqliteDatabase.h"
-#include "core/Errors.h"
 
+#include <cctype>
+#include <cerrno>
 #include <chrono>
+#include <filesystem>
 #include <thread>
 
 namespace llmdse {
 
-SqliteDatabase::SqliteDatabase(const std::string& path) : path_(path)
+namespace {
+
+// "file:" URI of a path, for the query parameters that only URIs take.
+std::string fileUri(const std::string& path)
 {
-    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+    static const char* hex = "0123456789ABCDEF";
+    std::string uri = "file:";
+    for (unsigned char c : std::filesystem::absolute(path).string()) {
+        if (std::isalnum(c) || c == '/' || c == '-' || c == '_' || c == '.' || c == '~') {
+            uri += static_cast<char>(c);
+        } else {
+            uri += '%';
+            uri += hex[c >> 4];
+            uri += hex[c & 15];
+        }
+    }
+    return uri;
+}
+
+bool fileExists(const std::string& path)
+{
+    std::error_code ec;
+    return std::filesystem::exists(path, ec);
+}
+
+// Throws the error for a failed call: "disk full" (the caller can resume), "read-only", or SQLite's message.
+[[noreturn]] void raise(const std::string& path, sqlite3* db, int rc, const std::string& what)
+{
+    const std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    const int sysErrno = db ? sqlite3_system_errno(db) : 0;
+    if ((rc & 0xff) == SQLITE_FULL || sysErrno == ENOSPC || sysErrno == EDQUOT)
+        throw DiskFullError(path, "", "disk full (SQLITE_FULL) " + what);
+    if ((rc & 0xff) == SQLITE_READONLY)
+        throw InputError(path, "", "cannot write: the file or its folder is read-only (" + msg + ") " + what);
+    throw InputError(path, "", "database error (" + msg + ") " + what);
+}
+
+} // namespace
+
+SqliteDatabase::SqliteDatabase(const std::string& path, Access access) : path_(path)
+{
+    if (access == Access::ReadOnly) openReadOnly();
+    else openReadWrite();
+}
+
+void SqliteDatabase::openReadWrite()
+{
+    if (sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
                         nullptr) != SQLITE_OK) {
         std::string msg = db_ ? sqlite3_errmsg(db_) : "cannot open";
         sqlite3_close(db_);
         db_ = nullptr;
-        throw InputError(path, "", "cannot open database: " + msg);
+        throw InputError(path_, "", "cannot open database: " + msg);
+    }
+    if (sqlite3_db_readonly(db_, "main") == 1) { // SQLite quietly falls back to reading
+        sqlite3_close(db_);
+        db_ = nullptr;
+        throw InputError(path_, "", "cannot write: the file or its folder is read-only");
     }
     sqlite3_busy_timeout(db_, 30000);
     try {
@@ -35,24 +87,54 @@ SqliteDatabase::SqliteDatabase(const std::string& path) : path_(path)
     }
 }
 
+void SqliteDatabase::openReadOnly()
+{
+    readOnly_ = true;
+    std::error_code ec;
+    if (!std::filesystem::exists(path_, ec)) throw InputError(path_, "", "no such file");
+    if (!std::filesystem::is_regular_file(path_, ec)) throw InputError(path_, "", "not a regular file");
+    // With no write-ahead log or rollback journal beside it, no writer is in the middle of a
+    // transaction: read the file as immutable, which creates no -wal/-shm files and needs no
+    // write access anywhere (read-only media, another user's folder). Otherwise read through
+    // the log, as a reader beside a live writer must.
+    const bool journal = fileExists(path_ + "-wal") || fileExists(path_ + "-journal");
+    const std::string name = journal ? path_ : fileUri(path_) + "?immutable=1";
+    int rc = sqlite3_open_v2(name.c_str(), &db_, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_FULLMUTEX, nullptr);
+    if (rc == SQLITE_OK) {
+        sqlite3_busy_timeout(db_, 30000);
+        // Opening is lazy: read the schema now, so "not a database" surfaces here.
+        rc = sqlite3_exec(db_, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr);
+    }
+    if (rc != SQLITE_OK) {
+        const std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+        sqlite3_close(db_);
+        db_ = nullptr;
+        throw InputError(path_, "", "cannot read database: " + msg +
+                                        (journal && (rc & 0xff) == SQLITE_CANTOPEN
+                                             ? " (a write-ahead log beside it needs a writable folder: copy the files "
+                                               "to writable storage)"
+                                             : ""));
+    }
+}
+
 SqliteDatabase::~SqliteDatabase()
 {
     if (db_) sqlite3_close(db_);
 }
 
-void SqliteDatabase::fail(const std::string& what)
-{
-    throw InputError(path_, "", what + ": " + sqlite3_errmsg(db_));
-}
+void SqliteDatabase::fail(const std::string& what, int rc) { raise(path_, db_, rc, what); }
 
 void SqliteDatabase::exec(const std::string& sql)
 {
     char* err = nullptr;
-    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-        std::string msg = err ? err : "unknown error";
-        sqlite3_free(err);
-        throw InputError(path_, "", "database error (" + msg + ") in: " + sql.substr(0, 80));
-    }
+    const int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err);
+    sqlite3_free(err);
+    if (rc != SQLITE_OK) fail("in: " + sql.substr(0, 80), rc);
+}
+
+void SqliteDatabase::rollback() noexcept
+{
+    if (db_ && !sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
 bool SqliteDatabase::tableExists(const std::string& name)
@@ -64,8 +146,8 @@ bool SqliteDatabase::tableExists(const std::string& name)
 
 SqliteStatement::SqliteStatement(SqliteDatabase& db, const std::string& sql) : db_(db)
 {
-    if (sqlite3_prepare_v2(db.handle(), sql.c_str(), -1, &stmt_, nullptr) != SQLITE_OK)
-        db.fail("cannot prepare '" + sql.substr(0, 60) + "'");
+    const int rc = sqlite3_prepare_v2(db.handle(), sql.c_str(), -1, &stmt_, nullptr);
+    if (rc != SQLITE_OK) db.fail("preparing '" + sql.substr(0, 60) + "'", rc);
 }
 
 SqliteStatement::~SqliteStatement() { sqlite3_finalize(stmt_); }
@@ -87,7 +169,7 @@ bool SqliteStatement::step()
     int rc = sqlite3_step(stmt_);
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
-    db_.fail("statement failed");
+    db_.fail("in a statement", rc);
 }
 
 void SqliteStatement::reset()
@@ -110,6 +192,22 @@ std::string SqliteStatement::columnBlob(int i)
     const void* b = sqlite3_column_blob(stmt_, i);
     const int n = sqlite3_column_bytes(stmt_, i);
     return b && n > 0 ? std::string(static_cast<const char*>(b), size_t(n)) : std::string();
+}
+
+std::int64_t copyRows(SqliteDatabase& from, const std::string& select, SqliteDatabase& to, const std::string& insert)
+{
+    SqliteStatement in(from, select), out(to, insert);
+    std::int64_t n = 0;
+    sqlite3_stmt* src = in.handle();
+    sqlite3_stmt* dst = out.handle();
+    const int columns = sqlite3_column_count(src);
+    while (in.step()) {
+        for (int c = 0; c < columns; ++c) sqlite3_bind_value(dst, c + 1, sqlite3_column_value(src, c));
+        out.step();
+        out.reset();
+        ++n;
+    }
+    return n;
 }
 
 std::string sqlIdentifier(const std::string& name)

@@ -1,5 +1,6 @@
 #include "estimators/sweep/CsvSink.h"
 #include "core/Errors.h"
+#include "estimators/sweep/OutputFile.h"
 
 #include <cerrno>
 #include <cstring>
@@ -53,16 +54,16 @@ void CsvSink::write(const std::vector<SweepRow>& rows)
         buf_ += '\n';
     }
     if (std::fwrite(buf_.data(), 1, buf_.size(), f_) != buf_.size())
-        throw InputError(path_, "", std::string("write failed: ") + std::strerror(errno));
+        throw InputError(path_, "", writeFailure(errno));
 }
 
 void CsvSink::finish()
 {
-    if (f_ && std::fclose(f_) != 0) {
-        f_ = nullptr;
-        throw InputError(path_, "", "write failed on close");
-    }
+    if (!f_) return;
+    const bool failedBefore = std::ferror(f_) != 0; // e.g. the header, written unchecked
+    const bool ok = std::fclose(f_) == 0 && !failedBefore;
     f_ = nullptr;
+    if (!ok) throw InputError(path_, "", writeFailure(errno));
 }
 
 } // namespace llmdse

@@ -1,5 +1,6 @@
 #include "estimators/sweep/JsonSink.h"
 #include "core/Errors.h"
+#include "estimators/sweep/OutputFile.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -65,15 +66,16 @@ void JsonSink::write(const std::vector<SweepRow>& rows)
         buf_ += "}";
     }
     if (std::fwrite(buf_.data(), 1, buf_.size(), f_) != buf_.size())
-        throw InputError(path_, "", std::string("write failed: ") + std::strerror(errno));
+        throw InputError(path_, "", writeFailure(errno));
 }
 
 void JsonSink::finish()
 {
     std::fputs("\n]\n", f_);
-    const bool ok = std::fclose(f_) == 0;
+    const bool failedBefore = std::ferror(f_) != 0; // the unchecked opening and closing brackets
+    const bool ok = std::fclose(f_) == 0 && !failedBefore;
     f_ = nullptr;
-    if (!ok) throw InputError(path_, "", "write failed on close");
+    if (!ok) throw InputError(path_, "", writeFailure(errno));
 }
 
 } // namespace llmdse

@@ -2,11 +2,12 @@
 #include "core/Errors.h"
 #include "estimators/sweep/CsvSink.h"
 #include "estimators/sweep/JsonSink.h"
+#include "estimators/sweep/OutputFile.h"
 #include "estimators/sweep/SqliteSink.h"
 
 #include <charconv>
 #include <cmath>
-#include <filesystem>
+#include <cstring>
 
 namespace llmdse {
 
@@ -27,7 +28,7 @@ std::unique_ptr<ResultSink> openSink(const std::string& path, SinkMode mode)
     const bool json = endsWith(path, ".json");
     if (!sqlite && !csv && !json)
         throw InputError("", "--out", "'" + path + "': use a .csv, .json or .sqlite file name");
-    const bool exists = std::filesystem::exists(path);
+    const bool exists = outputExists(path, "--out");
     if (mode == SinkMode::Resume && !sqlite)
         throw InputError("", "--resume", "only SQLite outputs (.sqlite) can be resumed");
     if (mode == SinkMode::Create && exists)
@@ -35,6 +36,16 @@ std::unique_ptr<ResultSink> openSink(const std::string& path, SinkMode mode)
     if (sqlite) return std::make_unique<SqliteSink>(path, mode);
     if (csv) return std::make_unique<CsvSink>(path);
     return std::make_unique<JsonSink>(path);
+}
+
+double bytesPerPoint(const std::string& path, const std::vector<std::string>& paramNames)
+{
+    const double columns = 2.0 + static_cast<double>(paramNames.size()) + kMetricCount; // + index, error
+    if (!endsWith(path, ".json")) return (endsWith(path, ".csv") ? 13.0 : 7.0) * columns;
+    double names = 5 + 4; // "index": quotes, colon, comma
+    for (const auto& p : paramNames) names += static_cast<double>(p.size()) + 4;
+    for (int m = 0; m < kMetricCount; ++m) names += std::strlen(metricName(static_cast<MetricId>(m))) + 4;
+    return 13.0 * columns + names;
 }
 
 std::string csvNumber(double v)

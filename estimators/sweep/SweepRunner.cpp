@@ -62,7 +62,9 @@ SweepSummary runSweep(const Study& study, ResultSink& sink, bool resume, const S
     if (study.axes.size() > static_cast<size_t>(kMaxAxes))
         throw InputError(study.file, "grid", "too many varied parameters");
     SweepSummary sum;
-    auto [begin, end] = shardRange(study.totalPoints(), opts.shardIndex, opts.shardCount);
+    // Plain variables, not a structured binding: lambdas below capture them (clang 14 cannot capture bindings).
+    const auto range = shardRange(study.totalPoints(), opts.shardIndex, opts.shardCount);
+    const std::int64_t begin = range.first, end = range.second;
     sum.begin = begin;
     sum.end = end;
     // The analytical estimator has a scratch-buffer fast path; others go through the interface.
@@ -75,7 +77,10 @@ SweepSummary runSweep(const Study& study, ResultSink& sink, bool resume, const S
             throw InputError(study.file, "estimator", e.reason());
         }
     }
-    sink.begin(schemaFor(study, other ? other->version() : analytical.version(), begin, end));
+    SweepSchema schema = schemaFor(study, other ? other->version() : analytical.version(), begin, end);
+    schema.shardIndex = opts.shardIndex;
+    schema.shardCount = opts.shardCount;
+    sink.begin(schema);
 
     const int dims = static_cast<int>(study.objectives.size());
     ParetoFront front(std::max(dims, 1));

@@ -3,6 +3,7 @@
 #include "core/HardwareZoo.h"
 #include "core/Json.h"
 #include "models/HfConfigImporter.h"
+#include "models/DesignFields.h"
 #include "models/ModelZoo.h"
 
 namespace llmdse {
@@ -53,6 +54,12 @@ MeasurementSet parseMeasurements(const QJsonObject& obj, const std::string& path
             m.energyJ = row.nonNegative("energy_j", 0.0);
             m.powerW = row.nonNegative("avg_power_w", 0.0);
             if (!set.models.count(m.model)) set.models[m.model] = resolveModel(m.model, where + ".model");
+            if (auto d = row.optionalObject("design")) {
+                m.design = d->raw();
+                for (const char* root : {"model", "hardware", "runtime", "batch", "prompt", "output", "context"})
+                    if (m.design.contains(root)) d->fail(root, "is the row's own field, not a design override");
+                for (auto it = m.design.begin(); it != m.design.end(); ++it) requireDesignField(it.key().toStdString(), d->field(it.key().toUtf8().constData()));
+            }
             set.rows.push_back(m);
         }
     } catch (const InputError& e) {

@@ -20,6 +20,9 @@ struct Measurement {
     double latencyS = 0;
     double energyJ = 0;   // 0 when not measured
     double powerW = 0;
+    // Design keys the run used beyond fp16 on one device (weights, activations, kv,
+    // quantized_lm_head, hardware.threads, ...), applied on top of the row's device and model.
+    QJsonObject design;
 };
 
 struct MeasurementSet {

@@ -1,6 +1,7 @@
 #include "models/engine/ReferenceEngine.h"
 #include "core/Errors.h"
 #include "models/OpConventions.h"
+#include "models/engine/Rope.h"
 
 #include <oneapi/tbb/parallel_for.h>
 #include <algorithm>
@@ -62,26 +63,7 @@ ReferenceEngine::ReferenceEngine(ModelWeights weights) : w_(std::move(weights))
     if (m.ropeType != "default" && m.ropeType != "linear" && m.ropeType != "llama3")
         throw InputError("", "rope_scaling", "the reference engine supports default, linear and llama3 RoPE scaling, not '" +
                                                  m.ropeType + "'");
-    const int hd = m.headDim;
-    for (int i = 0; i < hd / 2; ++i) {
-        double inv = 1.0 / std::pow(m.ropeTheta, 2.0 * i / hd);
-        if (m.ropeType == "linear") {
-            inv /= m.ropeFactor;
-        } else if (m.ropeType == "llama3") {
-            // Long wavelengths are stretched by the factor, short ones kept, the band between blended.
-            const double wavelen = 2.0 * M_PI / inv;
-            const double lowWavelen = m.ropeOriginalMaxPosition / m.ropeLowFreqFactor;
-            const double highWavelen = m.ropeOriginalMaxPosition / m.ropeHighFreqFactor;
-            if (wavelen > lowWavelen) {
-                inv /= m.ropeFactor;
-            } else if (wavelen >= highWavelen) {
-                const double smooth = (m.ropeOriginalMaxPosition / wavelen - m.ropeLowFreqFactor) /
-                                      (m.ropeHighFreqFactor - m.ropeLowFreqFactor);
-                inv = (1.0 - smooth) * inv / m.ropeFactor + smooth * inv;
-            }
-        }
-        invFreq_.push_back(static_cast<float>(inv));
-    }
+    for (double inv : ropeInverseFrequencies(m)) invFreq_.push_back(static_cast<float>(inv));
 }
 
 namespace {

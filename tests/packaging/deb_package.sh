@@ -15,14 +15,17 @@ depends=$(dpkg-deb -f "$deb" Depends)
 [ -n "$depends" ] || { echo "FAIL: no Depends" >&2; exit 1; }
 # Every dependency must be a package Debian's archive has (apt knows a candidate for it).
 for p in $(echo "$depends" | tr ',' '\n' | sed -E 's/\(.*\)//; s/\|.*//; s/ //g'); do
-  apt-cache policy "$p" 2>/dev/null | grep -q "Candidate: [0-9]" || { echo "FAIL: dependency '$p' is not a Debian package" >&2; exit 1; }
+  policy=$(apt-cache policy "$p" 2>/dev/null)  # not piped into grep -q: pipefail would see apt-cache's SIGPIPE
+  grep -q "Candidate: [0-9]" <<< "$policy" || { echo "FAIL: dependency '$p' is not a Debian package" >&2; exit 1; }
 done
 echo "dependencies: $depends"
-dpkg-deb -c "$deb" | grep -q "usr/share/applications/llmdse.desktop" || { echo "FAIL: no desktop entry" >&2; exit 1; }
-dpkg-deb -c "$deb" | grep -q "usr/share/icons/hicolor/scalable/apps/llmdse.svg" || { echo "FAIL: no icon" >&2; exit 1; }
+contents=$(dpkg-deb -c "$deb")
+grep -q "usr/share/applications/llmdse.desktop" <<< "$contents" || { echo "FAIL: no desktop entry" >&2; exit 1; }
+grep -q "usr/share/icons/hicolor/scalable/apps/llmdse.svg" <<< "$contents" || { echo "FAIL: no icon" >&2; exit 1; }
 dpkg-deb -x "$deb" "$work/root"
 cd /
 "$work/root/usr/bin/llmdse" --version
-"$work/root/usr/bin/llmdse" evaluate --model llama-3-8b --hardware h100-sxm | head -3
+"$work/root/usr/bin/llmdse" evaluate --model llama-3-8b --hardware h100-sxm > "$work/evaluate.txt"
+head -3 "$work/evaluate.txt"
 "$work/root/usr/bin/llmdse" validate --data "$work/root/usr/share/llmdse/validation/gpu-measurements.json" | tail -1
 echo "deb package: ok"

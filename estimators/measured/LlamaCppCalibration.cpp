@@ -1,0 +1,222 @@
+#include "estimators/measured/LlamaCppCalibration.h"
+#include "core/Errors.h"
+#include "core/Json.h"
+#include "core/RuntimeProfileJson.h"
+#include "core/RuntimeZoo.h"
+#include "estimators/analytical/AnalyticalEstimator.h"
+#include "estimators/calibration/ProfileCalibration.h"
+#include "estimators/measured/HostBenchmarks.h"
+#include "estimators/measured/LlamaCpp.h"
+#include "estimators/measured/LlamaCppCheck.h"
+#include "estimators/validation/Prediction.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonObject>
+#include <QStandardPaths>
+#include <algorithm>
+#include <cmath>
+#include <mutex>
+#include <thread>
+
+namespace llmdse {
+
+namespace {
+
+ModelSpec shape(const char* id, int hidden, int layers, int heads, int kvHeads, int intermediate, int vocab)
+{
+    ModelSpec m;
+    m.id = id;
+    m.family = "llama";
+    m.source = "llama.cpp calibration shape (not a zoo model)";
+    m.hidden = hidden, m.layers = layers, m.heads = heads, m.kvHeads = kvHeads, m.headDim = hidden / heads;
+    m.intermediate = intermediate, m.vocab = vocab, m.maxPosition = 4096, m.ropeTheta = 10000, m.normEps = 1e-5;
+    m.tiedEmbeddings = true;
+    m.validate();
+    return m;
+}
+
+double median(std::vector<double> v)
+{
+    std::sort(v.begin(), v.end());
+    return v.empty() ? 0 : v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
+}
+
+QJsonObject designOverrides(GgmlType t, int threads)
+{
+    const QuantFormat q = quantFormatOf(t);
+    return {{"weights", QString::fromStdString(toString(q))}, {"activations", "fp32"}, {"kv", "fp16"},
+            {"quantized_lm_head", true}, {"hardware.threads", threads}};
+}
+
+} // namespace
+
+std::vector<ModelSpec> llamaCppCalibrationShapes()
+{
+    // Not zoo shapes: the profile is checked on the zoo's models, never fitted to them.
+    return {shape("calib-a-70m", 512, 8, 8, 4, 1536, 32000), shape("calib-b-250m", 1024, 16, 16, 4, 2816, 32000),
+            shape("calib-c-600m", 1536, 20, 12, 4, 4096, 49152)};
+}
+
+LlamaCppCalibration calibrateLlamaCppHost(const LlamaCppCalibrationRequest& req,
+                                          const std::function<void(const std::string&)>& progress)
+{
+    const LlamaCppInfo info = llamaCppInfo(); // fails early, with how to get llama.cpp
+    LlamaCppCalibration c;
+    c.threads = req.threads > 0 ? req.threads : int(std::max(1u, std::thread::hardware_concurrency()));
+    c.measuredAt = QDateTime::currentDateTimeUtc().toString(Qt::ISODate).toStdString();
+    if (progress) progress("measuring this computer (host microbenchmarks)");
+    hostMeasurements(true);
+
+    MeasurementSet set;
+    set.file = "llama.cpp measurements on this computer";
+    for (const ModelSpec& m : llamaCppCalibrationShapes()) {
+        set.models[m.id] = m;
+        for (GgmlType t : req.formats) {
+            ModelSource source;
+            source.spec = m;
+            if (progress) progress(std::string("exporting ") + m.id + " as " + toString(t));
+            const std::string gguf = cachedGguf(source, t);
+            for (int prompt : req.prompts) {
+                if (progress) progress(std::string("llama.cpp: ") + m.id + " " + toString(t) + ", prompt " + std::to_string(prompt));
+                const auto runs = measureLlamaCpp({gguf, c.threads, prompt, req.output, req.repeats});
+                std::vector<double> pre, dec;
+                for (const auto& r : runs) pre.push_back(r.prefillS), dec.push_back(r.decodeStepS());
+                Measurement pm;
+                pm.device = "host", pm.model = m.id, pm.phase = Phase::Prefill, pm.batch = 1, pm.tokens = prompt;
+                pm.latencyS = median(pre);
+                pm.design = designOverrides(t, c.threads);
+                set.rows.push_back(pm);
+                Measurement dm = pm;
+                // The decode steps attend prompt + 1 .. prompt + output - 1 tokens; their mean is the step at the mean context.
+                dm.phase = Phase::Decode;
+                dm.tokens = prompt + req.output / 2;
+                dm.latencyS = median(dec);
+                set.rows.push_back(dm);
+            }
+        }
+    }
+
+    const RuntimeProfile start = resolveRuntime("llama.cpp");
+    // Energy is not measured here; those terms keep the bundled values.
+    const std::vector<std::string> fixed{"gemm_setup_us", "efficiency.gemm", "efficiency.gemm_half_tokens", "efficiency.bandwidth",
+                                         "energy.busy_power_fraction", "energy.flop_energy_scale", "energy.memory_energy_scale"};
+    if (progress) progress("fitting the llama.cpp profile to " + std::to_string(set.rows.size()) + " measurements");
+    const CalibrationResult fit = calibrateProfile(set, start, "host", fixed);
+    c.profile = fit.profile;
+
+    AnalyticalEstimator est;
+    double pb = 0, pa = 0, db = 0, da = 0;
+    int pn = 0, dn = 0;
+    for (const Measurement& m : set.rows) {
+        const double before = predictRow(est, designForMeasurement(set, m, start), m.phase).latencyS;
+        const double after = predictRow(est, designForMeasurement(set, m, c.profile), m.phase).latencyS;
+        c.rows.append(QJsonObject{{"model", QString::fromStdString(m.model)},
+                                  {"weights", m.design.value("weights")},
+                                  {"phase", toString(m.phase)},
+                                  {"tokens", m.tokens},
+                                  {"measured_s", m.latencyS},
+                                  {"predicted_before_s", before},
+                                  {"predicted_s", after},
+                                  {"error_percent", 100.0 * (after / m.latencyS - 1.0)}});
+        const double eb = std::fabs(before / m.latencyS - 1), ea = std::fabs(after / m.latencyS - 1);
+        if (m.phase == Phase::Prefill) pb += eb, pa += ea, ++pn;
+        else db += eb, da += ea, ++dn;
+    }
+    c.prefillMapeBefore = 100 * pb / std::max(1, pn), c.prefillMapeAfter = 100 * pa / std::max(1, pn);
+    c.decodeMapeBefore = 100 * db / std::max(1, dn), c.decodeMapeAfter = 100 * da / std::max(1, dn);
+
+    std::string shapes;
+    for (const auto& m : llamaCppCalibrationShapes()) shapes += (shapes.empty() ? "" : ", ") + m.id;
+    char prov[700];
+    std::snprintf(prov, sizeof prov,
+                  "Fitted on this computer by `llmdse calibrate --runtime llama.cpp --host` at %s: llama.cpp %s (%s), %d "
+                  "thread(s), %zu measurements (shapes %s; f32, f16, q8_0, q4_0; prompts 32 and 192, 32 decode steps; median "
+                  "of %d runs after a warm-up). MAPE prefill %.1f%% -> %.1f%%, decode %.1f%% -> %.1f%%. The zoo's models "
+                  "were not measured for the fit.",
+                  c.measuredAt.c_str(), info.version.c_str(), info.libraryDir.c_str(), c.threads, set.rows.size(),
+                  shapes.c_str(), req.repeats, c.prefillMapeBefore, c.prefillMapeAfter, c.decodeMapeBefore, c.decodeMapeAfter);
+    c.profile.provenance = std::string(prov) + " Structure from the bundled profile: " + start.provenance;
+    c.profile.description = "llama.cpp on this computer with " + std::to_string(c.threads) + " thread(s), calibrated.";
+    return c;
+}
+
+std::string llamaCppCalibrationPath()
+{
+    QString dir = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation);
+    if (dir.isEmpty()) dir = QDir::homePath() + "/.local/share";
+    return (dir + "/llmdse/host-llama.cpp.json").toStdString();
+}
+
+namespace {
+
+std::mutex gFitMutex;
+struct LoadedFits {
+    qint64 stamp = -1;
+    std::map<int, RuntimeProfile> byThreads;
+};
+LoadedFits gFits;
+
+// Re-read when the file changes (a calibration in another process), else from memory.
+std::optional<RuntimeProfile> fitFor(int threads)
+{
+    const QFileInfo fi(QString::fromStdString(llamaCppCalibrationPath()));
+    std::lock_guard<std::mutex> lock(gFitMutex);
+    const qint64 stamp = fi.exists() ? fi.lastModified().toMSecsSinceEpoch() : -1;
+    if (stamp != gFits.stamp) {
+        gFits = LoadedFits{stamp, {}};
+        if (stamp >= 0) {
+            try {
+                const JsonReader root(readJsonObjectFile(llamaCppCalibrationPath()));
+                const JsonReader byThreads = root.object("threads");
+                for (auto it = byThreads.raw().begin(); it != byThreads.raw().end(); ++it) {
+                    const JsonReader entry(it.value().toObject(), "threads." + it.key().toStdString());
+                    gFits.byThreads[it.key().toInt()] = runtimeFromJson(entry.object("profile").raw(), llamaCppCalibrationPath());
+                }
+            } catch (const InputError& e) {
+                std::fprintf(stderr, "llmdse: note: ignoring an unreadable llama.cpp calibration (%s)\n", e.what());
+            }
+        }
+    }
+    auto it = gFits.byThreads.find(threads);
+    if (it == gFits.byThreads.end()) return std::nullopt;
+    return it->second;
+}
+
+} // namespace
+
+void saveLlamaCppCalibration(const LlamaCppCalibration& c)
+{
+    const std::string path = llamaCppCalibrationPath();
+    QJsonObject root;
+    if (QFileInfo::exists(QString::fromStdString(path))) {
+        try {
+            root = readJsonObjectFile(path);
+        } catch (const InputError&) {
+            root = {};
+        }
+    }
+    QJsonObject threads = root.value("threads").toObject();
+    threads[QString::number(c.threads)] =
+        QJsonObject{{"measured_at", QString::fromStdString(c.measuredAt)},
+                    {"profile", toJson(c.profile)},
+                    {"rows", c.rows},
+                    {"mape_percent", QJsonObject{{"prefill_before", c.prefillMapeBefore}, {"prefill", c.prefillMapeAfter},
+                                                 {"decode_before", c.decodeMapeBefore}, {"decode", c.decodeMapeAfter}}}};
+    root["threads"] = threads;
+    root["about"] = "llama.cpp runtime profiles fitted on this computer by `llmdse calibrate --runtime llama.cpp --host`, per "
+                    "thread count; used for designs that run llama.cpp on the `host` preset with that many threads.";
+    QDir().mkpath(QFileInfo(QString::fromStdString(path)).absolutePath());
+    writeJsonFile(path, root);
+}
+
+void registerLlamaCppHostCalibration()
+{
+    registerRuntimeCalibration("llama.cpp", "host", [](const HardwareSpec& hw) {
+        const int threads = hw.threads > 0 ? hw.threads : hw.cpuCores;
+        return fitFor(threads);
+    });
+}
+
+} // namespace llmdse

@@ -1,0 +1,165 @@
+// llama.cpp as a measured runtime: an exported model gives llama.cpp the engine's logits,
+// runs are timed, and every way it can be missing or wrong is exit 1 with a message.
+// Skipped (with the reason) where llama.cpp is not installed: scripts/setup.sh --with-llamacpp.
+#include "testsupport/TestSupport.h"
+#include "core/Errors.h"
+#include "estimators/measured/LlamaCpp.h"
+#include "models/engine/ReferenceEngine.h"
+#include "models/gguf/GgufExport.h"
+#include "models/gguf/GgufWriter.h"
+
+#include <QDir>
+#include <QFile>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace llmdse;
+
+namespace {
+
+test::RunResult runWithEnv(const QStringList& args, const QString& key, const QString& value)
+{
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(key, value);
+    p.setProcessEnvironment(env);
+    p.start(QStringLiteral(LLMDSE_BINARY), args);
+    test::RunResult r;
+    if (!p.waitForFinished(120000)) {
+        p.kill();
+        p.waitForFinished();
+        r.err = "timed out";
+        return r;
+    }
+    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = QString::fromUtf8(p.readAllStandardOutput());
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    return r;
+}
+
+} // namespace
+
+class TestLlamaCpp : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir_;
+    bool available_ = false;
+    QString why_;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        if (!llamaCppSupported()) {
+            why_ = "built without llama.cpp's headers (scripts/setup.sh --with-llamacpp)";
+            return;
+        }
+        try {
+            llamaCppInfo();
+            available_ = true;
+        } catch (const InputError& e) {
+            why_ = e.what();
+        }
+    }
+
+    void exportedModelGivesTheEnginesLogits()
+    {
+        if (!available_) QSKIP(qPrintable(why_));
+        const ModelWeights w = loadCheckpoint((test::dataDir() + "/fixtures/tiny-llama-gqa").toStdString());
+        const std::string gguf = dir_.filePath("tiny.gguf").toStdString();
+        exportGguf(w, GgmlType::F32, gguf);
+        const std::vector<int> tokens{60, 115, 290, 100, 7, 33};
+        const std::vector<float> lc = llamaCppLogits(gguf, tokens, 2);
+        ReferenceEngine engine(loadCheckpoint((test::dataDir() + "/fixtures/tiny-llama-gqa").toStdString()));
+        KvCache cache(engine.spec(), 1, 16);
+        const RowMatrix ours = engine.forward({tokens}, cache);
+        QCOMPARE(lc.size(), size_t(ours.cols()));
+        double worst = 0, scale = 0;
+        for (size_t i = 0; i < lc.size(); ++i) {
+            worst = std::max(worst, double(std::fabs(lc[i] - ours(0, Eigen::Index(i)))));
+            scale = std::max(scale, double(std::fabs(ours(0, Eigen::Index(i)))));
+        }
+        // Same weights, same RoPE order after the Q/K permutation; llama.cpp keeps its KV cache in f16.
+        QVERIFY2(worst < 2e-3 * std::max(1.0, scale) + 1e-3, qPrintable(QString("max |dlogit| %1 (max |logit| %2)").arg(worst).arg(scale)));
+    }
+
+    void runsAreTimed()
+    {
+        if (!available_) QSKIP(qPrintable(why_));
+        const ModelWeights w = loadCheckpoint((test::dataDir() + "/fixtures/tiny-llama-gqa").toStdString());
+        const std::string gguf = dir_.filePath("tiny-q8.gguf").toStdString();
+        exportGguf(w, GgmlType::Q8_0, gguf);
+        const auto runs = measureLlamaCpp({gguf, 1, 16, 5, 2});
+        QCOMPARE(runs.size(), size_t(2));
+        for (const auto& r : runs) {
+            QVERIFY(r.prefillS > 0 && r.prefillS < 10);
+            QCOMPARE(r.steps, 4);
+            QVERIFY(r.decodeStepS() > 0);
+        }
+    }
+
+    void modelLlamaCppRefusesIsAMessage()
+    {
+        if (!available_) QSKIP(qPrintable(why_));
+        GgufWriter g;
+        g.add("general.architecture", GgufValue::string("no-such-architecture"));
+        const std::string path = dir_.filePath("bad-arch.gguf").toStdString();
+        g.write(path);
+        try {
+            llamaCppLogits(path, {1, 2}, 1);
+            QFAIL("accepted");
+        } catch (const InputError& e) {
+            QVERIFY2(QString(e.what()).contains("refused"), e.what());
+        }
+    }
+
+    void modelLargerThanMemoryIsRefusedBeforeLoading()
+    {
+        if (!available_) QSKIP(qPrintable(why_));
+        const QString path = dir_.filePath("huge.gguf");
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("GGUF");
+        QVERIFY(f.resize(qint64(1) << 42)); // 4 TB, sparse
+        f.close();
+        try {
+            llamaCppLogits(path.toStdString(), {1}, 1);
+            QFAIL("accepted");
+        } catch (const InputError& e) {
+            QVERIFY2(QString(e.what()).contains("GB of RAM"), e.what());
+        }
+    }
+
+    void missingLibrarySaysHowToGetIt()
+    {
+        if (!llamaCppSupported()) QSKIP(qPrintable(why_));
+        QTemporaryDir empty;
+        const auto r = runWithEnv({"check", "--runtime", "llama.cpp", "--model", "smollm-135m"}, "LLMDSE_LLAMACPP", empty.path());
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("no libllama") && r.err.contains("setup-llamacpp"), qPrintable(r.err));
+    }
+
+    void wrongLibrarySaysWhichRelease()
+    {
+        if (!available_) QSKIP(qPrintable(why_));
+        // A shared library that is not llama.cpp's under libllama's name.
+        QTemporaryDir fake;
+        const QString base = QString::fromStdString(llamaCppInfo().libraryDir) + "/libggml-base.so";
+        QVERIFY(QFile::copy(base, fake.filePath("libllama.so")));
+        const auto r = runWithEnv({"check", "--runtime", "llama.cpp", "--model", "smollm-135m"}, "LLMDSE_LLAMACPP", fake.path());
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("llama_version") && r.err.contains("release"), qPrintable(r.err));
+    }
+
+    void exportOptionsAreChecked()
+    {
+        const auto r = test::runLlmdse({"export-gguf", "--model", "mixtral-8x7b", "--weights", "q8_0", "--out", dir_.filePath("x.gguf")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("mixtral"), qPrintable(r.err));
+        const auto f = test::runLlmdse({"export-gguf", "--model", "smollm-135m", "--weights", "q5_k", "--out", dir_.filePath("y.gguf")});
+        QCOMPARE(f.exitCode, 1);
+        QVERIFY2(f.err.contains("--weights") && f.err.contains("q5_k"), qPrintable(f.err));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLlamaCpp)
+#include "tst_llamacpp.moc"
