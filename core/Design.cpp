@@ -23,7 +23,8 @@ std::string designKeyOf(const std::string& configField)
         {"num_experts_per_tok", "model.experts_per_token"},
         {"moe_intermediate_size", "model.expert_intermediate"},
         {"shared_experts", "model.shared_experts"},
-        {"shared_expert_intermediate_size", "model.shared_expert_intermediate"}};
+        {"shared_expert_intermediate_size", "model.shared_expert_intermediate"},
+        {"max_window_layers", "model.sliding_window"}};
     for (const auto& [config, key] : keys)
         if (configField == config) return key;
     return "model." + configField;
@@ -78,6 +79,13 @@ void Design::validate() const
     if (spec.enabled()) {
         if (spec.draftLength < 1 || spec.draftLength > kMaxDraftLength)
             throw InputError("", "spec.draft_len", "must be between 1 and " + std::to_string(kMaxDraftLength));
+        if (spec.treeNodes < 0 || spec.treeNodes > kMaxTreeNodes)
+            throw InputError("", "spec.tree_nodes", "must be between 0 and " + std::to_string(kMaxTreeNodes));
+        if (spec.treeNodes > 0 && spec.treeNodes < spec.draftLength)
+            throw InputError("", "spec.tree_nodes", "a tree of depth " + std::to_string(spec.draftLength) +
+                                                        " needs at least that many nodes, got " + std::to_string(spec.treeNodes));
+        if (spec.treeNodes > 0 && spec.kind != SpecKind::Medusa)
+            throw InputError("", "spec.tree_nodes", "candidate trees are modelled for Medusa only");
         for (int i = 1; i <= spec.draftLength; ++i)
             if (!(spec.acceptedAt(i) >= 0 && spec.acceptedAt(i) <= 1))
                 throw InputError("", "spec.acceptance", "acceptance rates must be in [0, 1]");

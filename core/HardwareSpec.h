@@ -24,7 +24,9 @@ struct MemoryLevel {
 struct Interconnect {
     std::string name;
     double bandwidthBytesPerS = 0; // per direction, per device
-    double latencyS = 0;           // per message
+    double latencyS = 0;           // per message (one step of a collective)
+    bool peerAccess = false;       // every device can load/store into every other's memory (NVSwitch, full mesh)
+    bool switchReduction = false;  // the switch reduces in the network (NVLink SHARP)
 };
 
 struct HardwareSpec {

@@ -59,6 +59,8 @@ HardwareSpec hardwareFromJson(const QJsonObject& obj, const std::string& file)
             hw.interconnect.name = ic->string("name", "");
             hw.interconnect.bandwidthBytesPerS = ic->nonNegative("bandwidth_gb_s", 0.0) * kGB;
             hw.interconnect.latencyS = ic->nonNegative("latency_us", 0.0) * 1e-6;
+            hw.interconnect.peerAccess = ic->boolean("peer_access", false);
+            hw.interconnect.switchReduction = ic->boolean("switch_reduction", false);
         }
         if (auto pim = r.optionalObject("pim")) {
             hw.pimInternalBandwidthBytesPerS = pim->positive("internal_bandwidth_gb_s") * kGB;
@@ -101,7 +103,9 @@ QJsonObject toJson(const HardwareSpec& hw)
         o["power"] = QJsonObject{{"tdp_w", hw.tdpW}, {"idle_w", hw.idleW}};
         o["interconnect"] = QJsonObject{{"name", QString::fromStdString(hw.interconnect.name)},
                                         {"bandwidth_gb_s", hw.interconnect.bandwidthBytesPerS / kGB},
-                                        {"latency_us", hw.interconnect.latencyS * 1e6}};
+                                        {"latency_us", hw.interconnect.latencyS * 1e6},
+                                    {"peer_access", hw.interconnect.peerAccess},
+                                    {"switch_reduction", hw.interconnect.switchReduction}};
         o["source"] = QString::fromStdString(hw.source);
         if (!hw.notes.empty()) o["notes"] = QString::fromStdString(hw.notes);
         return o;
@@ -129,7 +133,9 @@ QJsonObject toJson(const HardwareSpec& hw)
     o["power"] = QJsonObject{{"tdp_w", hw.tdpW}, {"idle_w", hw.idleW}};
     o["interconnect"] = QJsonObject{{"name", QString::fromStdString(hw.interconnect.name)},
                                     {"bandwidth_gb_s", hw.interconnect.bandwidthBytesPerS / kGB},
-                                    {"latency_us", hw.interconnect.latencyS * 1e6}};
+                                    {"latency_us", hw.interconnect.latencyS * 1e6},
+                                    {"peer_access", hw.interconnect.peerAccess},
+                                    {"switch_reduction", hw.interconnect.switchReduction}};
     if (hw.isPim())
         o["pim"] = QJsonObject{{"internal_bandwidth_gb_s", hw.pimInternalBandwidthBytesPerS / kGB},
                                {"compute_tflops", hw.pimComputeFlops / 1e12},

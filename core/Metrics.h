@@ -19,12 +19,20 @@ struct TimeBreakdown {
     TimeBreakdown scaled(double f) const;
 };
 
+// Of a phase's time, what only the first pipeline stage does (embedding), only the last (final norm,
+// lm_head and what follows it) and the hand-offs between stages; the rest is the layers' work.
+struct StageTimes {
+    double firstS = 0, lastS = 0, handoffS = 0;
+    StageTimes scaled(double f) const { return {firstS * f, lastS * f, handoffS * f}; }
+};
+
 struct PhaseCost {
     double timeS = 0;
     double energyJ = 0;
     double flops = 0;
     double bytes = 0;   // main-memory bytes moved
     TimeBreakdown breakdown;
+    StageTimes stages;
     PhaseCost& operator+=(const PhaseCost& o);
     PhaseCost scaled(double f) const;
 };

@@ -62,6 +62,14 @@ double ModelSpec::activeParamsPerToken() const
     return layers * perLayer + embeddingParams() + lmHeadParams() + hidden;
 }
 
+double ModelSpec::cachedLayerPositions(double positions, double layerCount) const
+{
+    if (!hasSlidingWindow()) return positions * layerCount;
+    // Windowed layers keep only the window (serving engines free the blocks that slid out).
+    const double windowed = layerCount * double(slidingWindowLayers) / layers;
+    return windowed * std::min<double>(positions, slidingWindow) + (layerCount - windowed) * positions;
+}
+
 void ModelSpec::validate(const std::string& file) const
 {
     auto within = [&](int v, const char* field, int maximum) {
@@ -94,6 +102,11 @@ void ModelSpec::validate(const std::string& file) const
     if (sharedExperts < 0 || sharedExperts > B::experts)
         throw InputError(file, "shared_experts", "must be between 0 and " + std::to_string(B::experts));
     if (sharedExperts > 0) within(sharedExpertIntermediate, "shared_expert_intermediate_size", B::intermediate);
+    if (slidingWindow < 0 || slidingWindow > B::maxPosition)
+        throw InputError(file, "sliding_window", "must be between 0 and " + std::to_string(B::maxPosition));
+    if (slidingWindowLayers < 0 || slidingWindowLayers > layers)
+        throw InputError(file, "max_window_layers", "windowed layers (" + std::to_string(slidingWindowLayers) +
+                                                         ") must be between 0 and num_hidden_layers");
     if (!(ropeTheta > 0 && ropeTheta <= 1e12)) throw InputError(file, "rope_theta", "must be in (0, 1e12]");
     if (!(ropeFactor > 0 && ropeFactor <= 1e6)) throw InputError(file, "rope_scaling.factor", "must be in (0, 1e6]");
     if (!(normEps > 0 && normEps <= 1)) throw InputError(file, "rms_norm_eps", "must be in (0, 1]");

@@ -30,6 +30,11 @@ struct ModelSpec {
     int ropeOriginalMaxPosition = 8192;
     double normEps = 1e-5;
 
+    // Sliding-window attention (Mistral, Phi-3; Qwen2 when use_sliding_window): the last
+    // `slidingWindow` tokens are attended and cached in `slidingWindowLayers` layers (0: none).
+    int slidingWindow = 0;
+    int slidingWindowLayers = 0;
+
     bool tiedEmbeddings = false;
     bool qkvBias = false;
     bool outputBias = false;
@@ -46,6 +51,9 @@ struct ModelSpec {
     bool normTopK = true;             // renormalise the top-k gate weights
 
     bool isMoe() const { return experts > 0; }
+    bool hasSlidingWindow() const { return slidingWindow > 0 && slidingWindowLayers > 0; }
+    // Cached positions summed over the layers when each sequence has seen `positions` tokens.
+    double cachedLayerPositions(double positions, double layers) const;
     // 64-bit: the bounds below keep these far inside int, but buffers are sized from them.
     std::int64_t qDim() const { return std::int64_t(heads) * headDim; }
     std::int64_t kvDim() const { return std::int64_t(kvHeads) * headDim; }

@@ -117,8 +117,8 @@ int SpeculativeDecoding::verifyTokens() const
 {
     switch (kind) {
     case SpecKind::None: return 1;
-    case SpecKind::DraftModel:
-    case SpecKind::Medusa: return draftLength + 1;       // the last accepted token and k candidates
+    case SpecKind::DraftModel: return draftLength + 1;   // the last accepted token and k candidates
+    case SpecKind::Medusa: return (treeNodes > 0 ? treeNodes : draftLength) + 1;
     case SpecKind::PromptTokens: return 2 * draftLength + 1; // candidates plus k prompt tokens for the next guesses
     }
     return 1;

@@ -41,6 +41,7 @@ const char* toString(SpecKind k);
 SpecKind parseSpecKind(const std::string& s, const std::string& field);
 
 constexpr int kMaxDraftLength = 16;
+constexpr int kMaxTreeNodes = 1024;
 
 struct SpeculativeDecoding {
     SpecKind kind = SpecKind::None;
@@ -49,6 +50,10 @@ struct SpeculativeDecoding {
     std::array<double, kMaxDraftLength> perPosition{}; // the same per position (e.g. Medusa's per-head rates)
     int perPositionCount = 0;
     int draftLayers = 0;     // draft model = the target's first N layers (self-speculation); 0: a separate model
+    // Medusa's candidate tree (Cai et al. 2024, sec. 2.1.2): the target verifies `treeNodes` candidates of
+    // depth up to draftLength at once with tree attention; the acceptance rates are then per depth of
+    // the tree (the chance some candidate at that depth is right). 0: a single chain of draftLength.
+    int treeNodes = 0;
 
     bool enabled() const { return kind != SpecKind::None; }
     double acceptedAt(int i) const; // position i in 1..k
@@ -74,6 +79,9 @@ struct Optimizations {
     Precision activations = Precision::FP16;
     QuantFormat kvCache{Precision::FP16, 64};
     bool fusedAttention = true; // FlashAttention-style: scores never reach main memory
+    // With 8-bit activations only the projections' inputs are 8-bit; attention runs at 16 bits unless an
+    // FP8 attention kernel (FlashAttention-3, TensorRT-LLM's FP8 context FMHA) is chosen.
+    bool fp8Attention = false;
     // The output head (and the embedding table) stored in the weight format too, as
     // llama.cpp's pure quantisations store them; false: kept at the activation precision.
     bool quantizedHead = false;

@@ -5,19 +5,6 @@
 
 namespace llmdse {
 
-double bytesPerElement(Precision p)
-{
-    switch (p) {
-    case Precision::FP32: return 4.0;
-    case Precision::FP16:
-    case Precision::BF16: return 2.0;
-    case Precision::FP8:
-    case Precision::INT8: return 1.0;
-    case Precision::INT4: return 0.5;
-    }
-    return 2.0;
-}
-
 const char* toString(Precision p)
 {
     switch (p) {
@@ -49,7 +36,11 @@ Precision parsePrecision(std::string_view name, const std::string& field)
 double QuantFormat::bytesPerElementWithScales() const
 {
     double b = bytesPerElement(precision);
-    if (isInteger(precision) && groupSize > 0) b += 2.0 / groupSize;
+    if (isInteger(precision) && groupSize > 0) {
+        b += 2.0 / groupSize;
+        // Asymmetric schemes (AWQ, GPTQ with zero points) store a zero point per group at the weight's width.
+        if (asymmetric) b += bytesPerElement(precision) / groupSize;
+    }
     return b;
 }
 
@@ -58,15 +49,29 @@ QuantFormat parseQuantFormat(std::string_view text, const std::string& field)
     QuantFormat q;
     auto colon = text.find(':');
     q.precision = parsePrecision(text.substr(0, colon), field);
-    if (colon != std::string_view::npos) {
-        auto rest = text.substr(colon + 1);
-        if (rest.empty() || rest[0] != 'g')
+    std::string_view rest = colon == std::string_view::npos ? std::string_view() : text.substr(colon + 1);
+    constexpr std::string_view asym = "asym";
+    if (rest.size() >= asym.size() && rest.substr(rest.size() - asym.size()) == asym) {
+        if (!isInteger(q.precision))
+            throw InputError("", field, "zero points (':asym') exist only for integer formats (int8, int4)");
+        q.asymmetric = true;
+        rest = rest.substr(0, rest.size() - asym.size());
+        if (!rest.empty()) {
+            if (rest.back() != ':') throw InputError("", field, "write the zero points last, e.g. int4:g128:asym");
+            rest.remove_suffix(1);
+            if (rest.empty()) throw InputError("", field, "group size must be written as ':g<N>', e.g. int4:g128:asym");
+        }
+    }
+    if (colon != std::string_view::npos && !rest.empty()) {
+        if (rest[0] != 'g')
             throw InputError("", field, "group size must be written as ':g<N>', e.g. int4:g128");
         int g = 0;
         auto r = std::from_chars(rest.data() + 1, rest.data() + rest.size(), g);
         if (r.ec != std::errc() || r.ptr != rest.data() + rest.size() || g <= 0)
             throw InputError("", field, "group size must be a positive integer, got '" + std::string(rest.substr(1)) + "'");
         q.groupSize = g;
+    } else if (colon != std::string_view::npos && !q.asymmetric) {
+        throw InputError("", field, "group size must be written as ':g<N>', e.g. int4:g128");
     }
     return q;
 }
@@ -75,6 +80,7 @@ std::string toString(const QuantFormat& q)
 {
     std::string s = toString(q.precision);
     if (isInteger(q.precision)) s += ":g" + std::to_string(q.groupSize);
+    if (q.asymmetric) s += ":asym";
     return s;
 }
 

@@ -1,11 +1,13 @@
 #pragma once
 // How a software stack turns logical operators into kernels and how close
 // each class of work gets to the hardware's peak. Data, fitted by `calibrate`.
+#include "core/Collective.h"
 #include "core/OpClass.h"
 #include "core/Precision.h"
 
 #include <array>
 #include <string>
+#include <vector>
 
 namespace llmdse {
 
@@ -60,7 +62,10 @@ struct RuntimeProfile {
     double bandwidthEfficiency = 1;   // fraction of memory bandwidth when streaming weights / KV
     double elementwiseEfficiency = 1; // fraction of memory bandwidth for elementwise kernels
     double vectorEfficiency = 1;      // fraction of vector peak (softmax, dequantisation)
-    double moeImbalance = 1;          // busiest expert's load / mean load
+    double sparseGemmEfficiency = 1;  // 2:4 sparse GEMMs: fraction of the dense GEMM efficiency they keep
+    // Systematic skew of expert popularity across expert-parallel devices (busiest / mean load, beyond
+    // the statistical spread of random routing); one device running every expert is not slowed by it.
+    double moeImbalance = 1;
     bool powerCapped = true;          // clocks drop when power would exceed TDP
     // Matmuls unpack quantised weights inside their inner loop and run at the
     // hardware's measured rate for the weight format (the reference engine),
@@ -69,10 +74,13 @@ struct RuntimeProfile {
 
     // Energy, as multipliers on first-principles constants.
     double busyPowerFraction = 0;     // extra static power while busy, fraction of (TDP - idle)
-    double flopEnergyScale = 1;       // system-level energy per FLOP / logic-only energy per FLOP
+    double flopEnergyScale = 1;       // system-level energy per 16-bit FLOP / logic-only energy per FLOP
     double memoryEnergyScale = 1;     // energy per main-memory bit / interface figure
 
     std::array<OpImplementation, kOpClassCount> ops{};
+    // The collective algorithms the stack picks from (the fastest that applies, as NCCL's tuner and
+    // vLLM's custom all-reduce do). Empty: a plain ring at the link's bandwidth and latency.
+    std::vector<CollectiveAlgorithm> collectives;
     // Per stored weight format, how the matrix kernels run it (indexed by Precision).
     std::array<WeightFormatKernel, kPrecisionCount> weightKernels{};
     ActivationQuantization activationQuantization = ActivationQuantization::Fused;

@@ -2,7 +2,73 @@
 #include "core/Errors.h"
 #include "core/Json.h"
 
+#include <QJsonArray>
+
 namespace llmdse {
+
+namespace {
+
+// Above any buffer a collective library registers (custom all-reduce takes at most tens of MB).
+constexpr double kMaxCollectiveBufferMb = 1e9;
+
+CollectiveAlgorithm collectiveFromJson(const JsonReader& c)
+{
+    CollectiveAlgorithm a;
+    a.name = c.string("name");
+    a.pattern = parseCollectivePattern(c.string("pattern"), c.field("pattern"));
+    if (c.has("collectives")) {
+        a.collectives = 0;
+        const QJsonArray list = c.array("collectives");
+        for (int i = 0; i < list.size(); ++i) {
+            const std::string where = c.field("collectives") + "[" + std::to_string(i) + "]";
+            const std::string name = list[i].toString().toStdString();
+            int found = -1;
+            for (int k = 0; k < kCollectiveCount; ++k)
+                if (name == toString(static_cast<Collective>(k))) found = k;
+            if (found < 0)
+                throw InputError("", where, "unknown collective '" + name + "' (send, all_reduce, all_gather, all_to_all)");
+            a.collectives |= 1u << unsigned(found);
+        }
+        if (a.collectives == 0) c.fail("collectives", "lists no collective");
+    }
+    a.baseS = c.nonNegative("base_us", 0.0) * 1e-6;
+    a.stepS = c.nonNegative("step_us", 0.0) * 1e-6;
+    a.peerS = c.nonNegative("per_peer_us", 0.0) * 1e-6;
+    a.busEfficiency = c.fraction("bus_efficiency", 1.0);
+    const double maxMb = c.nonNegative("max_mb", 0.0);
+    if (maxMb > kMaxCollectiveBufferMb) c.fail("max_mb", "exceeds the bound of 1e9 MB");
+    a.maxBytes = maxMb * 1e6;
+    a.minDevices = c.positiveInt("min_devices", 2);
+    a.maxDevices = c.nonNegativeInt("max_devices", 0);
+    if (a.maxDevices > 0 && a.maxDevices < a.minDevices) c.fail("max_devices", "is below min_devices");
+    const std::string needs = c.string("needs", "");
+    if (needs == "peer_access") a.needsPeerAccess = true;
+    else if (needs == "switch_reduction") a.needsPeerAccess = a.needsSwitchReduction = true;
+    else if (!needs.empty()) c.fail("needs", "must be 'peer_access' or 'switch_reduction', got '" + needs + "'");
+    return a;
+}
+
+QJsonObject toJson(const CollectiveAlgorithm& a)
+{
+    QJsonArray list;
+    for (int k = 0; k < kCollectiveCount; ++k)
+        if (a.implements(static_cast<Collective>(k))) list.append(toString(static_cast<Collective>(k)));
+    QJsonObject o{{"name", QString::fromStdString(a.name)},
+                  {"pattern", toString(a.pattern)},
+                  {"collectives", list},
+                  {"base_us", a.baseS * 1e6},
+                  {"step_us", a.stepS * 1e6},
+                  {"per_peer_us", a.peerS * 1e6},
+                  {"bus_efficiency", a.busEfficiency},
+                  {"max_mb", a.maxBytes / 1e6},
+                  {"min_devices", a.minDevices},
+                  {"max_devices", a.maxDevices}};
+    if (a.needsSwitchReduction) o["needs"] = "switch_reduction";
+    else if (a.needsPeerAccess) o["needs"] = "peer_access";
+    return o;
+}
+
+} // namespace
 
 RuntimeProfile runtimeFromJson(const QJsonObject& obj, const std::string& file)
 {
@@ -29,6 +95,7 @@ RuntimeProfile runtimeFromJson(const QJsonObject& obj, const std::string& file)
         p.bandwidthEfficiency = e.fraction("bandwidth", 1.0);
         p.elementwiseEfficiency = e.fraction("elementwise_bandwidth", p.bandwidthEfficiency);
         p.vectorEfficiency = e.fraction("vector", 1.0);
+        p.sparseGemmEfficiency = e.fraction("sparse_gemm", 1.0);
         p.moeImbalance = r.positive("moe_imbalance", 1.0);
         if (p.moeImbalance < 1) r.fail("moe_imbalance", "must be >= 1 (busiest expert / mean)");
         p.powerCapped = r.boolean("power_capped", true);
@@ -78,6 +145,14 @@ RuntimeProfile runtimeFromJson(const QJsonObject& obj, const std::string& file)
                 p.ops[found].computeFactor = o.positive("compute_factor", 1.0);
             }
         }
+        if (r.has("collectives")) {
+            const QJsonArray list = r.array("collectives");
+            for (int i = 0; i < list.size(); ++i) {
+                const std::string where = r.field("collectives") + "[" + std::to_string(i) + "]";
+                if (!list[i].isObject()) throw InputError("", where, "must be an object");
+                p.collectives.push_back(collectiveFromJson(JsonReader(list[i].toObject(), where)));
+            }
+        }
         return p;
     } catch (const InputError& e) {
         rethrowWithFile(e, file);
@@ -104,7 +179,8 @@ QJsonObject toJson(const RuntimeProfile& p)
                                   {"attention", p.attentionEfficiency},
                                   {"bandwidth", p.bandwidthEfficiency},
                                   {"elementwise_bandwidth", p.elementwiseEfficiency},
-                                  {"vector", p.vectorEfficiency}};
+                                  {"vector", p.vectorEfficiency},
+                                  {"sparse_gemm", p.sparseGemmEfficiency}};
     o["moe_imbalance"] = p.moeImbalance;
     o["power_capped"] = p.powerCapped;
     o["weight_format_kernels"] = p.weightFormatKernels;
@@ -131,6 +207,9 @@ QJsonObject toJson(const RuntimeProfile& p)
                         {"traffic_factor", p.ops[i].trafficFactor},
                         {"compute_factor", p.ops[i].computeFactor}};
     o["ops"] = ops;
+    QJsonArray collectives;
+    for (const auto& a : p.collectives) collectives.append(toJson(a));
+    o["collectives"] = collectives;
     return o;
 }
 

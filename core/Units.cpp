@@ -69,6 +69,9 @@ PhaseCost& PhaseCost::operator+=(const PhaseCost& o)
     flops += o.flops;
     bytes += o.bytes;
     breakdown += o.breakdown;
+    stages.firstS += o.stages.firstS;
+    stages.lastS += o.stages.lastS;
+    stages.handoffS += o.stages.handoffS;
     return *this;
 }
 
@@ -80,6 +83,7 @@ PhaseCost PhaseCost::scaled(double f) const
     r.flops *= f;
     r.bytes *= f;
     r.breakdown = breakdown.scaled(f);
+    r.stages = stages.scaled(f);
     return r;
 }
 

@@ -23,7 +23,13 @@ DecoderOpsBuilder::DecoderOpsBuilder(const ModelSpec& m, const Optimizations& o,
                                      SparseSupport sparse)
     : m_(m), o_(o), p_(p), g_(out), sparse_(sparse)
 {
+    // W8A8 / FP8 deployments quantise the projections' inputs only: the residual stream, norms,
+    // collectives and lm_head stay at 16 bits (and attention too, unless an FP8 kernel is chosen).
+    stream_ = bytesPerElement(o.activations) >= 2 ? o.activations : Precision::FP16;
+    attn_ = o.fp8Attention ? Precision::FP8 : stream_;
     actB_ = bytesPerElement(o.activations);
+    streamB_ = bytesPerElement(stream_);
+    attnB_ = bytesPerElement(attn_);
     kvB_ = o.kvCache.bytesPerElementWithScales();
     wB_ = o.weights.bytesPerElementWithScales();
     compute_ = computePrecision(o.weights.precision, o.activations);
@@ -47,10 +53,10 @@ Op& DecoderOpsBuilder::matmul(const char* name, double m, double n, double k, in
     op.n = static_cast<std::int64_t>(n);
     op.k = static_cast<std::int64_t>(k);
     op.flops.x0 = 2.0 * m * n * k + (bias ? m * n : 0.0);
-    op.weightBytes = n * k * wB_ + (bias ? n * actB_ : 0.0);
+    op.weightBytes = n * k * wB_ + (bias ? n * streamB_ : 0.0);
     op.weightElements = n * k;
     op.weightGroup = isInteger(o_.weights.precision) ? o_.weights.groupSize : 0;
-    op.actBytes.x0 = (m * k + m * n) * actB_;
+    op.actBytes.x0 = m * k * actB_ + m * n * streamB_;
     if (bytesPerElement(o_.weights.precision) < bytesPerElement(compute_)) op.dequantFlops = 2.0 * n * k;
     if (sparse) sparsify(op);
     g_.ops.push_back(op);
@@ -67,6 +73,7 @@ void DecoderOpsBuilder::sparsify(Op& op)
         if (!sparse_.twoFour) return; // no sparse matrix units: the pruned weights run dense
         // Half the values, each with a 2-bit position in its group of four; half the multiplies.
         op.flops.x0 *= 0.5;
+        op.sparse24 = true;
         op.weightBytes = other + e * (0.5 * wB_ + 0.5 * conventions::kTwoFourIndexBytes);
         return;
     }
@@ -87,26 +94,28 @@ Op& DecoderOpsBuilder::elementwise(const char* name, OpClass cls, double elems, 
     Op op;
     op.name = name;
     op.cls = cls;
-    op.precision = o_.activations;
+    op.precision = stream_;
     op.count = count;
     op.m = static_cast<std::int64_t>(elems);
     op.n = 1;
     op.flops.x0 = flopsPerElem * elems;
-    op.actBytes.x0 = (readsPerElem + writesPerElem) * elems * actB_;
+    op.actBytes.x0 = (readsPerElem + writesPerElem) * elems * streamB_;
     g_.ops.push_back(op);
     return g_.ops.back();
 }
 
 void DecoderOpsBuilder::embedding()
 {
-    elementwise("embedding", OpClass::Embedding, tokens_ * m_.hidden, 0, 1, 1, 1);
+    elementwise("embedding", OpClass::Embedding, tokens_ * m_.hidden, 0, 1, 1, 1).placement = Placement::FirstStage;
+    // A vocabulary-parallel table (Megatron, vLLM): each rank looks up its rows, then an all-reduce.
+    allReduce("embedding.all_reduce", 1, Placement::FirstStage);
 }
 
 void DecoderOpsBuilder::norm(const char* name, double rows, int count)
 {
     double flopsPerElem = m_.norm == NormKind::RMSNorm ? conventions::kRmsNormFlops : conventions::kLayerNormFlops;
     Op& op = elementwise(name, OpClass::Norm, rows * m_.hidden, flopsPerElem, 1, 1, count);
-    op.weightBytes = m_.hidden * actB_;
+    op.weightBytes = m_.hidden * streamB_;
 }
 
 void DecoderOpsBuilder::residual(const char* name)
@@ -114,103 +123,131 @@ void DecoderOpsBuilder::residual(const char* name)
     elementwise(name, OpClass::Residual, tokens_ * m_.hidden, conventions::kResidualFlops, 2, 1, m_.layers);
 }
 
-void DecoderOpsBuilder::allReduce(const char* name)
+void DecoderOpsBuilder::communication(const char* name, Collective c, double bytes, int devices, int count,
+                                      Placement where)
 {
-    if (p_.tensor <= 1) return;
     Op op;
     op.name = name;
     op.cls = OpClass::Communication;
-    op.precision = o_.activations;
-    op.count = m_.layers;
+    op.precision = stream_;
+    op.count = count;
     op.m = static_cast<std::int64_t>(tokens_);
     op.n = m_.hidden;
-    op.commBytes = tokens_ * m_.hidden * actB_;
-    op.commParticipants = p_.tensor;
-    op.allReduce = true;
+    op.commBytes = bytes;
+    op.commParticipants = devices;
+    op.collective = c;
+    op.placement = where;
     g_.ops.push_back(op);
 }
+
+void DecoderOpsBuilder::allReduce(const char* name, int count, Placement where)
+{
+    if (p_.tensor <= 1) return;
+    communication(name, Collective::AllReduce, tokens_ * m_.hidden * streamB_, p_.tensor, count, where);
+}
+
+namespace {
+
+// Query-key pairs of causal attention over S tokens when each attends at most `window` (0: all).
+double causalPairs(double S, double window)
+{
+    if (window <= 0 || S <= window) return S * (S + 1) / 2.0;
+    return window * (window + 1) / 2.0 + (S - window) * window;
+}
+
+} // namespace
 
 void DecoderOpsBuilder::attention()
 {
     const int L = m_.layers;
-    const double hd = m_.headDim;
-    const double B = g_.batch;
-    const double S = g_.tokensPerSequence;
-    const bool decode = g_.phase == Phase::Decode;
-    // Decode: T query tokens per sequence (T > 1 verifies speculated tokens) over c cached ones,
-    // plus causal attention among the T themselves.
-    const double T = decode ? S : 1;
-    const double newPairs = T * (T - 1) / 2;
     norm("attn.norm", tokens_, L);
-    matmul("attn.qkv_proj", tokens_, (heads_ + 2.0 * kvHeads_) * hd, m_.hidden, L, m_.qkvBias).projections = 3;
+    matmul("attn.qkv_proj", tokens_, (heads_ + 2.0 * kvHeads_) * m_.headDim, m_.hidden, L, m_.qkvBias).projections = 3;
     if (causal_) { // a decoder: rotary positions, and k/v kept for later steps (an encoder needs neither)
+        const double hd = m_.headDim;
         elementwise("attn.rope", OpClass::Rope, tokens_ * (heads_ + kvHeads_) * hd, conventions::kRopeFlops, 1, 1, L);
         // New k and v appended to the cache, converted to the cache's format.
-        const bool convert = o_.kvCache.precision != o_.activations;
+        const bool convert = o_.kvCache.precision != stream_;
         Op& kv = elementwise("attn.kv_write", OpClass::KvWrite, tokens_ * 2.0 * kvHeads_ * hd,
                              convert ? conventions::kKvQuantiseFlops : 0.0, 1, 0, L);
         kv.kvBytes.x0 = tokens_ * 2.0 * kvHeads_ * hd * kvB_;
     }
-    const double qo = tokens_ * 2.0 * heads_ * hd * actB_; // q read, output written
-    if (o_.fusedAttention) {
+    // Sliding windows may cover only some layers (Qwen2's max_window_layers): each part gets its own ops.
+    const int windowed = causal_ && m_.hasSlidingWindow() ? std::min(m_.slidingWindowLayers, L) : 0;
+    if (L - windowed > 0) attentionCore(L - windowed, 0);
+    if (windowed > 0) attentionCore(windowed, m_.slidingWindow);
+    matmul("attn.o_proj", tokens_, m_.hidden, heads_ * m_.headDim, L, m_.outputBias);
+    allReduce("attn.all_reduce", L);
+    residual("attn.residual");
+}
+
+void DecoderOpsBuilder::attentionCore(int L, int window)
+{
+    const double hd = m_.headDim;
+    const double B = g_.batch;
+    const double S = g_.tokensPerSequence;
+    const bool decode = g_.phase == Phase::Decode;
+    const bool windowed = window > 0;
+    // Decode: T query tokens per sequence (T > 1 verifies speculated tokens) over c cached ones,
+    // plus attention among the T themselves: causal for a chain, along the ancestors for a
+    // Medusa tree (each node sees its path, depth/2 earlier nodes on average).
+    const double T = decode ? S : 1;
+    const auto& spec = o_.spec;
+    const bool tree = decode && spec.kind == SpecKind::Medusa && spec.treeNodes > 0 && T > 1;
+    const double newPairs = tree ? T * spec.draftLength / 2.0 : T * (T - 1) / 2;
+    const double qo = tokens_ * 2.0 * heads_ * hd * attnB_; // q read, output written
+    auto attentionOp = [&](const char* name, const char* windowedName) {
         Op op;
-        op.name = "attn.flash";
+        op.name = windowed ? windowedName : name;
         op.cls = OpClass::Attention;
-        op.precision = o_.activations;
+        op.precision = attn_;
         op.count = L;
         op.m = static_cast<std::int64_t>(tokens_);
         op.n = heads_;
         op.k = static_cast<std::int64_t>(hd);
         op.attnBatch = g_.batch;
         op.attnKvHeads = static_cast<int>(kvHeads_);
+        op.window = window;
+        return op;
+    };
+    if (o_.fusedAttention) {
+        Op op = attentionOp("attn.flash", "attn.flash.window");
         op.actBytes.x0 = qo;
         if (decode) {
             op.flops.x1 = 4.0 * B * T * heads_ * hd;         // QK^T and PV over c cached tokens
             op.flops.x0 = 4.0 * B * heads_ * hd * newPairs;
             op.kvBytes.x1 = 2.0 * B * kvHeads_ * hd * kvB_;  // each KV head read once (GQA-aware)
         } else {
-            op.flops.x0 = 4.0 * B * heads_ * hd * (causal_ ? S * (S + 1) / 2.0 : S * S);
-            op.kvBytes.x0 = 2.0 * B * kvHeads_ * hd * S * actB_;
+            op.flops.x0 = 4.0 * B * heads_ * hd * (causal_ ? causalPairs(S, window) : S * S);
+            op.kvBytes.x0 = 2.0 * B * kvHeads_ * hd * S * attnB_;
         }
         g_.ops.push_back(op);
-    } else {
-        // Scores go through main memory: QK^T, softmax, PV as separate kernels.
-        auto scores = [&](Affine& a, double perC, double prefillPairs) {
-            if (decode) a.x1 += perC * T; else a.x0 += prefillPairs;
-        };
-        const double pairsPerHead = decode ? newPairs : S * S;
-        Op qk;
-        qk.name = "attn.scores";
-        qk.cls = OpClass::Attention;
-        qk.precision = o_.activations;
-        qk.count = L;
-        qk.m = static_cast<std::int64_t>(tokens_);
-        qk.n = heads_;
-        qk.k = static_cast<std::int64_t>(hd);
-        qk.attnBatch = g_.batch;
-        qk.attnKvHeads = static_cast<int>(kvHeads_);
-        scores(qk.flops, 2.0 * B * heads_ * hd, 2.0 * B * heads_ * hd * pairsPerHead);
-        scores(qk.kvBytes, B * kvHeads_ * hd * kvB_, 0);
-        if (!decode) qk.actBytes.x0 += B * kvHeads_ * hd * S * actB_;
-        qk.actBytes.x0 += qo / 2;
-        scores(qk.actBytes, B * heads_ * actB_, B * heads_ * pairsPerHead * actB_);
-        g_.ops.push_back(qk);
-        Op sm = qk;
-        sm.name = "attn.softmax";
-        sm.cls = OpClass::Softmax;
-        sm.flops = {};
-        sm.kvBytes = {};
-        sm.actBytes = {};
-        scores(sm.flops, 5.0 * B * heads_, 5.0 * B * heads_ * pairsPerHead);
-        scores(sm.actBytes, 2.0 * B * heads_ * actB_, 2.0 * B * heads_ * pairsPerHead * actB_);
-        g_.ops.push_back(sm);
-        Op pv = qk;
-        pv.name = "attn.context";
-        g_.ops.push_back(pv);
+        return;
     }
-    matmul("attn.o_proj", tokens_, m_.hidden, heads_ * hd, L, m_.outputBias);
-    allReduce("attn.all_reduce");
-    residual("attn.residual");
+    // Scores go through main memory: QK^T, softmax, PV as separate kernels.
+    auto scores = [&](Affine& a, double perC, double prefillPairs) {
+        if (decode) a.x1 += perC * T; else a.x0 += prefillPairs;
+    };
+    // Unfused prefill materialises every score, masked or not.
+    const double pairsPerHead = decode ? newPairs : S * S;
+    Op qk = attentionOp("attn.scores", "attn.scores.window");
+    scores(qk.flops, 2.0 * B * heads_ * hd, 2.0 * B * heads_ * hd * pairsPerHead);
+    scores(qk.kvBytes, B * kvHeads_ * hd * kvB_, 0);
+    if (!decode) qk.actBytes.x0 += B * kvHeads_ * hd * S * attnB_;
+    qk.actBytes.x0 += qo / 2;
+    scores(qk.actBytes, B * heads_ * attnB_, B * heads_ * pairsPerHead * attnB_);
+    g_.ops.push_back(qk);
+    Op sm = qk;
+    sm.name = windowed ? "attn.softmax.window" : "attn.softmax";
+    sm.cls = OpClass::Softmax;
+    sm.flops = {};
+    sm.kvBytes = {};
+    sm.actBytes = {};
+    scores(sm.flops, 5.0 * B * heads_, 5.0 * B * heads_ * pairsPerHead);
+    scores(sm.actBytes, 2.0 * B * heads_ * attnB_, 2.0 * B * heads_ * pairsPerHead * attnB_);
+    g_.ops.push_back(sm);
+    Op pv = qk;
+    pv.name = windowed ? "attn.context.window" : "attn.context";
+    g_.ops.push_back(pv);
 }
 
 void DecoderOpsBuilder::mlp()
@@ -222,7 +259,7 @@ void DecoderOpsBuilder::mlp()
         gated ? 2 : 1;
     elementwise("mlp.act", OpClass::Activation, tokens_ * ffn_, conventions::kGatedActFlops, gated ? 2 : 1, 1, L);
     matmul("mlp.down_proj", tokens_, m_.hidden, ffn_, L, m_.mlpBias);
-    allReduce("mlp.all_reduce");
+    allReduce("mlp.all_reduce", L);
     residual("mlp.residual");
 }
 
@@ -230,53 +267,74 @@ void DecoderOpsBuilder::moe()
 {
     const int L = m_.layers;
     const int ep = std::max(1, p_.expert);
+    const double k = m_.expertsPerToken;
     norm("mlp.norm", tokens_, L);
-    Op& router = matmul("moe.router", tokens_, m_.experts, m_.hidden, L, false, false); // kept at activation precision
-    router.weightBytes = double(m_.experts) * m_.hidden * actB_;
-    router.weightGroup = 0;
+    unquantisedMatmul("moe.router", tokens_, m_.experts, m_.hidden, L);
     elementwise("moe.topk", OpClass::Router, tokens_ * m_.experts, conventions::kRouterFlops, 1, 0, L);
 
-    // Expected distinct experts a step touches (uniform routing): the weights
-    // that must be streamed; the rows they see set the GEMM efficiency.
+    // Expert parallelism as serving engines lay it out: attention data-parallel across the EP group
+    // (this graph is one group member's share of the batch), experts sharded, and each member's
+    // token copies sent to the members holding their experts and back (two all-to-alls).
+    // Expected distinct experts a member touches (uniform routing over every member's tokens): the
+    // weights the mean member streams; the busiest streams at least one, which sets the pace.
+    const double globalTokens = g_.groupBatch > 0 ? double(g_.groupBatch) * g_.tokensPerSequence : tokens_ * ep;
     const double expertsHere = std::ceil(double(m_.experts) / ep);
-    const double pUnused = std::pow(1.0 - double(m_.expertsPerToken) / m_.experts, tokens_);
-    const double touched = std::max(1.0, expertsHere * (1.0 - pUnused));
-    const double rows = tokens_ * m_.expertsPerToken / ep;
+    const double pUnused = std::pow(1.0 - k / m_.experts, globalTokens);
+    const double meanTouched = expertsHere * (1.0 - pUnused);
+    const double touched = std::min(expertsHere, std::max(1.0, meanTouched));
+    const double rows = globalTokens * k / ep; // token copies a member computes on average
+    // The busiest member's load over the mean when N copies land at random on ep members: about
+    // 1 + sqrt(2 ln(ep) (ep - 1) / N) (the expected maximum of ep binomials, Gaussian tail).
+    const double copies = globalTokens * k;
+    const double spread = ep > 1 ? 1.0 + std::sqrt(2.0 * std::log(double(ep)) * (ep - 1) / copies) : 1.0;
     const double eFfn = ceilDiv(m_.expertIntermediate, std::max(1, p_.tensor));
     const bool gated = m_.mlp == MlpKind::Gated;
     const double upN = (gated ? 2.0 : 1.0) * eFfn;
-    auto expertMatmul = [&](const char* name, double n, double k) {
-        Op& op = matmul(name, rows / touched, n, k, L, false, false);
-        op.flops.x0 = 2.0 * rows * n * k;
-        op.weightBytes = touched * n * k * wB_;
-        op.weightElements = touched * n * k;
-        op.actBytes.x0 = rows * (n + k) * actB_;
+    auto expertMatmul = [&](const char* name, double n, double kk) {
+        Op& op = matmul(name, rows / touched, n, kk, L, false, false);
+        op.flops.x0 = 2.0 * rows * n * kk;
+        op.weightBytes = touched * n * kk * wB_;
+        op.weightElements = touched * n * kk;
+        op.weightShare = meanTouched / touched;
+        op.actBytes.x0 = rows * (kk * actB_ + n * streamB_);
         op.dequantFlops *= touched;
         op.routed = true;
+        op.imbalance = spread;
         sparsify(op);
     };
-    if (ep > 1) {
-        Op a2a;
-        a2a.name = "moe.all_to_all";
-        a2a.cls = OpClass::Communication;
-        a2a.precision = o_.activations;
-        a2a.count = L;
-        a2a.commBytes = 2.0 * tokens_ * m_.expertsPerToken * m_.hidden * actB_ * (ep - 1) / ep;
-        a2a.commParticipants = ep;
-        g_.ops.push_back(a2a);
-    }
+    auto allToAll = [&](const char* name) {
+        if (ep <= 1) return;
+        // Each tensor-parallel rank sends its slice of the hidden vector of its token copies.
+        communication(name, Collective::AllToAll, rows * m_.hidden * streamB_ / std::max(1, p_.tensor), ep, L,
+                      Placement::Layer);
+        g_.ops.back().routed = true;
+        g_.ops.back().imbalance = spread;
+    };
+    allToAll("moe.dispatch");
     expertMatmul("moe.experts_gate_up", upN, m_.hidden);
     elementwise("moe.experts_act", OpClass::Activation, rows * eFfn, conventions::kGatedActFlops, gated ? 2 : 1, 1, L);
     expertMatmul("moe.experts_down", m_.hidden, eFfn);
-    elementwise("moe.combine", OpClass::Residual, tokens_ * m_.expertsPerToken * m_.hidden, conventions::kCombineFlops, 1, 0, L);
+    allToAll("moe.gather");
+    elementwise("moe.combine", OpClass::Residual, tokens_ * k * m_.hidden, conventions::kCombineFlops, 1, 0, L);
     if (m_.sharedExperts > 0) {
         const double sFfn = ceilDiv(m_.sharedExpertIntermediate, std::max(1, p_.tensor));
         matmul("moe.shared_gate_up", tokens_, (gated ? 2.0 : 1.0) * sFfn + 1.0, m_.hidden, L);
         elementwise("moe.shared_act", OpClass::Activation, tokens_ * sFfn, conventions::kGatedActFlops, gated ? 2 : 1, 1, L);
         matmul("moe.shared_down", tokens_, m_.hidden, sFfn, L);
     }
-    allReduce("mlp.all_reduce");
+    allReduce("mlp.all_reduce", L);
     residual("mlp.residual");
+}
+
+Op& DecoderOpsBuilder::unquantisedMatmul(const char* name, double m, double n, double k, int count)
+{
+    Op& op = matmul(name, m, n, k, count, false, false);
+    op.precision = op.weightPrecision = stream_;
+    op.weightBytes = n * k * streamB_;
+    op.weightGroup = 0;
+    op.actBytes.x0 = (m * k + m * n) * streamB_;
+    op.dequantFlops = 0;
+    return op;
 }
 
 void DecoderOpsBuilder::lmHead()
@@ -286,32 +344,26 @@ void DecoderOpsBuilder::lmHead()
     // A verification step scores every query token; otherwise one row per sequence.
     const double rows = g_.phase == Phase::Decode ? tokens_ : g_.batch;
     norm("final_norm", rows, 1);
-    Op& head = matmul("lm_head", rows, vocab_, m_.hidden, 1, false, false);
-    head.actBytes.x0 = (rows * m_.hidden + rows * vocab_) * actB_;
-    if (o_.quantizedHead) return; // stored like every other matrix (llama.cpp's pure formats)
-    head.weightBytes = double(vocab_) * m_.hidden * actB_;
-    head.weightGroup = 0;
-    head.precision = o_.activations;
-    head.weightPrecision = o_.activations;
-    head.dequantFlops = 0;
+    g_.ops.back().placement = Placement::LastStage;
+    // Stored like every other matrix with llama.cpp's pure quantisations, else kept at 16 bits.
+    Op& head = o_.quantizedHead ? matmul("lm_head", rows, vocab_, m_.hidden, 1, false, false)
+                                : unquantisedMatmul("lm_head", rows, vocab_, m_.hidden, 1);
+    head.placement = Placement::LastStage;
+    // Each tensor-parallel rank holds a slice of the vocabulary; the sampler needs every logit.
+    if (p_.tensor > 1)
+        communication("lm_head.gather_logits", Collective::AllGather, rows * double(vocab_) * p_.tensor * streamB_,
+                      p_.tensor, 1, Placement::LastStage);
 }
 
 void DecoderOpsBuilder::build()
 {
-    g_.ops.reserve(32);
+    g_.ops.reserve(40);
     embedding();
     attention();
     if (m_.isMoe()) moe(); else mlp();
-    if (p_.pipeline > 1) {
-        Op send;
-        send.name = "pipeline.send";
-        send.cls = OpClass::Communication;
-        send.precision = o_.activations;
-        send.count = p_.pipeline - 1;
-        send.commBytes = tokens_ * m_.hidden * actB_;
-        send.commParticipants = 2;
-        g_.ops.push_back(send);
-    }
+    if (p_.pipeline > 1)
+        communication("pipeline.send", Collective::Send, tokens_ * m_.hidden * streamB_, 2, p_.pipeline - 1,
+                      Placement::Handoff);
     lmHead();
     if (g_.phase == Phase::Decode && o_.spec.kind == SpecKind::Medusa) medusaHeads();
     if (g_.phase == Phase::Prefill && o_.kvCompression.enabled() && g_.tokensPerSequence > o_.kvCompression.budget)
@@ -323,14 +375,10 @@ void DecoderOpsBuilder::medusaHeads()
     // Medusa-1 (Cai et al. 2024): head i is SiLU(W1 h) + h with W1 hidden x hidden, then its own
     // hidden x vocab output layer, on the last hidden state of each sequence.
     const int heads = o_.spec.draftLength;
-    matmul("medusa.heads", g_.batch, m_.hidden, m_.hidden, heads, true, false);
-    Op& out = matmul("medusa.lm_heads", g_.batch, vocab_, m_.hidden, heads, false, false);
-    out.weightBytes = double(vocab_) * m_.hidden * actB_;
-    out.weightGroup = 0;
-    out.precision = o_.activations;
-    out.weightPrecision = o_.activations;
-    out.dequantFlops = 0;
-    elementwise("medusa.topk", OpClass::Softmax, double(g_.batch) * vocab_, conventions::kRouterFlops, 1, 0, heads);
+    matmul("medusa.heads", g_.batch, m_.hidden, m_.hidden, heads, true, false).placement = Placement::LastStage;
+    unquantisedMatmul("medusa.lm_heads", g_.batch, vocab_, m_.hidden, heads).placement = Placement::LastStage;
+    elementwise("medusa.topk", OpClass::Softmax, double(g_.batch) * vocab_, conventions::kRouterFlops, 1, 0, heads)
+        .placement = Placement::LastStage;
 }
 
 void DecoderOpsBuilder::kvSelection()
@@ -343,7 +391,7 @@ void DecoderOpsBuilder::kvSelection()
     Op op;
     op.name = "kv.snap_select";
     op.cls = OpClass::Attention;
-    op.precision = o_.activations;
+    op.precision = attn_;
     op.count = m_.layers;
     op.m = static_cast<std::int64_t>(B * W);
     op.n = heads_;

@@ -20,12 +20,16 @@ private:
     void mlp();
     void moe();
     void residual(const char* name);
-    void allReduce(const char* name);
+    void allReduce(const char* name, int count, Placement where = Placement::Layer);
+    void communication(const char* name, Collective c, double bytes, int devices, int count, Placement where);
+    void attentionCore(int layers, int window); // QK^T, softmax, PV for `layers` layers
     void lmHead();
     void medusaHeads();
     void kvSelection();
     void sparsify(Op& op); // applies o_.sparsity to a projection's weights
     Op& matmul(const char* name, double m, double n, double k, int count, bool bias = false, bool sparse = true);
+    // Kept at 16 bits whatever the weight format (lm_head, router, Medusa's output layers).
+    Op& unquantisedMatmul(const char* name, double m, double n, double k, int count);
     Op& elementwise(const char* name, OpClass cls, double elems, double flopsPerElem, double readsPerElem,
                     double writesPerElem, int count);
 
@@ -35,8 +39,10 @@ private:
     OpGraph& g_;
     SparseSupport sparse_;
     bool causal_ = true;
-    double actB_, kvB_, wB_;      // bytes per element
-    Precision compute_;
+    // Bytes per element: projection inputs (the activation format), the residual stream and
+    // everything between projections (16-bit when activations are 8-bit), attention, KV cache, weights.
+    double actB_, streamB_, attnB_, kvB_, wB_;
+    Precision compute_, stream_, attn_;
     double tokens_;              // rows through the layer: batch x query length
     int heads_, kvHeads_, ffn_, vocab_;
 };

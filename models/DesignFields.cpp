@@ -8,6 +8,7 @@
 #include "models/ModelZoo.h"
 #include "models/OptimizationFields.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace llmdse {
@@ -345,13 +346,35 @@ std::vector<DesignField> makeFields()
                        [](Design& d) -> double& { return d.hardware.interconnect.bandwidthBytesPerS; }, 0));
 
     // Model shape.
-    v.push_back(integer("model.layers", "decoder layers", [](Design& d) -> int& { return d.model.layers; }));
+    {
+        DesignField f = integer("model.layers", "decoder layers", [](Design& d) -> int& { return d.model.layers; });
+        f.apply = [](Design& d, const FieldValue& v) {
+            // A model windowed in every layer stays so; a partly windowed one keeps at most its windowed layers.
+            ModelSpec& m = d.model;
+            const int layers = static_cast<int>(v.number);
+            m.slidingWindowLayers = m.slidingWindowLayers > 0 && m.slidingWindowLayers >= m.layers ? layers : std::min(m.slidingWindowLayers, layers);
+            m.layers = layers;
+        };
+        v.push_back(f);
+    }
     v.push_back(integer("model.hidden", "hidden size", [](Design& d) -> int& { return d.model.hidden; }));
     v.push_back(integer("model.heads", "attention heads", [](Design& d) -> int& { return d.model.heads; }));
     v.push_back(integer("model.kv_heads", "key/value heads", [](Design& d) -> int& { return d.model.kvHeads; }));
     v.push_back(integer("model.head_dim", "head dimension", [](Design& d) -> int& { return d.model.headDim; }));
     v.push_back(integer("model.intermediate", "MLP width", [](Design& d) -> int& { return d.model.intermediate; }));
     v.push_back(integer("model.vocab", "vocabulary", [](Design& d) -> int& { return d.model.vocab; }));
+    {
+        DesignField f = integer("model.sliding_window", "sliding-window attention span in tokens (0: attend the whole context)",
+                                [](Design& d) -> int& { return d.model.slidingWindow; }, 0);
+        // Setting a window on a model without one windows every layer; 0 turns it off (vLLM's
+        // --disable-sliding-window).
+        f.apply = [](Design& d, const FieldValue& v) {
+            d.model.slidingWindow = static_cast<int>(v.number);
+            if (d.model.slidingWindow == 0) d.model.slidingWindowLayers = 0;
+            else if (d.model.slidingWindowLayers == 0) d.model.slidingWindowLayers = d.model.layers;
+        };
+        v.push_back(f);
+    }
     v.push_back(integer("model.experts", "routed experts per MoE layer (0: dense)", [](Design& d) -> int& { return d.model.experts; }, 0));
     v.push_back(integer("model.experts_per_token", "experts each token is routed to",
                         [](Design& d) -> int& { return d.model.expertsPerToken; }, 0));

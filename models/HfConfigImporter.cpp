@@ -3,6 +3,7 @@
 #include "core/Json.h"
 
 #include <QDir>
+#include <algorithm>
 #include <optional>
 #include <QFileInfo>
 
@@ -69,6 +70,25 @@ void ropeScaling(const JsonReader& r, ModelSpec& m)
     }
 }
 
+// Sliding-window attention as Hugging Face applies it: Mistral, Mixtral and Phi-3 window every layer
+// whenever `sliding_window` is set (null: none); Qwen2 only with use_sliding_window, and then only the
+// layers from max_window_layers on.
+void slidingWindow(const JsonReader& r, const std::string& type, ModelSpec& m)
+{
+    if (!r.has("sliding_window") || r.raw().value("sliding_window").isNull()) return;
+    const int window = r.positiveInt("sliding_window");
+    int windowed = 0;
+    if (type == "qwen2" || type == "qwen2_moe") {
+        if (r.boolean("use_sliding_window", false))
+            windowed = std::max(0, m.layers - r.nonNegativeInt("max_window_layers", m.layers));
+    } else if (type == "mistral" || type == "mixtral" || type == "phi3") {
+        windowed = m.layers;
+    }
+    if (windowed == 0) return;
+    m.slidingWindow = window;
+    m.slidingWindowLayers = windowed;
+}
+
 } // namespace
 
 std::vector<std::string> supportedModelTypes()
@@ -130,6 +150,7 @@ ModelSpec importHfConfig(const QJsonObject& config, const std::string& file, con
         } else {
             m.intermediate = r.positiveInt("intermediate_size");
         }
+        slidingWindow(r, type, m);
         m.validate();
         return m;
     } catch (const InputError& e) {

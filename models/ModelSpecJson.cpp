@@ -26,6 +26,15 @@ QJsonObject toHfConfig(const ModelSpec& m)
         o["rope_scaling"] = s;
     }
     o["rms_norm_eps"] = m.normEps;
+    if (m.family == "qwen2" || m.family == "qwen2_moe") {
+        o["use_sliding_window"] = m.hasSlidingWindow();
+        if (m.hasSlidingWindow()) {
+            o["sliding_window"] = m.slidingWindow;
+            o["max_window_layers"] = m.layers - m.slidingWindowLayers;
+        }
+    } else if (m.hasSlidingWindow() && m.slidingWindowLayers == m.layers) {
+        o["sliding_window"] = m.slidingWindow;
+    }
     o["tie_word_embeddings"] = m.tiedEmbeddings;
     o["mlp_bias"] = m.mlpBias;
     if (m.family != "qwen2" && m.family != "qwen2_moe") o["attention_bias"] = m.qkvBias;

@@ -36,21 +36,23 @@ void build(const ModelSpec& m, const Optimizations& o, const Parallelism& p, Spa
 } // namespace
 
 void buildPrefill(const ModelSpec& m, const Optimizations& o, const Parallelism& p, int batch, int prompt, OpGraph& out,
-                  SparseSupport sparse)
+                  SparseSupport sparse, int groupBatch)
 {
     out.ops.clear();
     out.phase = Phase::Prefill;
     out.batch = batch;
+    out.groupBatch = groupBatch;
     out.tokensPerSequence = prompt;
     build(m, o, p, sparse, out);
 }
 
 void buildDecode(const ModelSpec& m, const Optimizations& o, const Parallelism& p, int batch, OpGraph& out,
-                 SparseSupport sparse, int tokens)
+                 SparseSupport sparse, int tokens, int groupBatch)
 {
     out.ops.clear();
     out.phase = Phase::Decode;
     out.batch = batch;
+    out.groupBatch = groupBatch;
     out.tokensPerSequence = std::max(1, tokens);
     build(m, o, p, sparse, out);
 }
@@ -76,6 +78,7 @@ void buildEncoder(const VisionEncoderSpec& e, const Optimizations& o, const Para
     out.ops.clear();
     out.phase = Phase::Prefill;
     out.batch = images;
+    out.groupBatch = 0;
     out.tokensPerSequence = e.patches();
     DecoderOpsBuilder(vit, eo, p, out).buildEncoder(e, llmHidden);
 }
@@ -89,6 +92,26 @@ OpGraph strided(const OpGraph& g, double stride)
         op.kvBytes.x1 *= stride;
     }
     return s;
+}
+
+void saturateWindows(const OpGraph& g, OpGraph& out)
+{
+    out = g;
+    for (Op& op : out.ops) {
+        if (op.window <= 0) continue;
+        for (Affine* a : {&op.flops, &op.actBytes, &op.kvBytes}) {
+            a->x0 += a->x1 * op.window;
+            a->x1 = 0;
+        }
+    }
+}
+
+int smallestWindow(const OpGraph& g)
+{
+    int w = 0;
+    for (const Op& op : g.ops)
+        if (op.window > 0 && (w == 0 || op.window < w)) w = op.window;
+    return w;
 }
 
 } // namespace llmdse

@@ -167,6 +167,8 @@ void addOptimizationFields(std::vector<DesignField>& v)
         };
         v.push_back(f);
     }
+    v.push_back(count("spec.tree_nodes", "Medusa: candidate-tree nodes verified per step with tree attention (0: one chain)",
+                      0, kMaxTreeNodes, [](Design& d) -> int& { return d.opts.spec.treeNodes; }));
     {
         DesignField f = make("spec.draft_model", Kind::Text, "", "draft model: zoo id, config.json, or self:N (the target's first N layers)");
         f.parse = [](const QJsonValue& v, const std::string& where) {
@@ -216,6 +218,9 @@ void addOptimizationFields(std::vector<DesignField>& v)
         v.push_back(f);
     }
 
+    v.push_back(flag("fp8_attention", "with 8-bit activations, attention in FP8 too (else 16-bit)",
+                     [](Design& d) -> bool& { return d.opts.fp8Attention; }));
+
     // What the hardware's matrix units do with sparse weights.
     v.push_back(flag("hardware.sparse_2to4", "matrix units run 2:4 sparse weights at twice the dense rate",
                      [](Design& d) -> bool& { return d.hardware.sparse24; }));
@@ -227,7 +232,8 @@ const std::vector<std::string>& optimizationKeys()
 {
     static const std::vector<std::string> keys = {"quantized_lm_head", "reasoning", "images", "encoder", "sparsity", "head_pruning",
                                                   "kv_budget", "kv_window", "spec", "spec.draft_len",
-                                                  "spec.acceptance", "spec.draft_model", "spec.draft_hardware"};
+                                                  "spec.acceptance", "spec.tree_nodes", "spec.draft_model",
+                                                  "spec.draft_hardware", "fp8_attention"};
     return keys;
 }
 

@@ -5,6 +5,7 @@
 
 #include <QtTest>
 #include <cstring>
+#include <string>
 
 using namespace llmdse;
 
@@ -189,17 +190,25 @@ private Q_SLOTS:
         QVERIFY(relEq(weights(two), weights(one) / 2));
         QVERIFY(relEq(weights(two), kLlama2MatmulParams));  // 2 bytes x params / 2 devices
 
-        // Megatron-style: one all-reduce after o_proj and one after down_proj, in every layer.
-        int allReduceOps = 0;
+        // Megatron-style: one all-reduce after o_proj and one after down_proj, in every layer; one after
+        // the vocabulary-parallel embedding; the logits of the vocabulary-parallel lm_head gathered once.
+        int layerAllReduces = 0, once = 0;
         for (const Op& op : two.ops)
             if (op.cls == OpClass::Communication) {
-                QVERIFY(op.allReduce);
-                QCOMPARE(op.count, 32);
                 QCOMPARE(op.commParticipants, 2);
+                if (op.collective == Collective::AllGather) {
+                    QCOMPARE(std::string(op.name), std::string("lm_head.gather_logits"));
+                    QCOMPARE(op.commBytes, 8.0 * 32000 * 2); // B rows of fp16 logits over the whole vocabulary
+                    ++once;
+                    continue;
+                }
+                QVERIFY(op.collective == Collective::AllReduce);
                 QCOMPARE(op.commBytes, 8.0 * 4096 * 2);  // B rows of the fp16 hidden state
-                ++allReduceOps;
+                if (op.count == 32) ++layerAllReduces;
+                else if (op.count == 1 && std::string(op.name) == "embedding.all_reduce") ++once;
             }
-        QCOMPARE(allReduceOps, 2);
+        QCOMPARE(layerAllReduces, 2);
+        QCOMPARE(once, 2);
         for (const Op& op : one.ops) QVERIFY(op.cls != OpClass::Communication);
     }
 

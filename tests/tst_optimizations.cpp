@@ -55,6 +55,7 @@ public:
         c.breakdown.memory = c.timeS;
         return c;
     }
+    double idlePowerW() const override { return 0; }
 
 private:
     int targetLayers_;

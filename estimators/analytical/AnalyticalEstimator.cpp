@@ -17,6 +17,7 @@ public:
         if (stride == 1.0 || stride <= 0) return costPhase(g, rates, energy_, cFirst, n, ops);
         return costPhase(strided(g, stride), rates, energy_, cFirst / stride, n, ops);
     }
+    double idlePowerW() const override { return energy_.idlePowerW(); }
 
 private:
     TargetRates prefill_, decode_;

@@ -1,4 +1,5 @@
 #include "estimators/analytical/MemoryModel.h"
+#include "estimators/PipelineSchedule.h"
 #include "models/OpConventions.h"
 
 #include <algorithm>
@@ -22,14 +23,22 @@ double projectionBytesPerWeight(const Design& d)
     return b;
 }
 
+// The 16-bit format tables, norms and lm_head stay in when activations are 8-bit.
+double streamBytes(Precision activations) { return std::max(2.0, bytesPerElement(activations)); }
+
+// Weights on the busiest device: its stage's share of the layers (ceil(layers / pp)), dense parts split
+// over tp, routed experts over tp x ep; the embedding on the first stage and lm_head on the last (a tied
+// lm_head is a copy of the embedding there), both split over tp.
 double weightsOf(const ModelSpec& m, const Design& d, double projectionBytes, double tp, double pp, double ep)
 {
-    // Embeddings and lm_head stay at activation precision; projections use the weight format.
     const double routed = m.isMoe() ? double(m.layers) * m.experts * m.expertParams() : 0.0;
-    const double tables = m.embeddingParams() + m.lmHeadParams();
-    const double dense = m.totalParams() - routed - tables;
-    return (dense / (tp * pp) + routed / (tp * pp * ep)) * projectionBytes +
-           tables / (tp * pp) * bytesPerElement(d.opts.activations);
+    const double embedding = m.embeddingParams(), head = m.lmHeadParams();
+    const double dense = m.totalParams() - routed - embedding - head;
+    const double stageShare = std::ceil(m.layers / pp) / m.layers;
+    const double tables = pp > 1 ? std::max(embedding, m.tiedEmbeddings ? embedding : head) : embedding + head;
+    // (pp > 1 with tied embeddings: the last stage holds its own copy of the table as lm_head.)
+    return stageShare * (dense / tp + routed / (tp * ep)) * projectionBytes +
+           tables / tp * streamBytes(d.opts.activations);
 }
 
 } // namespace
@@ -41,40 +50,48 @@ MemoryFootprint memoryFootprint(const Design& d)
     const auto& w = d.workload;
     const auto& p = d.parallel;
     const double tp = p.tensor, pp = p.pipeline, ep = std::max(1, p.expert);
-    const double a = bytesPerElement(d.opts.activations);
+    const double a = streamBytes(d.opts.activations);
     const double kvB = d.opts.kvCache.bytesPerElementWithScales();
+    const PipelinePlan plan = planPipeline(d);
+    // Attention is data-parallel across the expert-parallel group: each member caches its share.
+    const double sequences = std::ceil(w.batch / ep);
     MemoryFootprint f;
     f.weightsBytes = weightsOf(m, d, projectionBytesPerWeight(d), tp, pp, ep);
 
-    // Cached positions at the end: what compression keeps of the prompt, then every generated
-    // token (reasoning included) and, when speculating, the k candidates being verified.
+    // Cached positions at the end: what compression keeps of the prompt, then every generated token
+    // (reasoning included) and the candidates being verified when speculating; or the context the
+    // design reports a step at, when that is longer. Windowed layers keep at most their window.
     const int prompt = d.promptTokens();
     const auto& spec = d.opts.spec;
-    const double perSequence = d.opts.kvCompression.keptOf(prompt) + w.output + w.reasoning +
-                               (spec.enabled() ? spec.draftLength : 0);
+    const double candidates = spec.verifyTokens() - 1;
+    const double generated = d.opts.kvCompression.keptOf(prompt) + w.output + w.reasoning;
+    const double positions = std::max(generated, double(w.context) + 1) + candidates;
     const double kvHeadsPerDevice = std::ceil(double(m.kvHeads) / tp);
-    f.kvCacheBytes = double(w.batch) * perSequence * std::ceil(m.layers / pp) * 2.0 * kvHeadsPerDevice * m.headDim * kvB;
+    const double layersHere = std::ceil(m.layers / pp);
+    f.kvCacheBytes = sequences * m.cachedLayerPositions(positions, layersHere) * 2.0 * kvHeadsPerDevice * m.headDim * kvB;
 
     // Speculation's extra weights: the draft model and its cache, or Medusa's heads.
     if (spec.kind == SpecKind::DraftModel && !d.draftHardware) {
         const ModelSpec dm = d.draft();
-        if (spec.draftLayers <= 0) f.weightsBytes += weightsOf(dm, d, d.opts.weights.bytesPerElementWithScales(), 1, 1, 1);
-        // A self-draft shares the target's weights; its cache is its own.
-        f.kvCacheBytes += double(w.batch) * (prompt + w.output + w.reasoning + spec.draftLength) * dm.layers * 2.0 *
-                          dm.kvHeads * dm.headDim * kvB;
+        // A self-draft is the target's first layers: it shares their weights and their cache.
+        if (spec.draftLayers <= 0) {
+            f.weightsBytes += weightsOf(dm, d, d.opts.weights.bytesPerElementWithScales(), 1, 1, 1);
+            f.kvCacheBytes += double(w.batch) * dm.cachedLayerPositions(positions, dm.layers) *
+                              2.0 * dm.kvHeads * dm.headDim * kvB;
+        }
     } else if (spec.kind == SpecKind::Medusa) {
         f.weightsBytes += spec.draftLength * (double(m.hidden) * m.hidden + double(m.hidden) * m.vocab) * a / tp;
     }
     if (d.encoder && w.images > 0) f.weightsBytes += d.encoder->params(m.hidden) * a;
 
-    // Prefill holds the residual stream, one projection output and the logits at once.
-    const double rows = double(w.batch) * prompt;
+    // Prefill holds the residual stream, one projection output and the logits of one microbatch at once.
+    const double rows = double(plan.microbatch) * prompt;
     const double heads = std::ceil(double(m.heads) / tp);
     const double widest = std::max({(heads + 2.0 * kvHeadsPerDevice) * m.headDim,
                                     2.0 * std::ceil(double(m.intermediate) / tp),
                                     m.isMoe() ? 2.0 * m.expertIntermediate * m.expertsPerToken : 0.0});
-    f.activationBytes = rows * (3.0 * m.hidden + widest) * a + double(w.batch) * std::ceil(m.vocab / tp) * 4.0;
-    if (!d.opts.fusedAttention) f.activationBytes += double(w.batch) * heads * double(prompt) * prompt * a;
+    f.activationBytes = rows * (3.0 * m.hidden + widest) * a + double(plan.microbatch) * std::ceil(m.vocab / tp) * 4.0;
+    if (!d.opts.fusedAttention) f.activationBytes += double(plan.microbatch) * heads * double(prompt) * prompt * a;
 
     f.capacityBytes = d.hardware.mainMemory().capacityBytes;
     f.fits = f.totalBytes() <= f.capacityBytes;

@@ -19,7 +19,8 @@ TargetRates::TargetRates(const Design& d, Phase phase)
     for (int i = 0; i < kPrecisionCount; ++i) {
         auto p = static_cast<Precision>(i);
         executed[i] = hw.executedPrecision(p);
-        matrixPeak[i] = std::max(hw.peakFor(p) * share, 1.0);
+        const double peak = hw.peakFlops[int(executed[i])]; // HardwareSpec::peakFor without a second search
+        matrixPeak[i] = std::max((peak > 0 ? peak : hw.vectorFlops) * share, 1.0);
     }
     vector = std::max((hw.vectorFlops > 0 ? hw.vectorFlops : hw.peakFor(Precision::FP32)) * share, 1.0) * rt.vectorEfficiency;
     memoryBw = hw.streamBandwidthBytesPerS();
@@ -29,10 +30,13 @@ TargetRates::TargetRates(const Design& d, Phase phase)
         pimBw = hw.pimInternalBandwidthBytesPerS * rt.bandwidthEfficiency;
         pimFlops = hw.pimComputeFlops;
     }
-    linkBw = d.parallel.linkBandwidthBytesPerS > 0 ? d.parallel.linkBandwidthBytesPerS
-             : hw.interconnect.bandwidthBytesPerS > 0 ? hw.interconnect.bandwidthBytesPerS
-                                                      : kFallbackLinkBw;
-    linkLatency = d.parallel.linkLatencyS >= 0 ? d.parallel.linkLatencyS : hw.interconnect.latencyS;
+    link.bandwidthBytesPerS = d.parallel.linkBandwidthBytesPerS > 0 ? d.parallel.linkBandwidthBytesPerS
+                              : hw.interconnect.bandwidthBytesPerS > 0 ? hw.interconnect.bandwidthBytesPerS
+                                                                       : kFallbackLinkBw;
+    link.latencyS = d.parallel.linkLatencyS >= 0 ? d.parallel.linkLatencyS : hw.interconnect.latencyS;
+    link.peerAccess = hw.interconnect.peerAccess;
+    link.switchReduction = hw.interconnect.switchReduction;
+    expertDevices = std::max(1, d.parallel.expert);
 }
 
 double OpTime::at(double c) const
@@ -53,12 +57,12 @@ OpTime timeOp(const Op& op, const TargetRates& r)
         if (rt.gemmPackWeightsPerS > 0) t.overhead += op.weightElements / rt.gemmPackWeightsPerS;
     }
 
+    // Routed work waits for the busiest expert-parallel device: random routing's spread times the
+    // profile's systematic skew. One device running every expert does the same total work either way.
+    const double imbalance = op.routed && r.expertDevices > 1 ? rt.moeImbalance * op.imbalance : 1.0;
     if (op.cls == OpClass::Communication) {
-        const double p = std::max(1, op.commParticipants);
-        if (op.allReduce) // ring: reduce-scatter + all-gather
-            t.communication = 2.0 * (p - 1) / p * op.commBytes / r.linkBw + 2.0 * (p - 1) * r.linkLatency;
-        else
-            t.communication = op.commBytes / r.linkBw + r.linkLatency;
+        t.communication =
+            collectiveCost(rt.collectives, r.link, op.collective, op.commBytes * imbalance, op.commParticipants).seconds;
         return t;
     }
 
@@ -75,6 +79,7 @@ OpTime timeOp(const Op& op, const TargetRates& r)
     } else if (matrix) {
         double eff = op.cls == OpClass::Matmul ? rt.gemmEfficiency : rt.attentionEfficiency;
         if (wk && wk->gemmEfficiency > 0) eff = wk->gemmEfficiency;
+        if (op.sparse24) eff *= rt.sparseGemmEfficiency;
         if (op.cls == OpClass::Matmul && rt.gemmHalfTokens > 0) {
             double m = std::max<double>(1.0, double(op.m));
             eff *= m / (m + rt.gemmHalfTokens);
@@ -85,7 +90,6 @@ OpTime timeOp(const Op& op, const TargetRates& r)
     } else {
         flopRate = r.vector / impl.computeFactor;
     }
-    const double imbalance = op.routed ? rt.moeImbalance : 1.0;
     const bool unpacksOnVector = !rt.weightFormatKernels && !(wk && wk->kind != WeightKernel::Dequantize);
     const double dequant = unpacksOnVector ? op.dequantFlops / r.vector : 0.0;
     if (op.cls == OpClass::Matmul && !nearMemory) {

@@ -3,6 +3,7 @@
 // (compute vs main memory, affine in the decode context) plus fixed
 // per-kernel cost plus interconnect time for communication ops.
 #include "core/Design.h"
+#include "estimators/communication/CollectiveModel.h"
 #include "models/OpGraph.h"
 
 namespace llmdse {
@@ -16,7 +17,8 @@ struct TargetRates {
     double memoryBw = 1;           // bytes/s the memory delivers to the threads used (before efficiencies)
     double elementwiseBw = 1;      // bytes/s for elementwise kernels
     double pimBw = 0, pimFlops = 0;
-    double linkBw = 1, linkLatency = 0;
+    CollectiveLink link;
+    int expertDevices = 1;         // routed work is paced by the busiest of these
     const RuntimeProfile* runtime = nullptr;
     bool decode = false;
 

@@ -24,11 +24,11 @@ PhaseCost costPhase(const OpGraph& g, const TargetRates& rates, const EnergyMode
 {
     PhaseCost phase;
     if (n <= 0) return phase;
-    const double active = energy.activeDevices();
     const double traffic = 1.0;
     double dynamic = 0;
     const size_t firstOp = ops ? ops->size() : 0;
     for (const Op& op : g.ops) {
+        const double active = energy.activeDevices(op);
         const OpTime t = timeOp(op, rates);
         const MaxSum ms = sumMaxAffine(t.compute, t.memory, c0, n);
         const double reps = op.count;
@@ -39,13 +39,16 @@ PhaseCost costPhase(const OpGraph& g, const TargetRates& rates, const EnergyMode
         b.communication = n * t.communication * reps;
 
         const double tf = rates.runtime->impl(op.cls).trafficFactor * traffic;
-        const Affine moved{op.weightBytes + op.actBytes.x0 * tf + op.kvBytes.x0, op.actBytes.x1 * tf + op.kvBytes.x1};
+        // Energy follows the mean device's bytes; time the busiest device's (routed experts).
+        const Affine moved{op.weightBytes * op.weightShare + op.actBytes.x0 * tf + op.kvBytes.x0,
+                           op.actBytes.x1 * tf + op.kvBytes.x1};
         const double flops = sumAffine(op.flops, c0, n) * reps;
         const double bytes = sumAffine(moved, c0, n) * reps;
         const double dyn = energy.dynamicJ(t.precision, flops, bytes, op.commBytes * n * reps,
                                            op.dequantFlops * n * reps, t.nearMemory) * active;
         dynamic += dyn;
         phase.breakdown += b;
+        if (op.placement != Placement::Layer) addStageTime(phase.stages, op.placement, b.total());
         phase.flops += flops * active;
         phase.bytes += bytes * active;
         if (ops) {
@@ -57,7 +60,7 @@ PhaseCost costPhase(const OpGraph& g, const TargetRates& rates, const EnergyMode
             c.count = op.count;
             c.flops = flops * active / n;
             c.bytes = bytes * active / n;
-            c.weightBytes = op.weightBytes * reps * active;
+            c.weightBytes = op.weightBytes * op.weightShare * reps * active;
             c.activationBytes = sumAffine({op.actBytes.x0 * tf, op.actBytes.x1 * tf}, c0, n) * reps * active / n;
             c.kvBytes = sumAffine(op.kvBytes, c0, n) * reps * active / n;
             c.commBytes = op.commBytes * reps * active;
@@ -75,6 +78,7 @@ PhaseCost costPhase(const OpGraph& g, const TargetRates& rates, const EnergyMode
     const double raw = phase.breakdown.total();
     const double time = energy.cappedTime(raw, dynamic);
     phase.breakdown.compute += time - raw; // a power-capped chip slows its busiest (compute) work
+    if (raw > 0) phase.stages = phase.stages.scaled(time / raw);
     phase.timeS = time;
     const double staticJ = energy.staticJ(time);
     phase.energyJ = dynamic + staticJ;

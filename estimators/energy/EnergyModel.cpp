@@ -1,4 +1,5 @@
 #include "estimators/energy/EnergyModel.h"
+#include "estimators/PipelineSchedule.h"
 #include "estimators/energy/TechnologyTable.h"
 
 #include <algorithm>
@@ -11,8 +12,16 @@ EnergyModel::EnergyModel(const Design& d)
     const auto& hw = d.hardware;
     const auto& rt = d.runtime;
     const double node = tech.nodeFactor(hw.processNm); // one interpolation per design, not per precision
-    for (int i = 0; i < kPrecisionCount; ++i)
-        flopPj_[i] = tech.pjPerFlop45(static_cast<Precision>(i)) * node * rt.flopEnergyScale;
+    // A FLOP costs its datapath's logic (Horowitz, by format) plus delivering its operands (register
+    // files, shared memory, on-chip wires). The profile's flop_energy_scale sizes the whole for 16-bit
+    // operands; the delivery part scales with operand width, so FP8 and INT8 on the same tensor cores
+    // cost nearly alike, and about half of FP16.
+    const double scale = rt.flopEnergyScale;
+    const double delivery16 = std::max(0.0, scale - 1) * tech.pjPerFlop45(Precision::FP16);
+    for (int i = 0; i < kPrecisionCount; ++i) {
+        const auto p = static_cast<Precision>(i);
+        flopPj_[i] = (tech.pjPerFlop45(p) * std::min(1.0, scale) + delivery16 * bytesPerElement(p) / 2) * node;
+    }
     memPjPerByte_ = hw.mainMemory().energyPjPerBit * 8.0 * rt.memoryEnergyScale;
     pimPjPerByte_ = hw.pimEnergyPjPerBit * 8.0 * rt.memoryEnergyScale;
     linkPjPerByte_ = tech.linkPjPerBit() * 8.0;
@@ -20,6 +29,10 @@ EnergyModel::EnergyModel(const Design& d)
     tdpW_ = hw.tdpW;
     busyW_ = rt.busyPowerFraction * (hw.tdpW - hw.idleW);
     active_ = double(d.parallel.tensor) * std::max(1, d.parallel.expert);
+    // A batch smaller than (or not divisible into) members x microbatches leaves some slots empty.
+    const PipelinePlan plan = planPipeline(d);
+    const double slots = double(std::max(1, d.parallel.expert)) * plan.microbatches * plan.microbatch;
+    filled_ = active_ * std::min(1.0, d.workload.batch / slots);
     powered_ = d.parallel.devices();
     capped_ = rt.powerCapped;
 }

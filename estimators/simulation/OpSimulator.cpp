@@ -70,12 +70,18 @@ OpSim OpSimulator::attention(const Op& op, Phase phase, double context) const
     const double B = std::max(1, op.attnBatch), kvH = std::max(1, op.attnKvHeads);
     const double H = double(op.n), hd = double(op.k), tokens = double(op.m);
     const double Sq = tokens / B;              // query tokens per sequence
-    const double L = decode ? context : Sq;    // keys attended
+    const double W = op.window > 0 ? op.window : 0; // sliding window (0: none)
+    // Keys attended: the cached context (at most the window), or the prompt.
+    const double L = decode ? (W > 0 ? std::min(context, W) : context) : Sq;
     const double g = H / kvH;                  // query heads per KV head (GQA)
-    const double kvB = decode ? op.kvBytes.x1 / (2 * B * kvH * hd) : op.kvBytes.x0 / (2 * B * kvH * hd * Sq);
+    const double kvB = decode ? (op.kvBytes.x1 + op.kvBytes.x0 / std::max(1.0, L)) / (2 * B * kvH * hd)
+                              : op.kvBytes.x0 / (2 * B * kvH * hd * Sq);
     const double actB = op.actBytes.x0 / (2 * tokens * H * hd);
-    const double causal = decode ? 1.0 : (Sq + 1) / (2 * Sq);
-    const bool fused = std::strcmp(op.name, "attn.flash") == 0;
+    // Share of the Sq x L score square a causal prompt computes; with a window each query sees at most W keys.
+    const double pairs = W > 0 && Sq > W ? W * (W + 1) / 2 + (Sq - W) * W : Sq * (Sq + 1) / 2;
+    const double causal = decode ? 1.0 : pairs / (Sq * Sq);
+    auto named = [&](const char* prefix) { return std::strncmp(op.name, prefix, std::strlen(prefix)) == 0; };
+    const bool fused = named("attn.flash");
     const bool scoresOnChip = fused || fitsOnChip(B * H * Sq * L * actB);
 
     MatmulShape qk;
@@ -104,8 +110,8 @@ OpSim OpSimulator::attention(const Op& op, Phase phase, double context) const
         o.bound = part.bound;
         mapping += (mapping.empty() ? "" : "; ") + std::string(what) + " " + part.mapping;
     };
-    if (fused || std::strcmp(op.name, "attn.scores") == 0) add(qk, "QK");
-    if (fused || std::strcmp(op.name, "attn.context") == 0) add(pv, "PV");
+    if (fused || named("attn.scores")) add(qk, "QK");
+    if (fused || named("attn.context")) add(pv, "PV");
     o.mapping = mapping;
     if (fused) {
         // Online softmax on the vector unit, overlapped with the array's next block.
@@ -117,7 +123,7 @@ OpSim OpSimulator::attention(const Op& op, Phase phase, double context) const
         o.seconds = o.cycles / rates_.hz;
         o.mapping = "flash: " + o.mapping;
     }
-    if (decode) preferPim(o, op.kvBytes.at(context), op.flops.at(context), 0);
+    if (decode) preferPim(o, op.kvBytes.at(L), op.flops.at(L), 0);
     return o;
 }
 

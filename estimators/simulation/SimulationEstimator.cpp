@@ -71,7 +71,7 @@ Metrics SimulationEstimator::estimate(const Design& d, bool withOps) const
     const OpSimulator sim(d);
     const ActionEnergy actions(t);
     const EnergyModel devices(d);
-    const double active = devices.activeDevices(), powered = devices.poweredDevices();
+    const double powered = devices.poweredDevices();
     const SimKey tplKey = templateKey(t);
     const double linkPjPerBit = TechnologyTable::instance().linkPjPerBit(); // as in the analytical model
     // An FPGA card's static power is the card's idle figure, not an ASIC die's leakage.
@@ -85,15 +85,16 @@ Metrics SimulationEstimator::estimate(const Design& d, bool withOps) const
         cache_->insert(k, o);
         return o;
     };
-    auto dynamicJ = [&](const OpSim& o, double commBytes) {
+    auto dynamicJ = [&](const OpSim& o, const Op& op) {
         ActionCounts a;
         a.macs = o.macs;
         a.vectorOps = o.vectorOps;
         a.localSramBytes = o.localBytes;
         a.globalBufferBytes = o.globalBytes;
-        a.dramBytes = o.dramBytes;
+        // Routed experts: the mean device streams only its share of the busiest device's weights.
+        a.dramBytes = std::max(0.0, o.dramBytes - op.weightBytes * (1 - op.weightShare));
         a.pimBytes = o.pimBytes;
-        return actions.dynamicJ(a) + commBytes * 8 * linkPjPerBit * 1e-12;
+        return actions.dynamicJ(a) + op.commBytes * 8 * linkPjPerBit * 1e-12;
     };
     // One phase: n steps whose cost is the mean of the two contexts (exact for affine costs).
     auto phaseCost = [&](const OpGraph& g, double c0, double c1, double n, std::vector<OpCost>* ops) {
@@ -108,8 +109,10 @@ Metrics SimulationEstimator::estimate(const Design& d, bool withOps) const
                 a.bound = bound;
             }
             const double reps = op.count * n;
+            const double active = devices.activeDevices(op);
             const double seconds = a.seconds * reps;
-            const double energy = dynamicJ(a, op.commBytes) * reps * active;
+            const double energy = dynamicJ(a, op) * reps * active;
+            addStageTime(pc.stages, op.placement, seconds);
             switch (a.bound) {
             case Bound::Compute: pc.breakdown.compute += seconds; break;
             case Bound::Communication: pc.breakdown.communication += seconds; break;
@@ -154,12 +157,15 @@ Metrics SimulationEstimator::estimate(const Design& d, bool withOps) const
     // The simulator costs n steps at the mean of their first and last contexts (exact for affine costs).
     struct Coster : PhaseCoster {
         std::function<PhaseCost(const OpGraph&, double, double, double, std::vector<OpCost>*)> f;
+        double idleW = 0;
         PhaseCost cost(const OpGraph& g, double c0, double c1, double n, std::vector<OpCost>* ops) const override
         {
             return f(g, c0, c1, n, ops);
         }
+        double idlePowerW() const override { return idleW; }
     } coster;
     coster.f = phaseCost;
+    coster.idleW = staticW * powered;
     Metrics m;
     RequestGraphs graphs;
     // The draft's own device would need simulating with a template of its own.
