@@ -35,10 +35,18 @@ DecoderOpsBuilder::DecoderOpsBuilder(const ModelSpec& m, const Optimizations& o,
     compute_ = computePrecision(o.weights.precision, o.activations);
     tokens_ = double(out.batch) * out.tokensPerSequence;
     int tp = std::max(1, p.tensor);
-    heads_ = ceilDiv(m.heads, tp);
-    kvHeads_ = ceilDiv(m.kvHeads, tp); // fewer KV heads than ranks: replicated
-    ffn_ = ceilDiv(m.intermediate, tp);
+    // 1D splits heads and the MLP width over all tp devices; 2D over y of them, the hidden dimension
+    // of every projection over x, and attention's sequences over x.
+    grid_ = tensorGrid(p, m.hidden, m.intermediate);
+    twoD_ = grid_.x > 1;
+    heads_ = ceilDiv(m.heads, grid_.y);
+    kvHeads_ = ceilDiv(m.kvHeads, grid_.y); // fewer KV heads than ranks: replicated
+    ffn_ = ceilDiv(m.intermediate, grid_.y);
     vocab_ = ceilDiv(m.vocab, tp);
+    hiddenIn_ = std::ceil(double(m.hidden) / grid_.x);
+    attnBatch_ = ceilDiv(out.batch, grid_.x);
+    attnTokens_ = double(attnBatch_) * out.tokensPerSequence;
+    streamShare_ = twoD_ ? 1.0 / tp : 1.0; // 2D keeps the residual stream sharded between blocks
 }
 
 Op& DecoderOpsBuilder::matmul(const char* name, double m, double n, double k, int count, bool bias, bool sparse)
@@ -120,7 +128,7 @@ void DecoderOpsBuilder::norm(const char* name, double rows, int count)
 
 void DecoderOpsBuilder::residual(const char* name)
 {
-    elementwise(name, OpClass::Residual, tokens_ * m_.hidden, conventions::kResidualFlops, 2, 1, m_.layers);
+    elementwise(name, OpClass::Residual, tokens_ * streamShare_ * m_.hidden, conventions::kResidualFlops, 2, 1, m_.layers);
 }
 
 void DecoderOpsBuilder::communication(const char* name, Collective c, double bytes, int devices, int count,
@@ -146,6 +154,11 @@ void DecoderOpsBuilder::allReduce(const char* name, int count, Placement where)
     communication(name, Collective::AllReduce, tokens_ * m_.hidden * streamB_, p_.tensor, count, where);
 }
 
+void DecoderOpsBuilder::alongAxis(const char* name, Collective c, double bytes, int devices)
+{
+    if (devices > 1) communication(name, c, bytes, devices, m_.layers, Placement::Layer);
+}
+
 namespace {
 
 // Query-key pairs of causal attention over S tokens when each attends at most `window` (0: all).
@@ -160,30 +173,37 @@ double causalPairs(double S, double window)
 void DecoderOpsBuilder::attention()
 {
     const int L = m_.layers;
-    norm("attn.norm", tokens_, L);
-    matmul("attn.qkv_proj", tokens_, (heads_ + 2.0 * kvHeads_) * m_.headDim, m_.hidden, L, m_.qkvBias).projections = 3;
+    const double hd = m_.headDim;
+    const double qkv = (heads_ + 2.0 * kvHeads_) * hd;
+    norm("attn.norm", tokens_ * streamShare_, L);
+    // 2D: gather this x-slice of the hidden vector along y, project (partial sums over x), reduce-scatter
+    // the partial q/k/v along x so each device attends its share of the sequences.
+    if (twoD_) alongAxis("attn.gather_in", Collective::AllGather, tokens_ * hiddenIn_ * streamB_, grid_.y);
+    matmul("attn.qkv_proj", tokens_, qkv, hiddenIn_, L, m_.qkvBias).projections = 3;
+    if (twoD_) alongAxis("attn.reduce_qkv", Collective::ReduceScatter, tokens_ * qkv * streamB_, grid_.x);
     if (causal_) { // a decoder: rotary positions, and k/v kept for later steps (an encoder needs neither)
-        const double hd = m_.headDim;
-        elementwise("attn.rope", OpClass::Rope, tokens_ * (heads_ + kvHeads_) * hd, conventions::kRopeFlops, 1, 1, L);
+        elementwise("attn.rope", OpClass::Rope, attnTokens_ * (heads_ + kvHeads_) * hd, conventions::kRopeFlops, 1, 1, L);
         // New k and v appended to the cache, converted to the cache's format.
         const bool convert = o_.kvCache.precision != stream_;
-        Op& kv = elementwise("attn.kv_write", OpClass::KvWrite, tokens_ * 2.0 * kvHeads_ * hd,
+        Op& kv = elementwise("attn.kv_write", OpClass::KvWrite, attnTokens_ * 2.0 * kvHeads_ * hd,
                              convert ? conventions::kKvQuantiseFlops : 0.0, 1, 0, L);
-        kv.kvBytes.x0 = tokens_ * 2.0 * kvHeads_ * hd * kvB_;
+        kv.kvBytes.x0 = attnTokens_ * 2.0 * kvHeads_ * hd * kvB_;
     }
     // Sliding windows may cover only some layers (Qwen2's max_window_layers): each part gets its own ops.
     const int windowed = causal_ && m_.hasSlidingWindow() ? std::min(m_.slidingWindowLayers, L) : 0;
     if (L - windowed > 0) attentionCore(L - windowed, 0);
     if (windowed > 0) attentionCore(windowed, m_.slidingWindow);
-    matmul("attn.o_proj", tokens_, m_.hidden, heads_ * m_.headDim, L, m_.outputBias);
-    allReduce("attn.all_reduce", L);
+    if (twoD_) alongAxis("attn.gather_ctx", Collective::AllGather, tokens_ * heads_ * hd * streamB_, grid_.x);
+    matmul("attn.o_proj", tokens_, m_.hidden / double(grid_.x), heads_ * hd, L, m_.outputBias);
+    if (twoD_) alongAxis("attn.reduce_out", Collective::ReduceScatter, tokens_ * hiddenIn_ * streamB_, grid_.y);
+    else allReduce("attn.all_reduce", L);
     residual("attn.residual");
 }
 
 void DecoderOpsBuilder::attentionCore(int L, int window)
 {
     const double hd = m_.headDim;
-    const double B = g_.batch;
+    const double B = attnBatch_;
     const double S = g_.tokensPerSequence;
     const bool decode = g_.phase == Phase::Decode;
     const bool windowed = window > 0;
@@ -194,17 +214,17 @@ void DecoderOpsBuilder::attentionCore(int L, int window)
     const auto& spec = o_.spec;
     const bool tree = decode && spec.kind == SpecKind::Medusa && spec.treeNodes > 0 && T > 1;
     const double newPairs = tree ? T * spec.draftLength / 2.0 : T * (T - 1) / 2;
-    const double qo = tokens_ * 2.0 * heads_ * hd * attnB_; // q read, output written
+    const double qo = attnTokens_ * 2.0 * heads_ * hd * attnB_; // q read, output written
     auto attentionOp = [&](const char* name, const char* windowedName) {
         Op op;
         op.name = windowed ? windowedName : name;
         op.cls = OpClass::Attention;
         op.precision = attn_;
         op.count = L;
-        op.m = static_cast<std::int64_t>(tokens_);
+        op.m = static_cast<std::int64_t>(attnTokens_);
         op.n = heads_;
         op.k = static_cast<std::int64_t>(hd);
-        op.attnBatch = g_.batch;
+        op.attnBatch = attnBatch_;
         op.attnKvHeads = static_cast<int>(kvHeads_);
         op.window = window;
         return op;
@@ -253,13 +273,19 @@ void DecoderOpsBuilder::attentionCore(int L, int window)
 void DecoderOpsBuilder::mlp()
 {
     const int L = m_.layers;
-    norm("mlp.norm", tokens_, L);
+    norm("mlp.norm", tokens_ * streamShare_, L);
     const bool gated = m_.mlp == MlpKind::Gated;
-    matmul(gated ? "mlp.gate_up_proj" : "mlp.up_proj", tokens_, (gated ? 2.0 : 1.0) * ffn_, m_.hidden, L, m_.mlpBias).projections =
-        gated ? 2 : 1;
-    elementwise("mlp.act", OpClass::Activation, tokens_ * ffn_, conventions::kGatedActFlops, gated ? 2 : 1, 1, L);
-    matmul("mlp.down_proj", tokens_, m_.hidden, ffn_, L, m_.mlpBias);
-    allReduce("mlp.all_reduce", L);
+    const double up = (gated ? 2.0 : 1.0) * ffn_;
+    // 2D: as attention, the up projection's partial sums are reduce-scattered along x (the activation
+    // runs on 1/x of the rows) and gathered back before the down projection.
+    if (twoD_) alongAxis("mlp.gather_in", Collective::AllGather, tokens_ * hiddenIn_ * streamB_, grid_.y);
+    matmul(gated ? "mlp.gate_up_proj" : "mlp.up_proj", tokens_, up, hiddenIn_, L, m_.mlpBias).projections = gated ? 2 : 1;
+    if (twoD_) alongAxis("mlp.reduce_up", Collective::ReduceScatter, tokens_ * up * streamB_, grid_.x);
+    elementwise("mlp.act", OpClass::Activation, tokens_ / grid_.x * ffn_, conventions::kGatedActFlops, gated ? 2 : 1, 1, L);
+    if (twoD_) alongAxis("mlp.gather_act", Collective::AllGather, tokens_ * ffn_ * streamB_, grid_.x);
+    matmul("mlp.down_proj", tokens_, m_.hidden / double(grid_.x), ffn_, L, m_.mlpBias);
+    if (twoD_) alongAxis("mlp.reduce_out", Collective::ReduceScatter, tokens_ * hiddenIn_ * streamB_, grid_.y);
+    else allReduce("mlp.all_reduce", L);
     residual("mlp.residual");
 }
 

@@ -46,6 +46,7 @@ QJsonObject toJson(const Design& d)
     for (const char* key : {"model", "hardware", "runtime", "batch", "prompt", "output", "context", "weights",
                             "activations", "kv", "fused_attention", "tp", "pp", "ep"})
         o[key] = findDesignField(key)->read(d);
+    if (d.parallel.layout != TensorLayout::OneD) o["tp_layout"] = findDesignField("tp_layout")->read(d);
     static const Design defaults;
     for (const std::string& key : optimizationKeys()) { // only what is switched on
         const DesignField* f = findDesignField(key);

@@ -1,6 +1,7 @@
 #pragma once
 // Measured inference runs (the format of resources/validation/gpu-measurements.json): one row per phase
-// configuration with latency and energy, plus the model shapes measured.
+// configuration with latency and energy, plus the model shapes measured; and operators timed alone
+// (microbenchmarks, resources/validation/operator-measurements.json): kind, shape, precision, latency.
 #include "core/ModelSpec.h"
 #include "models/OpGraph.h"
 
@@ -25,9 +26,25 @@ struct Measurement {
     QJsonObject design;
 };
 
+// One operator timed alone. Matrix products: C[m x n] = A[m x k] . B[k x n], `batch` independent ones
+// (a batched product; B is the operand a model would stream as weights); vector kinds: `m` rows of `n`.
+enum class OperatorKind : unsigned char { Matmul, Softmax, LayerNorm, RmsNorm, Gelu };
+const char* toString(OperatorKind k);
+
+struct OperatorMeasurement {
+    std::string device;   // hardware preset id or file
+    OperatorKind kind = OperatorKind::Matmul;
+    double m = 1, n = 1, k = 1, batch = 1;
+    Precision precision = Precision::FP16;
+    double latencyS = 0;
+    std::string source;   // where the figure was published
+    QJsonObject design;   // design keys beyond the device (runtime, hardware.*)
+};
+
 struct MeasurementSet {
     std::string file;
     std::vector<Measurement> rows;
+    std::vector<OperatorMeasurement> ops;
     std::map<std::string, ModelSpec> models; // shapes named in the file (else the zoo)
 
     const ModelSpec& model(const std::string& name) const;
