@@ -22,18 +22,6 @@ namespace {
 constexpr OperatorKind kOperatorKinds[] = {OperatorKind::Matmul, OperatorKind::Softmax, OperatorKind::LayerNorm,
                                            OperatorKind::RmsNorm, OperatorKind::Gelu};
 
-// Design overrides of a row: any design parameter except what the row states itself.
-QJsonObject designOverrides(const JsonReader& row, std::initializer_list<const char*> own)
-{
-    auto d = row.optionalObject("design");
-    if (!d) return {};
-    for (const char* root : own)
-        if (d->raw().contains(root)) d->fail(root, "is the row's own field, not a design override");
-    for (auto it = d->raw().begin(); it != d->raw().end(); ++it)
-        requireDesignField(it.key().toStdString(), d->field(it.key().toUtf8().constData()));
-    return d->raw();
-}
-
 // Largest extent of one dimension: microbenchmarks stay far below it, and products of three stay finite.
 constexpr double kMaxExtent = 1 << 24;
 
@@ -67,6 +55,26 @@ OperatorMeasurement parseOperator(const JsonReader& row)
 }
 
 } // namespace
+
+QJsonObject designOverrides(const JsonReader& row, std::initializer_list<const char*> own)
+{
+    auto d = row.optionalObject("design");
+    if (!d) return {};
+    for (const char* root : own)
+        if (d->raw().contains(root)) d->fail(root, "is the row's own field, not a design override");
+    for (auto it = d->raw().begin(); it != d->raw().end(); ++it)
+        requireDesignField(it.key().toStdString(), d->field(it.key().toUtf8().constData()));
+    return d->raw();
+}
+
+void applyDesignOverrides(Design& d, const QJsonObject& overrides)
+{
+    for (auto it = overrides.begin(); it != overrides.end(); ++it) {
+        const std::string key = it.key().toStdString();
+        const DesignField& f = requireDesignField(key, "design." + key);
+        f.apply(d, f.parse(it.value(), "design." + key));
+    }
+}
 
 const char* toString(OperatorKind k)
 {

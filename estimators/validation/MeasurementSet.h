@@ -6,6 +6,7 @@
 #include "models/OpGraph.h"
 
 #include <QJsonObject>
+#include <initializer_list>
 #include <map>
 #include <string>
 #include <vector>
@@ -49,6 +50,13 @@ struct MeasurementSet {
 
     const ModelSpec& model(const std::string& name) const;
 };
+
+// A row's "design" object: any design parameter except the row's `own` fields (checked, not applied).
+class JsonReader;
+QJsonObject designOverrides(const JsonReader& row, std::initializer_list<const char*> own);
+// Applies checked overrides to `d` (InputError naming design.<key> on a bad value).
+struct Design;
+void applyDesignOverrides(Design& d, const QJsonObject& overrides);
 
 // Throws InputError naming the file and the row/field on malformed data.
 MeasurementSet loadMeasurements(const std::string& path);

@@ -13,11 +13,7 @@ Design designForOperator(const OperatorMeasurement& m, const RuntimeProfile& run
     Design d;
     d.hardware = resolveHardware(m.device, "device");
     d.runtime = runtime;
-    for (auto it = m.design.begin(); it != m.design.end(); ++it) {
-        const std::string key = it.key().toStdString();
-        const DesignField& f = requireDesignField(key, "design." + key);
-        f.apply(d, f.parse(it.value(), "design." + key));
-    }
+    applyDesignOverrides(d, m.design);
     return d;
 }
 
