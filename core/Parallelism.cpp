@@ -20,4 +20,13 @@ TensorGrid tensorGrid(const Parallelism& p, int hidden, int intermediate)
     return {best, tp / best};
 }
 
+AttentionShards attentionShards(const Parallelism& p, const TensorGrid& g, int kvHeads)
+{
+    if (p.layout == TensorLayout::OneD || g.x * g.y <= 1) return {g.y, g.x};
+    int split = 1; // the largest divisor of y that does not exceed the KV heads
+    for (int s = 1; s <= g.y; ++s)
+        if (g.y % s == 0 && s <= kvHeads) split = s;
+    return {split, g.x * (g.y / split)};
+}
+
 } // namespace llmdse

@@ -30,4 +30,13 @@ struct TensorGrid {
 };
 TensorGrid tensorGrid(const Parallelism& p, int hidden, int intermediate);
 
+// How attention is split over the tensor-parallel devices: heads over `heads` of them, sequences over
+// `batch`. 1D: heads over all tp (fewer KV heads than devices are replicated). 2D (Pope et al. 3.3):
+// heads over as many of the y devices as there are KV heads to split, sequences over x and the rest of
+// y, so multi-query attention is sharded by batch over all tp devices and each caches only its sequences.
+struct AttentionShards {
+    int heads = 1, batch = 1;
+};
+AttentionShards attentionShards(const Parallelism& p, const TensorGrid& g, int kvHeads);
+
 } // namespace llmdse

@@ -44,7 +44,11 @@ DecoderOpsBuilder::DecoderOpsBuilder(const ModelSpec& m, const Optimizations& o,
     ffn_ = ceilDiv(m.intermediate, grid_.y);
     vocab_ = ceilDiv(m.vocab, tp);
     hiddenIn_ = std::ceil(double(m.hidden) / grid_.x);
-    attnBatch_ = ceilDiv(out.batch, grid_.x);
+    const AttentionShards shards = attentionShards(p, grid_, m.kvHeads);
+    attnHeads_ = ceilDiv(m.heads, shards.heads);
+    attnKvHeads_ = ceilDiv(m.kvHeads, shards.heads);
+    attnBatch_ = ceilDiv(out.batch, shards.batch);
+    reshard_ = twoD_ ? grid_.y / shards.heads : 1;
     attnTokens_ = double(attnBatch_) * out.tokensPerSequence;
     streamShare_ = twoD_ ? 1.0 / tp : 1.0; // 2D keeps the residual stream sharded between blocks
 }
@@ -181,18 +185,22 @@ void DecoderOpsBuilder::attention()
     if (twoD_) alongAxis("attn.gather_in", Collective::AllGather, tokens_ * hiddenIn_ * streamB_, grid_.y);
     matmul("attn.qkv_proj", tokens_, qkv, hiddenIn_, L, m_.qkvBias).projections = 3;
     if (twoD_) alongAxis("attn.reduce_qkv", Collective::ReduceScatter, tokens_ * qkv * streamB_, grid_.x);
+    // Attention split by sequences beyond the KV heads: q/k/v regrouped from heads to sequences (all-to-all).
+    const double rows = tokens_ / grid_.x;
+    if (reshard_ > 1) alongAxis("attn.reshard_in", Collective::AllToAll, rows * qkv * streamB_, reshard_);
     if (causal_) { // a decoder: rotary positions, and k/v kept for later steps (an encoder needs neither)
-        elementwise("attn.rope", OpClass::Rope, attnTokens_ * (heads_ + kvHeads_) * hd, conventions::kRopeFlops, 1, 1, L);
+        elementwise("attn.rope", OpClass::Rope, attnTokens_ * (attnHeads_ + attnKvHeads_) * hd, conventions::kRopeFlops, 1, 1, L);
         // New k and v appended to the cache, converted to the cache's format.
         const bool convert = o_.kvCache.precision != stream_;
-        Op& kv = elementwise("attn.kv_write", OpClass::KvWrite, attnTokens_ * 2.0 * kvHeads_ * hd,
+        Op& kv = elementwise("attn.kv_write", OpClass::KvWrite, attnTokens_ * 2.0 * attnKvHeads_ * hd,
                              convert ? conventions::kKvQuantiseFlops : 0.0, 1, 0, L);
-        kv.kvBytes.x0 = attnTokens_ * 2.0 * kvHeads_ * hd * kvB_;
+        kv.kvBytes.x0 = attnTokens_ * 2.0 * attnKvHeads_ * hd * kvB_;
     }
     // Sliding windows may cover only some layers (Qwen2's max_window_layers): each part gets its own ops.
     const int windowed = causal_ && m_.hasSlidingWindow() ? std::min(m_.slidingWindowLayers, L) : 0;
     if (L - windowed > 0) attentionCore(L - windowed, 0);
     if (windowed > 0) attentionCore(windowed, m_.slidingWindow);
+    if (reshard_ > 1) alongAxis("attn.reshard_out", Collective::AllToAll, rows * heads_ * hd * streamB_, reshard_);
     if (twoD_) alongAxis("attn.gather_ctx", Collective::AllGather, tokens_ * heads_ * hd * streamB_, grid_.x);
     matmul("attn.o_proj", tokens_, m_.hidden / double(grid_.x), heads_ * hd, L, m_.outputBias);
     if (twoD_) alongAxis("attn.reduce_out", Collective::ReduceScatter, tokens_ * hiddenIn_ * streamB_, grid_.y);
@@ -214,7 +222,7 @@ void DecoderOpsBuilder::attentionCore(int L, int window)
     const auto& spec = o_.spec;
     const bool tree = decode && spec.kind == SpecKind::Medusa && spec.treeNodes > 0 && T > 1;
     const double newPairs = tree ? T * spec.draftLength / 2.0 : T * (T - 1) / 2;
-    const double qo = attnTokens_ * 2.0 * heads_ * hd * attnB_; // q read, output written
+    const double qo = attnTokens_ * 2.0 * attnHeads_ * hd * attnB_; // q read, output written
     auto attentionOp = [&](const char* name, const char* windowedName) {
         Op op;
         op.name = windowed ? windowedName : name;
@@ -222,10 +230,10 @@ void DecoderOpsBuilder::attentionCore(int L, int window)
         op.precision = attn_;
         op.count = L;
         op.m = static_cast<std::int64_t>(attnTokens_);
-        op.n = heads_;
+        op.n = attnHeads_;
         op.k = static_cast<std::int64_t>(hd);
         op.attnBatch = attnBatch_;
-        op.attnKvHeads = static_cast<int>(kvHeads_);
+        op.attnKvHeads = static_cast<int>(attnKvHeads_);
         op.window = window;
         return op;
     };
@@ -233,12 +241,12 @@ void DecoderOpsBuilder::attentionCore(int L, int window)
         Op op = attentionOp("attn.flash", "attn.flash.window");
         op.actBytes.x0 = qo;
         if (decode) {
-            op.flops.x1 = 4.0 * B * T * heads_ * hd;         // QK^T and PV over c cached tokens
-            op.flops.x0 = 4.0 * B * heads_ * hd * newPairs;
-            op.kvBytes.x1 = 2.0 * B * kvHeads_ * hd * kvB_;  // each KV head read once (GQA-aware)
+            op.flops.x1 = 4.0 * B * T * attnHeads_ * hd;         // QK^T and PV over c cached tokens
+            op.flops.x0 = 4.0 * B * attnHeads_ * hd * newPairs;
+            op.kvBytes.x1 = 2.0 * B * attnKvHeads_ * hd * kvB_;  // each KV head read once (GQA-aware)
         } else {
-            op.flops.x0 = 4.0 * B * heads_ * hd * (causal_ ? causalPairs(S, window) : S * S);
-            op.kvBytes.x0 = 2.0 * B * kvHeads_ * hd * S * attnB_;
+            op.flops.x0 = 4.0 * B * attnHeads_ * hd * (causal_ ? causalPairs(S, window) : S * S);
+            op.kvBytes.x0 = 2.0 * B * attnKvHeads_ * hd * S * attnB_;
         }
         g_.ops.push_back(op);
         return;
@@ -250,11 +258,11 @@ void DecoderOpsBuilder::attentionCore(int L, int window)
     // Unfused prefill materialises every score, masked or not.
     const double pairsPerHead = decode ? newPairs : S * S;
     Op qk = attentionOp("attn.scores", "attn.scores.window");
-    scores(qk.flops, 2.0 * B * heads_ * hd, 2.0 * B * heads_ * hd * pairsPerHead);
-    scores(qk.kvBytes, B * kvHeads_ * hd * kvB_, 0);
-    if (!decode) qk.actBytes.x0 += B * kvHeads_ * hd * S * attnB_;
+    scores(qk.flops, 2.0 * B * attnHeads_ * hd, 2.0 * B * attnHeads_ * hd * pairsPerHead);
+    scores(qk.kvBytes, B * attnKvHeads_ * hd * kvB_, 0);
+    if (!decode) qk.actBytes.x0 += B * attnKvHeads_ * hd * S * attnB_;
     qk.actBytes.x0 += qo / 2;
-    scores(qk.actBytes, B * heads_ * attnB_, B * heads_ * pairsPerHead * attnB_);
+    scores(qk.actBytes, B * attnHeads_ * attnB_, B * attnHeads_ * pairsPerHead * attnB_);
     g_.ops.push_back(qk);
     Op sm = qk;
     sm.name = windowed ? "attn.softmax.window" : "attn.softmax";
@@ -262,8 +270,8 @@ void DecoderOpsBuilder::attentionCore(int L, int window)
     sm.flops = {};
     sm.kvBytes = {};
     sm.actBytes = {};
-    scores(sm.flops, 5.0 * B * heads_, 5.0 * B * heads_ * pairsPerHead);
-    scores(sm.actBytes, 2.0 * B * heads_ * attnB_, 2.0 * B * heads_ * pairsPerHead * attnB_);
+    scores(sm.flops, 5.0 * B * attnHeads_, 5.0 * B * attnHeads_ * pairsPerHead);
+    scores(sm.actBytes, 2.0 * B * attnHeads_ * attnB_, 2.0 * B * attnHeads_ * pairsPerHead * attnB_);
     g_.ops.push_back(sm);
     Op pv = qk;
     pv.name = windowed ? "attn.context.window" : "attn.context";
@@ -412,7 +420,7 @@ void DecoderOpsBuilder::kvSelection()
     // SnapKV (Li et al. 2024): the last `window` prompt queries score every cached key per head,
     // the scores are pooled over the query heads of each KV group, and the top positions are
     // gathered into a compact cache of `budget` positions.
-    const double B = g_.batch, S = g_.tokensPerSequence, W = o_.kvCompression.window, keep = o_.kvCompression.budget;
+    const double B = attnBatch_, S = g_.tokensPerSequence, W = o_.kvCompression.window, keep = o_.kvCompression.budget;
     const double hd = m_.headDim;
     Op op;
     op.name = "kv.snap_select";
@@ -420,12 +428,12 @@ void DecoderOpsBuilder::kvSelection()
     op.precision = attn_;
     op.count = m_.layers;
     op.m = static_cast<std::int64_t>(B * W);
-    op.n = heads_;
+    op.n = attnHeads_;
     op.k = static_cast<std::int64_t>(hd);
-    op.attnBatch = g_.batch;
-    op.attnKvHeads = kvHeads_;
-    op.flops.x0 = 2.0 * B * heads_ * W * S * hd + conventions::kSnapScoreFlops * B * heads_ * W * S;
-    op.kvBytes.x0 = B * kvHeads_ * hd * S * kvB_ + 2.0 * 2.0 * B * kvHeads_ * hd * keep * kvB_; // keys read; kept KV moved
+    op.attnBatch = attnBatch_;
+    op.attnKvHeads = attnKvHeads_;
+    op.flops.x0 = 2.0 * B * attnHeads_ * W * S * hd + conventions::kSnapScoreFlops * B * attnHeads_ * W * S;
+    op.kvBytes.x0 = B * attnKvHeads_ * hd * S * kvB_ + 2.0 * 2.0 * B * attnKvHeads_ * hd * keep * kvB_; // keys read; kept KV moved
     g_.ops.push_back(op);
 }
 

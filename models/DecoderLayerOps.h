@@ -53,6 +53,9 @@ private:
     TensorGrid grid_;
     double hiddenIn_, attnTokens_, streamShare_;
     int attnBatch_;
+    // Attention's own split (attentionShards): heads and KV heads per device, and the devices along y
+    // that exchange q/k/v and the context to go from the projections' split to attention's (1: none).
+    int attnHeads_, attnKvHeads_, reshard_ = 1;
 };
 
 } // namespace llmdse

@@ -54,9 +54,10 @@ MemoryFootprint memoryFootprint(const Design& d)
     const double kvB = d.opts.kvCache.bytesPerElementWithScales();
     const PipelinePlan plan = planPipeline(d);
     // Attention is data-parallel across the expert-parallel group: each member caches its share.
-    // A 2D tensor layout also shards attention's sequences over x and its heads over y only.
+    // A 2D tensor layout also shards attention's sequences, and its heads over fewer devices (attentionShards).
     const TensorGrid grid = tensorGrid(p, m.hidden, m.intermediate);
-    const double sequences = std::ceil(std::ceil(w.batch / ep) / grid.x);
+    const AttentionShards shards = attentionShards(p, grid, m.kvHeads);
+    const double sequences = std::ceil(std::ceil(w.batch / ep) / shards.batch);
     MemoryFootprint f;
     f.weightsBytes = weightsOf(m, d, projectionBytesPerWeight(d), tp, pp, ep);
 
@@ -68,7 +69,7 @@ MemoryFootprint memoryFootprint(const Design& d)
     const double candidates = spec.verifyTokens() - 1;
     const double generated = d.opts.kvCompression.keptOf(prompt) + w.output + w.reasoning;
     const double positions = std::max(generated, double(w.context) + 1) + candidates;
-    const double kvHeadsPerDevice = std::ceil(double(m.kvHeads) / grid.y);
+    const double kvHeadsPerDevice = std::ceil(double(m.kvHeads) / shards.heads);
     const double layersHere = std::ceil(m.layers / pp);
     f.kvCacheBytes = sequences * m.cachedLayerPositions(positions, layersHere) * 2.0 * kvHeadsPerDevice * m.headDim * kvB;
 
