@@ -117,7 +117,7 @@ OpSim evaluate(const Costing& c, double tm, double tn, double tk, bool nOuter)
                 // The arrays read the operand-feed level when there is one, which reads the local SRAM per block.
                 const double localRead = feed ? registerBlockedReads(sm, sn, sk, s.aBytes, s.bBytes, r.arrays) : arrayRead;
                 const double tFeed = feed ? arrayRead / r.feedPerCycle : 0;
-    const double fill = sm * sk * s.aBytes + sk * sn * s.bBytes;
+                const double fill = sm * sk * s.aBytes + sk * sn * s.bBytes;
                 const double tileDram = dram * (sm * sn * sk) / volume;
                 const double tLocal = localRead / r.localPerCycle;
                 const double tGlobal = fill / globalPerCore;
