@@ -39,6 +39,7 @@
 #include <QSpinBox>
 #include <QStatusBar>
 #include <QTableView>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTextBrowser>
@@ -108,6 +109,14 @@ private Q_SLOTS:
         w.resize(1024, 700);
         QApplication::processEvents();
         QTest::qWait(50);
+        // Nothing holds the window wider or taller than a small laptop screen: no view, no dock.
+        QString widest;
+        auto* tabs = w.findChild<QTabWidget*>("views");
+        for (int i = 0; i < tabs->count(); ++i)
+            widest += QString(" %1 %2x%3").arg(tabs->tabText(i)).arg(tabs->widget(i)->minimumSizeHint().width()).arg(tabs->widget(i)->minimumSizeHint().height());
+        for (auto* d : w.findChildren<QDockWidget*>())
+            widest += QString(" %1 %2x%3").arg(d->objectName()).arg(d->minimumSizeHint().width()).arg(d->minimumSizeHint().height());
+        QVERIFY2(w.size() == QSize(1024, 700), qPrintable(QString("%1x%2:%3").arg(w.width()).arg(w.height()).arg(widest)));
         QCOMPARE(scroll->horizontalScrollBar()->maximum(), 0);
         // The preset names stay readable: the name column is as wide as its longest name.
         auto* tree = w.findChild<QTreeWidget*>("hardwareTree");

@@ -137,6 +137,7 @@ MainWindow::MainWindow(QWidget* parent)
     scroll->setWidget(results_);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
+    tabs_->setObjectName("views");
     tabs_->addTab(scroll, "Results");
     sweep_ = new SweepView([this] { return currentDesign(); });
     tabs_->addTab(sweep_, "Sweep");

@@ -372,13 +372,14 @@ void ResultsView::plotBreakdown(const Metrics& m)
         return sum > 0 ? p.breakdown.*f / sum * p.timeS * unit.perSecond : 0.0;
     };
     for (auto [name, field] : parts) {
+        if (scaled(m.prefill, field) <= 0 && scaled(m.decodeTotal, field) <= 0) continue; // keeps the legend short
         auto* set = new QBarSet(name);
         *set << scaled(m.prefill, field) << scaled(m.decodeTotal, field);
         series->append(set);
     }
     chart->addSeries(series);
     auto* cats = new QBarCategoryAxis;
-    cats->append({"prefill", "decode, all steps"});
+    cats->append({"prefill", "decode"}); // decode: all its steps together
     chart->addAxis(cats, Qt::AlignLeft);
     series->attachAxis(cats);
     QValueAxis* values = timeAxis(longest, "time", nullptr, 5);
