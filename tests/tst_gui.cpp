@@ -224,8 +224,15 @@ private Q_SLOTS:
             db.exec("CREATE TABLE results(x)");
         }
         expectError(foreign, "not an llmdse project");
-        QVERIFY_THROWS_EXCEPTION(InputError, w.saveProjectAs(foreign));
+        // Saving never overwrites a database that is not a project: under its own name the
+        // extension is added, and one that has the extension is refused.
+        w.saveProjectAs(foreign);
         QVERIFY(SqliteDatabase(foreign.toStdString()).tableExists("results"));
+        QVERIFY(QFile::exists(foreign + ".llmdse"));
+        const QString foreignProject = dir.filePath("foreign.llmdse");
+        QVERIFY(QFile::copy(foreign, foreignProject));
+        QVERIFY_THROWS_EXCEPTION(InputError, w.saveProjectAs(foreignProject));
+        QVERIFY(SqliteDatabase(foreignProject.toStdString()).tableExists("results"));
         // A project with a damaged sweep column.
         const QString damaged = dir.filePath("damaged.llmdse");
         runProposedSweep(w);

@@ -132,6 +132,29 @@ private Q_SLOTS:
         QVERIFY(left->isVisible());
     }
 
+    // The docks' arrangement is kept per user: a dock closed stays closed in the next window, until View > Reset layout.
+    void windowLayoutIsKeptPerUser()
+    {
+        auto hardwareDock = [](MainWindow& w) { return w.findChild<QDockWidget*>("Hardware"); };
+        {
+            MainWindow w;
+            w.show();
+            hardwareDock(w)->close();
+            QVERIFY(w.close());
+        }
+        {
+            MainWindow w;
+            w.show();
+            QVERIFY(hardwareDock(w)->isHidden());
+            w.resetLayout();
+            QVERIFY(hardwareDock(w)->isVisible());
+            QVERIFY(w.close());
+        }
+        MainWindow w;
+        w.show();
+        QVERIFY(hardwareDock(w)->isVisible());
+    }
+
     // One row per operator of the estimate, sortable; selecting a row highlights and labels its
     // roofline point; clicking a point selects its row; the slowest operators are labelled.
     void operatorTableAndRooflineAreLinked()

@@ -4,6 +4,7 @@
 // replaceChart deletes it.
 #include <QChart>
 #include <QChartView>
+#include <QGraphicsLayout>
 #include <QGraphicsScene>
 #include <QImage>
 #include <QPainter>
@@ -26,6 +27,7 @@ inline QImage renderChart(QChartView* view, QSize size = {})
     const QSizeF before = chart->size();
     const QPointF at = chart->pos();
     chart->resize(size);
+    if (chart->layout()) chart->layout()->activate(); // lay out axes and legend at this size now, not on the next event
     QImage img(size * 2, QImage::Format_ARGB32);
     img.setDevicePixelRatio(2);
     img.fill(Qt::white);

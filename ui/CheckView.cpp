@@ -8,6 +8,7 @@
 #include "models/gguf/GgufExport.h"
 #include "ui/ChartAxes.h"
 #include "ui/ChartSwap.h"
+#include "ui/FlowLayout.h"
 
 #include <QBarCategoryAxis>
 #include <QBarSet>
@@ -123,21 +124,19 @@ CheckView::CheckView(std::function<QJsonObject()> currentDesign, QWidget* parent
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     chart_->setRenderHint(QPainter::Antialiasing);
     chart_->setMinimumHeight(220);
-    auto* form = new QHBoxLayout;
+    auto* form = new QWidget; // wraps in a narrow window instead of widening it
+    auto* flow = new FlowLayout(form);
     for (auto [label, w] : std::initializer_list<std::pair<const char*, QWidget*>>{
-             {"engine", engine_}, {"batch", batch_}, {"prompt", prompt_}, {"output", output_}, {"runs", repeat_}}) {
-        form->addWidget(new QLabel(label));
-        form->addWidget(w);
-    }
-    form->addStretch();
-    form->addWidget(runButton_);
-    form->addWidget(cancelButton_);
+             {"engine", engine_}, {"batch", batch_}, {"prompt", prompt_}, {"output", output_}, {"runs", repeat_}})
+        flow->addWidget(labelledField(label, w));
+    flow->addWidget(runButton_);
+    flow->addWidget(cancelButton_);
     auto* split = new QSplitter(Qt::Vertical);
     split->setChildrenCollapsible(false);
     split->addWidget(chart_);
     split->addWidget(table_);
     auto* layout = new QVBoxLayout(this);
-    layout->addLayout(form);
+    layout->addWidget(form);
     layout->addWidget(expect_);
     layout->addWidget(status_);
     layout->addWidget(split, 1);

@@ -12,6 +12,8 @@
 
 #include <QDateTime>
 #include <QJsonObject>
+#include <utility>
+#include <vector>
 
 namespace llmdse {
 
@@ -38,8 +40,8 @@ QString DesignReport::html() const
         if (!r.isEmpty()) h += " It would fit with any one of: " + r.join("; ") + ".";
         h += " The figures are what it would do if it fit.</p>";
     }
-    h += reportColumns("<h2>Inputs</h2>" + designInputsHtml(d, estimator), "<h2>Headline metrics</h2>" + designMetricsHtml(m));
-    h += "<h2>Where the time goes</h2>" + reportImage(breakdown, 0.85);
+    h += "<h2>Inputs</h2>" + designInputsHtml(d, estimator) + "<h2>Headline metrics</h2>" + designMetricsHtml(m);
+    h += "<h2>Where the time goes</h2>" + reportImage(breakdown, 0.72); // small enough to stay on the first page
     h += reportSection("Roofline and operators", true) + reportImage(roofline, 0.85);
     OpTableModel ops;
     ops.setOps(m.ops);
@@ -62,7 +64,7 @@ QString designInputsHtml(const Design& d, const QString& estimator)
                         : v.isBool() ? QString(v.toBool() ? "yes" : "no")
                                      : QString::fromStdString(formatNumber(v.toDouble()));
         if (f && !f->unit.empty()) value += " " + q(f->unit);
-        h += QString("<tr><td>%1</td><td align=\"right\">%2</td><td class=\"src\">%3</td></tr>")
+        h += QString("<tr><td>%1</td><td align=\"right\" style=\"white-space:nowrap\">%2</td><td class=\"src\">%3</td></tr>")
                  .arg(it.key().toHtmlEscaped(), value, f ? q(f->help) : QString());
     }
     if (!estimator.isEmpty())
@@ -73,13 +75,22 @@ QString designInputsHtml(const Design& d, const QString& estimator)
 
 QString designMetricsHtml(const Metrics& m)
 {
-    QString h = "<table width=\"100%\"><thead><tr><th>metric</th><th>value</th></tr></thead>";
-    for (const Headline& x : headlineMetrics(m)) h += reportRow(x.title().toHtmlEscaped(), headlineText(x).toHtmlEscaped());
-    h += reportRow("memory per device", q(m.memory.fitMessage()));
-    if (m.fpgaUtilisation >= 0) h += reportRow("FPGA utilisation", QString::number(100 * m.fpgaUtilisation, 'f', 1) + " %");
-    h += reportRow("prefill", q(formatSeconds(m.prefill.timeS)));
-    h += reportRow("decode, all steps", q(formatSeconds(m.decodeTotal.timeS)));
-    h += reportRow("energy per request", q(formatSi(m.totalEnergyJ, "J")));
+    std::vector<std::pair<QString, QString>> rows;
+    for (const Headline& x : headlineMetrics(m)) rows.push_back({x.title().toHtmlEscaped(), headlineText(x).toHtmlEscaped()});
+    if (m.fpgaUtilisation >= 0) rows.push_back({"FPGA utilisation", QString::number(100 * m.fpgaUtilisation, 'f', 1) + " %"});
+    rows.push_back({"prefill", q(formatSeconds(m.prefill.timeS))});
+    rows.push_back({"decode, all steps", q(formatSeconds(m.decodeTotal.timeS))});
+    rows.push_back({"energy per request", q(formatSi(m.totalEnergyJ, "J"))});
+    // Two metrics a row: the first page holds the inputs, these and the time chart.
+    QString h = "<table width=\"100%\"><thead><tr><th>metric</th><th>value</th><th>metric</th><th>value</th></tr></thead>";
+    const size_t half = (rows.size() + 1) / 2;
+    for (size_t r = 0; r < half; ++r) {
+        h += "<tr>";
+        for (size_t i : {r, r + half})
+            h += i < rows.size() ? QString("<td>%1</td><td align=\"right\">%2</td>").arg(rows[i].first, rows[i].second)
+                                 : QString("<td></td><td></td>");
+        h += "</tr>";
+    }
     return h + "</table><p class=\"src\">Intervals are shown beside a figure when the estimate carries one.</p>";
 }
 
@@ -110,7 +121,7 @@ DesignReport makeDesignReport(const Design& d, const QString& estimatorId)
     view.resize(1400, 1000);
     view.showEstimate(d, r.metrics, estimatorId);
     view.show(); // offscreen: lays the charts out so they render at their size
-    r.breakdown = view.breakdownImage(QSize(900, 380));
+    r.breakdown = view.breakdownImage(QSize(900, 300));
     r.roofline = view.rooflineImage(QSize(900, 560));
     return r;
 }

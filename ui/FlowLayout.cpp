@@ -1,5 +1,7 @@
 #include "ui/FlowLayout.h"
 
+#include <QHBoxLayout>
+#include <QLabel>
 #include <QWidget>
 #include <algorithm>
 
@@ -62,6 +64,16 @@ int FlowLayout::arrange(const QRect& rect, bool apply) const
     }
     const QMargins m = contentsMargins();
     return used + m.top() + m.bottom();
+}
+
+QWidget* labelledField(const QString& label, QWidget* field)
+{
+    auto* pair = new QWidget;
+    auto* l = new QHBoxLayout(pair);
+    l->setContentsMargins(0, 0, 0, 0);
+    l->addWidget(new QLabel(label));
+    l->addWidget(field);
+    return pair;
 }
 
 } // namespace llmdse

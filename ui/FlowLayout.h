@@ -28,4 +28,7 @@ private:
     int spacing_;
 };
 
+// A label and its field as one item of a flow, so that wrapping never parts them.
+QWidget* labelledField(const QString& label, QWidget* field);
+
 } // namespace llmdse

@@ -199,7 +199,7 @@ MainWindow::MainWindow(QWidget* parent)
     lastSnapshot_ = snapshot();
     QSettings settings; // per user: where the window was and how its docks were arranged
     restoreGeometry(settings.value("window/geometry").toByteArray());
-    restoreState(settings.value("window/state").toByteArray(), kStateVersion); // an older layout is ignored
+    layoutRestored_ = restoreState(settings.value("window/state").toByteArray(), kStateVersion); // an older layout is ignored
     estimate();
 }
 
@@ -210,8 +210,23 @@ void MainWindow::resetLayout()
         d->show();
     }
     restoreState(defaultState_, kStateVersion);
-    resizeDocks({sideDocks_[0], sideDocks_[2]}, {kLeftDockWidth, kRightDockWidth}, Qt::Horizontal);
+    fitDocksToWindow();
     statusBar()->showMessage("Layout reset", 4000);
+}
+
+void MainWindow::fitDocksToWindow()
+{
+    // A wide screen gives the side docks room too (the hardware tree's memory column, the workload's combo boxes).
+    const int w = width();
+    resizeDocks({sideDocks_[0], sideDocks_[2]},
+                {std::clamp(w * 16 / 100, kLeftDockWidth, 340), std::clamp(w * 21 / 100, kRightDockWidth, 420)}, Qt::Horizontal);
+}
+
+void MainWindow::showEvent(QShowEvent* e)
+{
+    QMainWindow::showEvent(e);
+    if (!shownOnce_ && !layoutRestored_) fitDocksToWindow(); // the size it opens at may not be the one it was built at
+    shownOnce_ = true;
 }
 
 void MainWindow::resizeEvent(QResizeEvent* e)
@@ -689,7 +704,7 @@ void MainWindow::closeEvent(QCloseEvent* e)
     }
     QSettings settings;
     settings.setValue("window/geometry", saveGeometry());
-    settings.setValue("window/state", saveState());
+    settings.setValue("window/state", saveState(kStateVersion));
     e->accept();
 }
 

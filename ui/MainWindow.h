@@ -81,6 +81,7 @@ protected:
     void dropEvent(QDropEvent* e) override;
     void closeEvent(QCloseEvent* e) override;
     void resizeEvent(QResizeEvent* e) override;
+    void showEvent(QShowEvent* e) override;
 
 private:
     void buildMenus();
@@ -112,6 +113,8 @@ private:
     QUndoStack* undo_;
     QMenu* recentMenu_ = nullptr;
     QByteArray defaultState_; // the docks as built, for View > Reset layout
+    bool layoutRestored_ = false, shownOnce_ = false;
+    void fitDocksToWindow();
     QJsonObject overrides_;     // edited properties: dotted keys -> values
     QJsonObject lastSnapshot_;  // the design as of the last recorded edit
     bool applying_ = false;     // set while undo/redo/load drives the docks

@@ -27,6 +27,14 @@ enum ParamColumn { PKey, PSpacing, PValues, PFrom, PTo, PSteps };
 enum ObjectiveColumn { OMetric, OGoal };
 enum ConstraintColumn { CMetric, COp, CBound };
 
+// A short heading whose explanation is a tooltip: the builder must fit a laptop-sized view.
+QLabel* labelWithTip(const QString& text, const QString& tip)
+{
+    auto* l = new QLabel(text);
+    l->setToolTip(tip);
+    return l;
+}
+
 QComboBox* metricCombo(const QString& chosen)
 {
     auto* c = new QComboBox;
@@ -126,20 +134,20 @@ StudyBuilder::StudyBuilder(std::function<QJsonObject()> currentDesign, QWidget* 
     baseRow->addWidget(estimator_);
     baseRow->addWidget(rebuild);
     auto* paramButtons = new QHBoxLayout;
-    paramButtons->addWidget(new QLabel("<b>Parameters</b> (every combination is evaluated)"), 1);
+    paramButtons->addWidget(labelWithTip("<b>Parameters</b>", "every combination of their values is evaluated"), 1);
     paramButtons->addWidget(button("Add parameter", "addParameter", [this] { addParameter("batch", Spacing::Values, "1, 8, 64"); }));
     paramButtons->addWidget(button("Remove", "removeParameter", remove(params_)));
     auto* lower = new QHBoxLayout;
     auto* objBox = new QVBoxLayout;
     auto* objButtons = new QHBoxLayout;
-    objButtons->addWidget(new QLabel("<b>Objectives</b> (Pareto front)"), 1);
+    objButtons->addWidget(labelWithTip("<b>Objectives</b>", "the Pareto front is taken over these: minimise or maximise each"), 1);
     objButtons->addWidget(button("Add", "addObjective", [this] { addObjective("tpot_s", false); }));
     objButtons->addWidget(button("Remove", "removeObjective", remove(objectives_)));
     objBox->addLayout(objButtons);
     objBox->addWidget(objectives_);
     auto* conBox = new QVBoxLayout;
     auto* conButtons = new QHBoxLayout;
-    conButtons->addWidget(new QLabel("<b>Constraints</b> (off the front when not met)"), 1);
+    conButtons->addWidget(labelWithTip("<b>Constraints</b>", "a point that misses one is kept off the Pareto front (it is still in the table)"), 1);
     conButtons->addWidget(button("Add", "addConstraint", [this] { addConstraint("tpot_s", "<=", "0.05"); }));
     conButtons->addWidget(button("Remove", "removeConstraint", remove(constraints_)));
     conBox->addLayout(conButtons);
@@ -167,7 +175,7 @@ QTableWidget* StudyBuilder::table(const QStringList& header, const char* name)
     t->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     t->horizontalHeader()->setStretchLastSection(true);
     t->setSelectionBehavior(QAbstractItemView::SelectRows);
-    t->setMinimumHeight(70);
+    t->setMinimumHeight(56);
     return t;
 }
 

@@ -4,6 +4,7 @@
 #include "models/DesignJson.h"
 #include "ui/ChartAxes.h"
 #include "ui/ChartSwap.h"
+#include "ui/FlowLayout.h"
 #include "ui/StudyBuilder.h"
 #include "ui/SweepScatter.h"
 
@@ -84,22 +85,23 @@ SweepView::SweepView(std::function<QJsonObject()> currentDesign, QWidget* parent
     table_->horizontalHeader()->setResizeContentsPrecision(64);
     table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     chart_->setRenderHint(QPainter::Antialiasing);
-    chart_->setMinimumHeight(220);
+    chart_->setMinimumHeight(130);
 
-    auto* controls = new QHBoxLayout;
-    controls->addWidget(runButton_);
-    controls->addWidget(cancelButton_);
-    controls->addWidget(progress_, 1);
-    for (auto [label, box] : std::initializer_list<std::pair<const char*, QComboBox*>>{{"x", x_}, {"y", y_}, {"colour", colour_}}) {
-        controls->addWidget(new QLabel(label));
-        controls->addWidget(box);
-    }
+    auto* runRow = new QHBoxLayout;
+    runRow->addWidget(runButton_);
+    runRow->addWidget(cancelButton_);
+    runRow->addWidget(progress_, 1);
+    auto* axes = new QWidget; // the chart's choices wrap in a narrow window instead of widening it
+    auto* axesFlow = new FlowLayout(axes);
+    for (auto [label, box] : std::initializer_list<std::pair<const char*, QComboBox*>>{{"x", x_}, {"y", y_}, {"colour", colour_}})
+        axesFlow->addWidget(labelledField(label, box));
     auto* top = new QWidget;
     auto* topLayout = new QVBoxLayout(top);
     topLayout->setContentsMargins(0, 0, 0, 0);
     topLayout->addWidget(studyTabs_, 1);
     topLayout->addWidget(follow_);
-    topLayout->addLayout(controls);
+    topLayout->addLayout(runRow);
+    topLayout->addWidget(axes);
     topLayout->addWidget(status_);
     auto* split = new QSplitter(Qt::Vertical);
     split->setChildrenCollapsible(false);
@@ -133,10 +135,10 @@ SweepView::SweepView(std::function<QJsonObject()> currentDesign, QWidget* parent
     });
     connect(editor_, &QPlainTextEdit::textChanged, this, &SweepView::jsonEdited);
     connect(studyTabs_, &QTabWidget::currentChanged, this, [this](int tab) {
-        if (tab != 0 || !editor_->document()->isModified()) return;
+        if (tab != 0 || !typed_) return;
         // Back to the builder after typing JSON: it shows the study when it can.
         const QJsonDocument doc = QJsonDocument::fromJson(editor_->toPlainText().toUtf8());
-        if (doc.isObject() && builder_->setStudy(doc.object())) editor_->document()->setModified(false);
+        if (doc.isObject() && builder_->setStudy(doc.object())) typed_ = false;
         else status_->setText("The JSON study uses what the builder cannot show (random sampling, or it does not parse); "
                               "it runs as written. Rebuild from panels starts a study the builder shows.");
     });
@@ -162,8 +164,8 @@ void SweepView::builderChanged()
         const QJsonObject s = builder_->study();
         settingText_ = true;
         editor_->setPlainText(QString::fromUtf8(QJsonDocument(s).toJson(QJsonDocument::Indented)));
-        editor_->document()->setModified(false);
         settingText_ = false;
+        typed_ = false;
         if (!running_) status_->setText(QString());
     } catch (const std::exception& e) {
         status_->setText(errorHtml("Builder: " + QString::fromUtf8(e.what())));
@@ -174,6 +176,7 @@ void SweepView::jsonEdited()
 {
     if (settingText_) return;
     follows_ = false; // typed by hand: the docks no longer drive the study
+    typed_ = true;    // and run() runs it as typed, not the builder's study
     updateFollowLabel();
 }
 
@@ -296,8 +299,8 @@ void SweepView::setStudy(const QJsonObject& study)
     if (!builder_->setStudy(study)) studyTabs_->setCurrentIndex(1);
     settingText_ = true;
     editor_->setPlainText(QString::fromUtf8(QJsonDocument(study).toJson(QJsonDocument::Indented)));
-    editor_->document()->setModified(false);
     settingText_ = false;
+    typed_ = false;
     follows_ = false;
     updateFollowLabel();
 }
@@ -316,7 +319,7 @@ void SweepView::showStudyError(const QString& message, int offset)
 void SweepView::run()
 {
     if (running_) return;
-    if (studyTabs_->currentIndex() == 0 && !editor_->document()->isModified()) builderChanged(); // the builder as shown
+    if (studyTabs_->currentIndex() == 0 && !typed_) builderChanged(); // the builder as shown
     const QString text = editor_->toPlainText();
     QJsonParseError perr;
     const QJsonDocument doc = QJsonDocument::fromJson(text.toUtf8(), &perr);

@@ -108,6 +108,7 @@ private:
     std::shared_ptr<std::atomic<bool>> cancel_;
     bool running_ = false;
     bool follows_ = true;      // the builder's base is the docks' design
+    bool typed_ = false;       // the JSON was typed (or set) by hand since the builder last wrote it
     bool settingText_ = false; // the editor is being filled by code, not typed in
     quint64 plotGeneration_ = 0, shownGeneration_ = 0;
     AsyncGuard guard_{this}; // last: destroyed first
