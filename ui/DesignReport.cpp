@@ -41,7 +41,7 @@ QString DesignReport::html() const
         h += " The figures are what it would do if it fit.</p>";
     }
     h += "<h2>Inputs</h2>" + designInputsHtml(d, estimator) + "<h2>Headline metrics</h2>" + designMetricsHtml(m);
-    h += "<h2>Where the time goes</h2>" + reportImage(breakdown, 0.72); // small enough to stay on the first page
+    h += "<h2>Where the time goes</h2>" + reportImage(breakdown, 0.62); // small enough to stay on the first page
     h += reportSection("Roofline and operators", true) + reportImage(roofline, 0.85);
     OpTableModel ops;
     ops.setOps(m.ops);
@@ -121,7 +121,7 @@ DesignReport makeDesignReport(const Design& d, const QString& estimatorId)
     view.resize(1400, 1000);
     view.showEstimate(d, r.metrics, estimatorId);
     view.show(); // offscreen: lays the charts out so they render at their size
-    r.breakdown = view.breakdownImage(QSize(900, 300));
+    r.breakdown = view.breakdownImage(QSize(900, 220)); // two bars: a wide, short chart keeps it on the first page
     r.roofline = view.rooflineImage(QSize(900, 560));
     return r;
 }
