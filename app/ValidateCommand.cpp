@@ -2,8 +2,10 @@
 #include "app/Command.h"
 #include "core/Errors.h"
 #include "app/OutputFormat.h"
+#include "app/ValidateLiterature.h"
 #include "core/RuntimeZoo.h"
 #include "estimators/analytical/AnalyticalEstimator.h"
+#include "estimators/uncertainty/ResidualBands.h"
 #include "estimators/validation/Prediction.h"
 
 #include <QCommandLineParser>
@@ -27,15 +29,32 @@ int run(const QStringList& args)
     QCommandLineParser parser;
     parser.setApplicationDescription("Compare the estimator with measured runs: per row, and the mean absolute\n"
                                      "percentage error (MAPE) per phase and for energy.\n"
-                                     "Example: llmdse validate --data gpu-measurements.json");
+                                     "Example: llmdse validate --data gpu-measurements.json\n"
+                                     "         llmdse validate --literature --class gpu");
     parser.addHelpOption();
     parser.addOption({"data", "Measurements (JSON, as resources/validation/gpu-measurements.json; default: the bundled\n"
                               "held-out H100/H200 runs, resources/validation/gpu-measurements-extra.json).", "file"});
     parser.addOption({"runtime", "Runtime profile (default: the hardware class's default).", "id"});
+    parser.addOption({"literature", "Compare with the survey's published batch-1 decode results instead\n"
+                                    "(resources/literature: mapped to presets by the rules of mapping.json)."});
+    parser.addOption({"class", "With --literature: only rows of this platform class (cpu, gpu, fpga, asic, pim).",
+                      "class"});
+    parser.addOption({"bands", "Print the 90% bands of measured / predicted per phase and metric (the error model's\n"
+                               "\"bands\" for this data and runtime, resources/uncertainty/error-model.json) as JSON."});
+    parser.addOption({"rules", "With --literature: mapping rules (JSON, as resources/literature/mapping.json).", "file"});
     addFormatOption(parser, false);
     parser.process(args);
     return guarded([&] {
         const OutputFormat format = parseFormat(parser, false);
+        if (!parser.isSet("literature") && (parser.isSet("class") || parser.isSet("rules")))
+            throw InputError("", parser.isSet("class") ? "--class" : "--rules", "needs --literature");
+        if (parser.isSet("literature")) {
+            if (parser.isSet("data") || parser.isSet("runtime"))
+                throw InputError("", parser.isSet("data") ? "--data" : "--runtime",
+                                 "not with --literature (each row's runtime comes from the mapping rules)");
+            printLiteratureValidation(format, parser.value("class").toStdString(), parser.value("rules").toStdString());
+            return 0;
+        }
         // Compiled in, so an installed llmdse validates itself from any folder.
         const std::string data = parser.isSet("data") ? parser.value("data").toStdString()
                                                       : std::string(":/validation/gpu-measurements-extra.json");
@@ -66,6 +85,11 @@ int run(const QStringList& args)
                                     {"predicted_energy_j", p.energyJ}});
         }
         const ValidationSummary s = summarise(set, preds);
+        if (parser.isSet("bands")) {
+            const QJsonObject o{{"data", QString::fromStdString(data)}, {"bands", residualBandsJson(set, preds, 0.9)}};
+            std::fputs(QJsonDocument(o).toJson(QJsonDocument::Indented).constData(), stdout);
+            return 0;
+        }
         if (format == OutputFormat::Json) {
             QJsonObject o{{"rows", rows},
                           {"mape_percent", QJsonObject{{"prefill_latency", s.prefillLatencyMape},

@@ -2,6 +2,7 @@
 #include "core/MetricsJson.h"
 #include "core/TextTable.h"
 #include "estimators/Estimator.h"
+#include "estimators/uncertainty/Uncertainty.h"
 #include "models/DesignJson.h"
 
 #include <cstdio>
@@ -13,6 +14,7 @@ QJsonObject evaluationJson(const Design& d, const Metrics& m, const Estimator& e
     QJsonObject o = toJson(m);
     o["design"] = toJson(d);
     o["estimator"] = QString::fromStdString(est.version());
+    o["uncertainty"] = toJson(estimateUncertainty(est, d, m));
     o["provenance"] = QJsonObject{{"hardware", QString::fromStdString(d.hardware.source)},
                                   {"runtime", QString::fromStdString(d.runtime.provenance)},
                                   {"model", QString::fromStdString(d.model.source)},
