@@ -126,7 +126,10 @@ std::string withInterval(const std::string& formattedValue, const MetricInterval
     const size_t numberEnd = formattedValue.find_first_not_of("0123456789.-+e");
     const double shown = std::atof(formattedValue.substr(0, numberEnd).c_str());
     const double scale = i.value != 0 && shown != 0 ? shown / i.value : 1;
-    return formattedValue + " (" + fmt(i.lo * scale, digits) + "-" + fmt(i.hi * scale, digits) + ")";
+    // Enough digits that no bound turns into e-notation (9390, not 9.39e+03).
+    const int whole = i.hi * scale >= 1 ? int(std::floor(std::log10(i.hi * scale))) + 1 : 1;
+    const int d = std::max(digits, whole);
+    return formattedValue + " (" + fmt(i.lo * scale, d) + "-" + fmt(i.hi * scale, d) + ")";
 }
 
 } // namespace llmdse
