@@ -7,6 +7,7 @@
 #include "core/Units.h"
 #include "estimators/Estimator.h"
 #include "estimators/simulation/SimCache.h"
+#include "estimators/uncertainty/Uncertainty.h"
 #include "models/DesignJson.h"
 
 #include <QCommandLineParser>
@@ -18,8 +19,10 @@ namespace llmdse {
 
 namespace {
 
-void printTable(const Design& d, const Metrics& m, const std::string& estimator, const std::string& estimatorSource)
+void printTable(const Design& d, const Metrics& m, const Uncertainty& u, const std::string& estimator,
+                const std::string& estimatorSource)
 {
+    auto iv = [&](const std::string& text, const char* key) { return withInterval(text, *u.find(key)); };
     std::printf("Design: %s on %s (%s), runtime %s, estimator %s\n", d.model.id.c_str(), d.hardware.id.c_str(),
                 toString(d.hardware.cls), d.runtime.id.c_str(), estimator.c_str());
     std::printf("Workload: batch %d, prompt %d, output %d%s; weights %s, activations %s, KV %s; tp %d pp %d ep %d\n\n",
@@ -28,14 +31,14 @@ void printTable(const Design& d, const Metrics& m, const std::string& estimator,
                 toString(d.opts.weights).c_str(), toString(d.opts.activations), toString(d.opts.kvCache).c_str(),
                 d.parallel.tensor, d.parallel.pipeline, d.parallel.expert);
     TextTable t({"metric", "value"});
-    t.add({"time to first token", formatSeconds(m.ttftS)});
-    t.add({"time per output token", formatSeconds(m.tpotS)});
-    t.add({"end-to-end latency", formatSeconds(m.e2eS)});
-    t.add({"decode throughput", formatSi(m.decodeTokensPerS, "tokens/s")});
-    t.add({"decode energy per token", formatSi(m.energyPerTokenJ, "J")});
-    t.add({"tokens per joule", fmt(m.tokensPerJ, 4) + " tokens/J"});
-    t.add({"average power", formatSi(m.avgPowerW, "W") + " (" + std::to_string(m.devices) + " device(s))"});
-    t.add({"prefill energy", formatSi(m.prefillEnergyJ, "J")});
+    t.add({"time to first token", iv(formatSeconds(m.ttftS), "ttft_s")});
+    t.add({"time per output token", iv(formatSeconds(m.tpotS), "tpot_s")});
+    t.add({"end-to-end latency", iv(formatSeconds(m.e2eS), "e2e_s")});
+    t.add({"decode throughput", iv(formatSi(m.decodeTokensPerS, "tokens/s"), "decode_tokens_per_s")});
+    t.add({"decode energy per token", iv(formatSi(m.energyPerTokenJ, "J"), "energy_per_token_j")});
+    t.add({"tokens per joule", iv(fmt(m.tokensPerJ, 4) + " tokens/J", "tokens_per_j")});
+    t.add({"average power", iv(formatSi(m.avgPowerW, "W"), "avg_power_w") + " (" + std::to_string(m.devices) + " device(s))"});
+    t.add({"prefill energy", iv(formatSi(m.prefillEnergyJ, "J"), "prefill_energy_j")});
     t.add({"weights / device", formatBytes(m.memory.weightsBytes)});
     t.add({"KV cache / device", formatBytes(m.memory.kvCacheBytes)});
     t.add({"activations / device", formatBytes(m.memory.activationBytes)});
@@ -47,6 +50,7 @@ void printTable(const Design& d, const Metrics& m, const std::string& estimator,
     if (m.areaMm2 >= 0) t.add({"area", fmt(m.areaMm2, 4) + " mm2 (all devices)"});
     if (m.fpgaUtilisation >= 0) t.add({"FPGA utilisation", fmt(100 * m.fpgaUtilisation, 3) + "% of the part's most used resource"});
     std::fputs(t.render().c_str(), stdout);
+    std::printf("\n(in brackets: the %.0f%% interval; %s)\n", 100 * u.level, u.basis.c_str());
 
     std::printf("\nPer-operator cost (prefill: whole phase; decode: one step%s), all layers:\n",
                 d.opts.spec.enabled() ? "; verify and draft: one verification step with its draft forwards" : "");
@@ -95,7 +99,7 @@ int run(const QStringList& args)
         } else if (format == OutputFormat::Csv) {
             std::fputs(evaluationCsv(m).c_str(), stdout);
         } else {
-            printTable(d, m, est->version(), est->provenance());
+            printTable(d, m, estimateUncertainty(*est, d, m), est->version(), est->provenance());
         }
         return 0;
     });

@@ -4,10 +4,13 @@
 #include "core/Errors.h"
 #include "app/OutputFormat.h"
 #include "estimators/Estimator.h"
+#include "app/ValidateLiterature.h"
+#include "estimators/uncertainty/ResidualBands.h"
 #include "estimators/validation/ValidationReport.h"
 
 #include <QCommandLineParser>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <cmath>
 #include <cstdio>
 
@@ -33,20 +36,37 @@ int run(const QStringList& args)
     parser.setApplicationDescription("Compare an estimator with measurements: whole-model runs per row with the mean\n"
                                      "absolute percentage error (MAPE) per phase and for energy, and operators timed\n"
                                      "alone (matmul, softmax, layernorm, rmsnorm, gelu) per row with the median and\n"
-                                     "mean absolute error.\n"
+                                     "mean absolute error; or (--literature) with the survey's published results.\n"
                                      "Example: llmdse validate --data gpu-measurements.json\n"
                                      "         llmdse validate --data resources/validation/operator-measurements.json "
-                                     "--estimator simulation");
+                                     "--estimator simulation\n"
+                                     "         llmdse validate --literature --class gpu");
     parser.addHelpOption();
     parser.addOption({"data", "Measurements (JSON: 'runs' as resources/validation/gpu-measurements.json, 'ops' as\n"
                               "resources/validation/operator-measurements.json, or both; default: the bundled\n"
                               "held-out H100/H200 runs, resources/validation/gpu-measurements-extra.json).", "file"});
     parser.addOption({"runtime", "Runtime profile (default: the hardware class's default).", "id"});
     parser.addOption({"estimator", "analytical (default) or simulation (accelerator templates only).", "id", "analytical"});
+    parser.addOption({"literature", "Compare with the survey's published batch-1 decode results instead\n"
+                                    "(resources/literature: mapped to presets by the rules of mapping.json)."});
+    parser.addOption({"class", "With --literature: only rows of this platform class (cpu, gpu, fpga, asic, pim).",
+                      "class"});
+    parser.addOption({"bands", "Print the 90% bands of measured / predicted per phase and metric (the error model's\n"
+                               "\"bands\" for this data and runtime, resources/uncertainty/error-model.json) as JSON."});
+    parser.addOption({"rules", "With --literature: mapping rules (JSON, as resources/literature/mapping.json).", "file"});
     addFormatOption(parser, false);
     parser.process(args);
     return guarded([&] {
         const OutputFormat format = parseFormat(parser, false);
+        if (!parser.isSet("literature") && (parser.isSet("class") || parser.isSet("rules")))
+            throw InputError("", parser.isSet("class") ? "--class" : "--rules", "needs --literature");
+        if (parser.isSet("literature")) {
+            if (parser.isSet("data") || parser.isSet("runtime") || parser.isSet("bands"))
+                throw InputError("", parser.isSet("data") ? "--data" : parser.isSet("runtime") ? "--runtime" : "--bands",
+                                 "not with --literature (each row's runtime comes from the mapping rules)");
+            printLiteratureValidation(format, parser.value("class").toStdString(), parser.value("rules").toStdString());
+            return 0;
+        }
         // Compiled in, so an installed llmdse validates itself from any folder.
         const std::string data = parser.isSet("data") ? parser.value("data").toStdString()
                                                       : std::string(":/validation/gpu-measurements-extra.json");
@@ -54,6 +74,13 @@ int run(const QStringList& args)
         const MeasurementSet set = loadMeasurements(data);
         const ValidationReport report =
             validateMeasurements(set, *est, parser.isSet("runtime") ? parser.value("runtime").toStdString() : "");
+        if (parser.isSet("bands")) {
+            std::vector<RowPrediction> preds;
+            for (const auto& r : report.rows) preds.push_back(r.predicted);
+            const QJsonObject o{{"data", QString::fromStdString(data)}, {"bands", residualBandsJson(set, preds, 0.9)}};
+            std::fputs(QJsonDocument(o).toJson(QJsonDocument::Indented).constData(), stdout);
+            return 0;
+        }
         if (format == OutputFormat::Json) {
             std::fputs(QJsonDocument(toJson(report)).toJson(QJsonDocument::Indented).constData(), stdout);
             return 0;

@@ -24,6 +24,30 @@ HardwareClass parseHardwareClass(const std::string& s, const std::string& field)
     throw InputError("", field, "unknown hardware class '" + s + "' (expected cpu, gpu, fpga, asic or pim)");
 }
 
+double* hardwareFigure(HardwareSpec& hw, const std::string& field)
+{
+    if (field == "power.tdp_w") return &hw.tdpW;
+    if (field == "power.idle_w") return &hw.idleW;
+    if (field == "vector_tflops") return &hw.vectorFlops;
+    if (field == "memory.bandwidth_gb_s") return hw.memory.empty() ? nullptr : &hw.memory.front().bandwidthBytesPerS;
+    if (field == "memory.energy_pj_per_bit") return hw.memory.empty() ? nullptr : &hw.memory.front().energyPjPerBit;
+    if (field == "pim.internal_bandwidth_gb_s") return &hw.pimInternalBandwidthBytesPerS;
+    if (field == "pim.internal_energy_pj_per_bit") return &hw.pimEnergyPjPerBit;
+    if (field == "cpu.per_core_bandwidth_gb_s") return &hw.perCoreBandwidthBytesPerS;
+    const std::string peak = "peak_tflops.";
+    if (field.rfind(peak, 0) != 0) return nullptr;
+    for (int i = 0; i < kPrecisionCount; ++i)
+        if (field.substr(peak.size()) == toString(static_cast<Precision>(i))) return &hw.peakFlops[i];
+    return nullptr;
+}
+
+bool isUncertainFigureField(const std::string& field)
+{
+    HardwareSpec probe;
+    probe.memory.emplace_back();
+    return hardwareFigure(probe, field) != nullptr;
+}
+
 Precision HardwareSpec::executedPrecision(Precision p) const
 {
     // Widening order when a format has no native support.
@@ -45,12 +69,19 @@ double HardwareSpec::peakFor(Precision p) const
 double HardwareSpec::computeShare() const
 {
     if (cpuCores <= 0 || threads <= 0) return 1.0;
-    return std::min(1.0, double(threads) / cpuCores);
+    if (performanceCores <= 0 || performanceCores >= cpuCores) return std::min(1.0, double(threads) / cpuCores);
+    // Performance cores first; work is handed out in chunks, so every thread's rate adds up.
+    const int efficiency = cpuCores - performanceCores;
+    const double all = performanceCores + efficiencyCoreRate * efficiency;
+    const double used = std::min(threads, performanceCores) +
+                        efficiencyCoreRate * std::clamp(threads - performanceCores, 0, efficiency);
+    return used / all;
 }
 
 double HardwareSpec::streamBandwidthBytesPerS() const
 {
-    const double all = mainMemory().bandwidthBytesPerS;
+    double all = mainMemory().bandwidthBytesPerS;
+    if (memoryPorts > 0 && memoryPortBytes > 0) all = std::min(all, memoryPorts * memoryPortBytes * clockGhz * 1e9);
     if (cpuCores <= 0 || threads <= 0 || perCoreBandwidthBytesPerS <= 0) return all;
     return std::min(all, perCoreBandwidthBytesPerS * threads);
 }

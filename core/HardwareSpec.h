@@ -22,6 +22,17 @@ struct MemoryLevel {
     double energyPjPerBit = 0;
 };
 
+// A preset figure with no primary source: how far off it may be (factors of the stated figure) and
+// why. Estimates whose metrics depend on it get a wider interval (estimators/uncertainty/).
+struct UncertainFigure {
+    std::string field;   // as in the hardware JSON: power.tdp_w, peak_tflops.fp16, memory.bandwidth_gb_s, ...
+    double low = 1, high = 1;
+    std::string why;
+};
+
+// Whether `field` names a figure UncertainFigure can mark.
+bool isUncertainFigureField(const std::string& field);
+
 struct Interconnect {
     std::string name;
     double bandwidthBytesPerS = 0; // per direction, per device, all its links together
@@ -53,6 +64,9 @@ struct HardwareSpec {
     double pimInternalBandwidthBytesPerS = 0;
     double pimComputeFlops = 0;
     double pimEnergyPjPerBit = 0;  // near-bank access energy (no off-chip I/O)
+    // Share of the internal bandwidth a weight-streaming GEMV sustains (input broadcast, all-bank row
+    // activations paced by DRAM timing, partial sums read out); 0: the runtime's bandwidth efficiency.
+    double pimSustainedFraction = 0;
     // Sparse weights the matrix units can skip: 2:4 structured (twice the dense rate on half
     // the weights), and unstructured at any density.
     bool sparse24 = false;
@@ -63,8 +77,18 @@ struct HardwareSpec {
     int cpuCores = 0;
     int threads = 0;
     double perCoreBandwidthBytesPerS = 0;
+    // Heterogeneous CPUs: the first performanceCores of cpuCores are performance cores, the rest efficiency
+    // cores that each reach efficiencyCoreRate of a performance core's throughput; the peaks above are for all
+    // cores together. Threads are placed on performance cores first. 0: every core alike.
+    int performanceCores = 0;
+    double efficiencyCoreRate = 1;
     double computeShare() const;         // fraction of the peaks the threads reach (1 unless a CPU with threads set)
     double streamBandwidthBytesPerS() const; // main memory as the threads can stream it
+    // FPGA cards: the user logic reaches main memory through `memoryPorts` AXI ports of `memoryPortBytes`
+    // bytes per clock at the design's clock (clockGhz), which can bound the stream below the memory's rate.
+    int memoryPorts = 0;
+    double memoryPortBytes = 0;
+    std::vector<UncertainFigure> uncertain;
     // Set for a custom accelerator: the fields above are then derived from it (deriveFromTemplate).
     std::optional<AcceleratorTemplate> accel;
     std::string source;
@@ -79,5 +103,8 @@ struct HardwareSpec {
 
     void validate(const std::string& file = "") const;
 };
+
+// The figure an UncertainFigure names, in the spec's own units; nullptr when `field` names none.
+double* hardwareFigure(HardwareSpec& hw, const std::string& field);
 
 } // namespace llmdse

@@ -124,11 +124,44 @@ HardwareSpec hardwareFromJson(const QJsonObject& obj, const std::string& file)
             hw.pimComputeFlops = pim->nonNegative("compute_tflops", 0.0) * 1e12;
             // Default [U]: in-bank access skips the I/O interface, about 30% of an off-chip access.
             hw.pimEnergyPjPerBit = pim->nonNegative("internal_energy_pj_per_bit", 0.3 * hw.memory.front().energyPjPerBit);
+            if (pim->has("sustained_fraction")) hw.pimSustainedFraction = pim->fraction("sustained_fraction", 1.0);
         }
         if (auto cpu = r.optionalObject("cpu")) {
             hw.cpuCores = cpu->positiveInt("cores");
             hw.threads = cpu->nonNegativeInt("threads", 0);
             hw.perCoreBandwidthBytesPerS = cpu->nonNegative("per_core_bandwidth_gb_s", 0.0) * kGB;
+            hw.performanceCores = cpu->nonNegativeInt("performance_cores", 0);
+            if (hw.performanceCores > hw.cpuCores) cpu->fail("performance_cores", "exceeds cores");
+            hw.efficiencyCoreRate = cpu->fraction("efficiency_core_rate", 1.0);
+            if (hw.performanceCores > 0 && hw.performanceCores < hw.cpuCores && !(hw.efficiencyCoreRate > 0))
+                cpu->fail("efficiency_core_rate", "must be > 0 when there are efficiency cores");
+        }
+        if (auto ports = r.optionalObject("memory_ports")) {
+            hw.memoryPorts = ports->positiveInt("count");
+            hw.memoryPortBytes = ports->positive("bytes_per_clock");
+        }
+        if (r.has("uncertain")) {
+            const QJsonArray list = r.array("uncertain");
+            for (int i = 0; i < list.size(); ++i) {
+                const std::string where = "uncertain[" + std::to_string(i) + "]";
+                if (!list[i].isObject()) throw InputError("", where, "must be an object");
+                JsonReader u(list[i].toObject(), where);
+                UncertainFigure f;
+                f.field = u.string("field");
+                if (!isUncertainFigureField(f.field))
+                    u.fail("field", "unknown figure '" + f.field + "' (power.tdp_w, power.idle_w, peak_tflops.<format>, "
+                                    "vector_tflops, memory.bandwidth_gb_s, memory.energy_pj_per_bit, "
+                                    "pim.internal_bandwidth_gb_s, pim.internal_energy_pj_per_bit, cpu.per_core_bandwidth_gb_s)");
+                const QJsonArray range = u.array("range");
+                if (range.size() != 2 || !range[0].isDouble() || !range[1].isDouble())
+                    u.fail("range", "must be [low, high], factors of the stated figure");
+                f.low = range[0].toDouble();
+                f.high = range[1].toDouble();
+                if (!(f.low > 0 && f.low <= 1 && f.high >= 1 && f.high <= 100))
+                    u.fail("range", "needs 0 < low <= 1 <= high <= 100");
+                f.why = u.string("why");
+                hw.uncertain.push_back(f);
+            }
         }
         if (auto sp = r.optionalObject("sparsity")) {
             hw.sparse24 = sp->boolean("two_four", false);
@@ -152,7 +185,19 @@ QJsonObject toJson(const HardwareSpec& hw)
     o["vendor"] = QString::fromStdString(hw.vendor);
     if (hw.cpuCores > 0)
         o["cpu"] = QJsonObject{{"cores", hw.cpuCores}, {"threads", hw.threads},
-                               {"per_core_bandwidth_gb_s", hw.perCoreBandwidthBytesPerS / kGB}};
+                               {"per_core_bandwidth_gb_s", hw.perCoreBandwidthBytesPerS / kGB},
+                               {"performance_cores", hw.performanceCores},
+                               {"efficiency_core_rate", hw.efficiencyCoreRate}};
+    if (hw.memoryPorts > 0)
+        o["memory_ports"] = QJsonObject{{"count", hw.memoryPorts}, {"bytes_per_clock", hw.memoryPortBytes}};
+    if (!hw.uncertain.empty()) {
+        QJsonArray list;
+        for (const UncertainFigure& f : hw.uncertain)
+            list.append(QJsonObject{{"field", QString::fromStdString(f.field)},
+                                    {"range", QJsonArray{f.low, f.high}},
+                                    {"why", QString::fromStdString(f.why)}});
+        o["uncertain"] = list;
+    }
     if (hw.sparse24 || hw.sparseUnstructured)
         o["sparsity"] = QJsonObject{{"two_four", hw.sparse24}, {"unstructured", hw.sparseUnstructured}};
     if (hw.accel) {
@@ -185,10 +230,13 @@ QJsonObject toJson(const HardwareSpec& hw)
                             {"energy_pj_per_bit", hw.sramEnergyPjPerBit}};
     o["power"] = QJsonObject{{"tdp_w", hw.tdpW}, {"idle_w", hw.idleW}};
     o["interconnect"] = interconnectToJson(hw.interconnect);
-    if (hw.isPim())
-        o["pim"] = QJsonObject{{"internal_bandwidth_gb_s", hw.pimInternalBandwidthBytesPerS / kGB},
-                               {"compute_tflops", hw.pimComputeFlops / 1e12},
-                               {"internal_energy_pj_per_bit", hw.pimEnergyPjPerBit}};
+    if (hw.isPim()) {
+        QJsonObject pim{{"internal_bandwidth_gb_s", hw.pimInternalBandwidthBytesPerS / kGB},
+                        {"compute_tflops", hw.pimComputeFlops / 1e12},
+                        {"internal_energy_pj_per_bit", hw.pimEnergyPjPerBit}};
+        if (hw.pimSustainedFraction > 0) pim["sustained_fraction"] = hw.pimSustainedFraction;
+        o["pim"] = pim;
+    }
     o["source"] = QString::fromStdString(hw.source);
     if (!hw.notes.empty()) o["notes"] = QString::fromStdString(hw.notes);
     return o;

@@ -47,6 +47,7 @@ std::vector<LiteraturePoint> load()
         p.powerW = std::atof(f[5].c_str());
         p.tokensPerS = std::atof(f[6].c_str());
         p.tokensPerJ = std::atof(f[7].c_str());
+        p.row = row - 1;
         if (p.powerW > 0 && p.tokensPerS > 0) v.push_back(std::move(p));
     }
     return v;

@@ -11,6 +11,7 @@ namespace llmdse {
 struct LiteraturePoint {
     std::string work, platform, device, model, precision, notes, source;
     double batch = 1, powerW = 0, tokensPerS = 0, tokensPerJ = 0;
+    int row = 0; // 1-based data row of the CSV (its line number less the header)
 };
 
 const std::vector<LiteraturePoint>& literaturePoints();

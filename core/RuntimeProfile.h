@@ -49,6 +49,10 @@ struct RuntimeProfile {
     std::string provenance;   // where the numbers came from (fit data, date, error)
 
     double kernelOverheadS = 0;       // fixed cost per kernel (launch, ramp-up, tail)
+    // Host time to issue one kernel without a captured graph (Python, the framework's dispatcher, the
+    // driver call). The host runs ahead of the device, so a pass takes the longer of the two: the
+    // device waits only when the host falls behind (eager frameworks at small batch). 0: graphs.
+    double hostDispatchS = 0;
     double gemmSetupS = 0;            // extra fixed cost of a multi-row GEMM over a GEMV (split-K reduction, tiling)
     double gemmPackWeightsPerS = 0;   // multi-row GEMMs first repack (or unpack) their weights, elements/s; 0: free
     // Single-row GEMVs (batch-1 decode) on quantised weights unpack them inside the dot product: seconds per
@@ -87,6 +91,9 @@ struct RuntimeProfile {
     // Fixed host-side cost of one forward pass (graph build and scheduling, sampling), paid
     // once by a prefill and by every decode step.
     double stepOverheadS = 0;
+    // Host work per sequence in a forward pass (its block table and inputs, pythonising and detokenising
+    // its sampled token, stop checks), added to stepOverheadS for every sequence the pass runs.
+    double stepOverheadPerSequenceS = 0;
     // Projections that read the same input (q, k, v; gate, up) run as kernels of their own
     // (llama.cpp's graph, eager PyTorch) instead of one stacked GEMM.
     bool separateProjections = false;

@@ -80,6 +80,7 @@ RuntimeProfile runtimeFromJson(const QJsonObject& obj, const std::string& file)
         p.provenance = r.string("provenance", "");
         p.kernelOverheadS = r.nonNegative("kernel_overhead_us", 0.0) * 1e-6;
         p.gemmSetupS = r.nonNegative("gemm_setup_us", 0.0) * 1e-6;
+        p.hostDispatchS = r.nonNegative("host_dispatch_us", 0.0) * 1e-6;
         p.gemmPackWeightsPerS = r.nonNegative("gemm_pack_gweights_s", 0.0) * 1e9;
         if (auto g = r.optionalObject("gemv_unpack_ps_per_weight")) {
             for (int i = 0; i < kPrecisionCount; ++i)
@@ -107,6 +108,7 @@ RuntimeProfile runtimeFromJson(const QJsonObject& obj, const std::string& file)
             p.memoryEnergyScale = en->positive("memory_energy_scale", 1.0);
         }
         p.stepOverheadS = r.nonNegative("step_overhead_us", 0.0) * 1e-6;
+        p.stepOverheadPerSequenceS = r.nonNegative("step_overhead_per_sequence_us", 0.0) * 1e-6;
         p.separateProjections = r.boolean("separate_projections", false);
         const std::string aq = r.string("activation_quantization", "fused");
         if (aq == "eager") p.activationQuantization = ActivationQuantization::Eager;
@@ -167,6 +169,7 @@ QJsonObject toJson(const RuntimeProfile& p)
     o["provenance"] = QString::fromStdString(p.provenance);
     o["kernel_overhead_us"] = p.kernelOverheadS * 1e6;
     o["gemm_setup_us"] = p.gemmSetupS * 1e6;
+    o["host_dispatch_us"] = p.hostDispatchS * 1e6;
     o["gemm_pack_gweights_s"] = p.gemmPackWeightsPerS / 1e9;
     QJsonObject unpack;
     for (int i = 0; i < kPrecisionCount; ++i)
@@ -188,6 +191,7 @@ QJsonObject toJson(const RuntimeProfile& p)
                               {"flop_energy_scale", p.flopEnergyScale},
                               {"memory_energy_scale", p.memoryEnergyScale}};
     o["step_overhead_us"] = p.stepOverheadS * 1e6;
+    o["step_overhead_per_sequence_us"] = p.stepOverheadPerSequenceS * 1e6;
     o["separate_projections"] = p.separateProjections;
     o["activation_quantization"] = p.activationQuantization == ActivationQuantization::Eager ? "eager" : "fused";
     QJsonObject formats;

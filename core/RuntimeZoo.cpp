@@ -63,6 +63,7 @@ std::string defaultRuntimeId(HardwareClass c)
     switch (c) {
     case HardwareClass::GPU: return "torch-cudagraph";
     case HardwareClass::CPU: return "llama.cpp";
+    case HardwareClass::FPGA: return "fpga";
     default: return "dataflow";
     }
 }

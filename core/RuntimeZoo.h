@@ -19,7 +19,7 @@ void registerRuntimeCalibration(const std::string& runtimeId, const std::string&
 // `named` (a zoo profile of that id), or its calibration for `hw` when there is one.
 RuntimeProfile runtimeFor(const RuntimeProfile& named, const HardwareSpec& hw);
 // The profile used when none is named: the calibrated GPU stack for GPUs,
-// llama.cpp for CPUs, a compiled dataflow runtime for accelerators.
+// llama.cpp for CPUs, a compiled overlay for FPGAs, a compiled dataflow runtime for other accelerators.
 std::string defaultRuntimeId(HardwareClass c);
 
 } // namespace llmdse

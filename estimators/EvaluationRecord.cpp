@@ -2,6 +2,7 @@
 #include "core/MetricsJson.h"
 #include "core/TextTable.h"
 #include "estimators/Estimator.h"
+#include "estimators/uncertainty/Uncertainty.h"
 #include "models/DesignJson.h"
 
 #include <cstdio>
@@ -15,6 +16,7 @@ void writeEvaluation(RecordWriter& w, const Design& d, const Metrics& m, const E
     writeDesign(w, d);
     w.endObject();
     w.text("estimator", est.version());
+    w.value("uncertainty", toJson(estimateUncertainty(est, d, m)));
     w.beginObject("provenance");
     w.text("hardware", d.hardware.source);
     w.text("runtime", d.runtime.provenance);

@@ -407,6 +407,12 @@ std::vector<DesignField> makeFields()
     // Runtime profile.
     v.push_back(number("runtime.kernel_overhead_us", "us", "fixed cost per kernel", 1e-6,
                        [](Design& d) -> double& { return d.runtime.kernelOverheadS; }, 0));
+    v.push_back(number("runtime.host_dispatch_us", "us", "host time to issue one kernel (eager frameworks)", 1e-6,
+                       [](Design& d) -> double& { return d.runtime.hostDispatchS; }, 0));
+    v.push_back(number("runtime.step_overhead_us", "us", "host cost per forward pass", 1e-6,
+                       [](Design& d) -> double& { return d.runtime.stepOverheadS; }, 0));
+    v.push_back(number("runtime.step_overhead_per_sequence_us", "us", "host cost per sequence in a forward pass", 1e-6,
+                       [](Design& d) -> double& { return d.runtime.stepOverheadPerSequenceS; }, 0));
     v.push_back(number("runtime.gemm_efficiency", "", "fraction of matrix peak", 1,
                        [](Design& d) -> double& { return d.runtime.gemmEfficiency; }));
     v.push_back(number("runtime.bandwidth_efficiency", "", "fraction of memory bandwidth", 1,

@@ -250,6 +250,26 @@ private Q_SLOTS:
             << QStringList{"op-sim.json", "ops[0].device", "template"};
         QTest::newRow("measurements no runs") << validate("me-empty.json", R"({"runs": []})")
                                               << QStringList{"me-empty.json", "runs"};
+        // validate --literature: its options and its mapping rules.
+        QTest::newRow("validate --class without --literature") << QStringList{"validate", "--class", "gpu"}
+                                                               << QStringList{"--class", "--literature"};
+        QTest::newRow("validate --literature unknown class") << QStringList{"validate", "--literature", "--class", "tpu"}
+                                                             << QStringList{"--class", "tpu"};
+        QTest::newRow("literature rules devices not a list")
+            << QStringList{"validate", "--literature", "--rules",
+                           file("rules.json", R"({"defaults": {"model": "llama-2-7b", "batch": 1, "prompt": 8, "output": 8, "why": "x"},
+                                                  "plain_methods": [], "methods": {}, "devices": {}})")}
+            << QStringList{"rules.json", "devices"};
+        {
+            // A hardware figure marked uncertain must name a figure the estimator can vary.
+            QFile h100(test::sourceDir() + "/resources/hardware/h100-sxm.json");
+            QVERIFY(h100.open(QIODevice::ReadOnly));
+            QJsonObject hw = QJsonDocument::fromJson(h100.readAll()).object();
+            hw["uncertain"] = QJsonArray{QJsonObject{{"field", "power.tdp"}, {"range", QJsonArray{0.5, 2}}, {"why", "x"}}};
+            QTest::newRow("hardware uncertain unknown figure")
+                << QStringList{"evaluate", "--model", "llama-2-7b", "--hardware", file("hw-unc.json", QJsonDocument(hw).toJson())}
+                << QStringList{"hw-unc.json", "uncertain[0].field", "power.tdp"};
+        }
         QTest::newRow("calibrate without --out")
             << QStringList{"calibrate", "--data", test::sourceDir() + "/resources/validation/gpu-measurements.json"}
             << QStringList{"--out"};

@@ -440,6 +440,7 @@ private Q_SLOTS:
         for (int c = 3501; c < 3501 + 2000; ++c) {
             const OpGraph& use = c >= 4096 ? sat : g;
             for (const Op& op : use.ops) brute += timeOp(op, r).at(c) * op.count;
+            brute += r.runtime->stepOverheadS + r.runtime->stepOverheadPerSequenceS; // vLLM's host work, one sequence
         }
         QVERIFY_REL(whole.decodeTotal.timeS, brute, 1e-6);
     }

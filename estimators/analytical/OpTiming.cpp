@@ -27,7 +27,7 @@ TargetRates::TargetRates(const Design& d, Phase phase)
     streamBw = memoryBw * rt.bandwidthEfficiency;
     elementwiseBw = memoryBw * rt.elementwiseEfficiency;
     if (hw.isPim()) {
-        pimBw = hw.pimInternalBandwidthBytesPerS * rt.bandwidthEfficiency;
+        pimBw = hw.pimInternalBandwidthBytesPerS * (hw.pimSustainedFraction > 0 ? hw.pimSustainedFraction : rt.bandwidthEfficiency);
         pimFlops = hw.pimComputeFlops;
     }
     link.bandwidthBytesPerS = d.parallel.linkBandwidthBytesPerS > 0 ? d.parallel.linkBandwidthBytesPerS
@@ -71,7 +71,9 @@ OpTime timeOp(const Op& op, const TargetRates& r)
     const OpImplementation& impl = rt.impl(op.cls);
     OpTime t;
     t.precision = r.executed[int(op.precision)];
-    t.overhead = kernelLaunches(op, rt) * r.kernelS;
+    const int launches = kernelLaunches(op, rt);
+    t.overhead = launches * r.kernelS;
+    t.launches = launches;
     if (op.cls == OpClass::Matmul && op.m > 1 && impl.kernels > 0) {
         t.overhead += rt.gemmSetupS;
         if (rt.gemmPackWeightsPerS > 0) t.overhead += op.weightElements / rt.gemmPackWeightsPerS;

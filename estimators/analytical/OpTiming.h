@@ -33,6 +33,7 @@ struct OpTime {
     double overhead = 0;
     double communication = 0;
     double serial = 0;  // passes over memory that run before the kernel (activation conversion, eager quantisation)
+    int launches = 0;   // kernels issued per repetition
     Precision precision = Precision::FP16;
     bool nearMemory = false; // ran beside the DRAM banks (PIM)
 

@@ -26,12 +26,14 @@ PhaseCost costPhase(const OpGraph& g, const TargetRates& rates, const EnergyMode
     if (n <= 0) return phase;
     const double traffic = 1.0;
     double dynamic = 0;
+    double hostS = 0; // host time issuing the kernels (eager frameworks)
     const size_t firstOp = ops ? ops->size() : 0;
     for (const Op& op : g.ops) {
         const double active = energy.activeDevices(op);
         const OpTime t = timeOp(op, rates);
         const MaxSum ms = sumMaxAffine(t.compute, t.memory, c0, n);
         const double reps = op.count;
+        hostS += n * reps * t.launches * rates.runtime->hostDispatchS;
         TimeBreakdown b;
         b.compute = ms.aDominant * reps;
         b.memory = (ms.total - ms.aDominant + n * t.serial) * reps;
@@ -73,9 +75,13 @@ PhaseCost costPhase(const OpGraph& g, const TargetRates& rates, const EnergyMode
             ops->push_back(std::move(c));
         }
     }
-    // Every forward pass (a prefill, each decode step) pays the runtime's fixed host-side cost once, and
-    // a statically scheduled template its per-layer synchronisation.
-    phase.breakdown.overhead += n * rates.passS;
+    // The device waits for a host that issues kernels more slowly than it runs them.
+    if (hostS > phase.breakdown.total()) phase.breakdown.overhead += hostS - phase.breakdown.total();
+    // Every forward pass (a prefill, each decode step) pays the runtime's fixed host-side cost once (and a
+    // statically scheduled template its per-layer synchronisation), plus the runtime's per-sequence part
+    // for every sequence the host schedules in it.
+    const double sequences = g.groupBatch > 0 ? g.groupBatch : g.batch;
+    phase.breakdown.overhead += n * (rates.passS + sequences * rates.runtime->stepOverheadPerSequenceS);
     const double raw = phase.breakdown.total();
     const double time = energy.cappedTime(raw, dynamic);
     phase.breakdown.compute += time - raw; // a power-capped chip slows its busiest (compute) work

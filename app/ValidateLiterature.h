@@ -1,0 +1,12 @@
+#pragma once
+// `llmdse validate --literature`: the survey's published batch-1 decode rows against the estimator.
+#include "app/OutputFormat.h"
+
+#include <string>
+
+namespace llmdse {
+
+// Prints every row (mapped or why not) and the per-class summary; `cls` empty: all classes.
+void printLiteratureValidation(OutputFormat format, const std::string& cls, const std::string& rulesFile);
+
+} // namespace llmdse
