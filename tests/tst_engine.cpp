@@ -73,6 +73,11 @@ private Q_SLOTS:
         QTest::addColumn<double>("bound");
         QTest::newRow("int8 g32") << "int8:g32" << 0.02;  // 8-bit: <2% of max |logit|
         QTest::newRow("int4 g16") << "int4:g16" << 0.20;  // 4-bit: <20% of max |logit|
+        // Whole 32-value blocks take the integer dot products against int8-quantised activations.
+        QTest::newRow("int4 g32") << "int4:g32" << 0.20;
+        QTest::newRow("int8 g64") << "int8:g64" << 0.02;
+        QTest::newRow("fp16") << "fp16" << 0.002;  // 11-bit mantissa
+        QTest::newRow("bf16") << "bf16" << 0.02;   // 8-bit mantissa
     }
     void quantisedCloseToFp32()
     {
@@ -91,6 +96,44 @@ private Q_SLOTS:
         const double err = maxAbsDiff(r.promptLogits, e.logits);
         QVERIFY2(err > 0, "quantisation changed nothing");
         QVERIFY2(err < bound * maxLogit, qPrintable(QString("error %1 vs max logit %2").arg(err).arg(maxLogit)));
+    }
+
+    // The output projection can be stored in the format too (a tied head gets its own copy):
+    // fewer bytes, logits still within the format's bound.
+    void quantisedHeadCloseToFp32()
+    {
+        const Expected e = expected("tiny-llama-gqa");
+        ModelWeights w = loadCheckpoint((test::dataDir() + "/fixtures/tiny-llama-gqa").toStdString());
+        ModelWeights body = w;
+        body.quantize(parseQuantFormat("int8:g32", "weights"));
+        w.quantize(parseQuantFormat("int8:g32", "weights"), true);
+        QVERIFY(w.quantizedHead && !body.quantizedHead);
+        QVERIFY(w.bytes() < body.bytes() - 0.5 * double(w.spec.vocab) * w.spec.hidden * 4);
+        ReferenceEngine engine(std::move(w));
+        GenerationResult r = generate(engine, {e.ids}, 1, SamplingOptions{}, true);
+        double maxLogit = 0;
+        for (const auto& row : e.logits)
+            for (double v : row) maxLogit = std::max(maxLogit, std::fabs(v));
+        QVERIFY(maxAbsDiff(r.promptLogits, e.logits) < 0.02 * maxLogit);
+    }
+
+    // The integer kernels tile rows differently for a prompt (several activation rows per
+    // weight panel) than for one token; both give the same logits.
+    void integerPrefillMatchesDecode()
+    {
+        for (const char* fmt : {"int8:g32", "int4:g32", "int8:g16"}) {
+            ModelWeights w = loadCheckpoint((test::dataDir() + "/fixtures/tiny-llama-gqa").toStdString());
+            w.quantize(parseQuantFormat(fmt, "weights"), true);
+            ReferenceEngine engine(std::move(w));
+            const std::vector<int> ids{5, 9, 14, 2, 100, 7, 42};
+            KvCache whole(engine.spec(), 1, 16), steps(engine.spec(), 1, 16);
+            const RowMatrix all = engine.forward({ids}, whole, true);
+            for (size_t i = 0; i < ids.size(); ++i) {
+                const RowMatrix one = engine.forward({{ids[i]}}, steps);
+                const double err = (one.row(0) - all.row(Eigen::Index(i))).cwiseAbs().maxCoeff();
+                QVERIFY2(err < 0.01 * all.row(Eigen::Index(i)).cwiseAbs().maxCoeff(), qPrintable(QString("%1 position %2: %3").arg(fmt).arg(i).arg(err)));
+            }
+        }
     }
 
     // A batch of two sequences gives each the same tokens as running it alone.

@@ -34,7 +34,7 @@ HostCheckResult runHostCheck(ModelWeights weights, const HostCheckRequest& req,
     requireMemory(generationBytes(weights.spec, B, S, N), "batch",
                   "a run of batch " + std::to_string(B) + " x " + std::to_string(S) + " + " + std::to_string(N) + " tokens of " +
                       weights.spec.id + " (KV cache, activations, logits)");
-    weights.quantize(req.weights);
+    weights.quantize(req.weights, req.quantizedHead);
     ReferenceEngine engine(std::move(weights));
     const ModelSpec& spec = engine.spec();
     auto predict = [&](const HostMeasurements& host) {
@@ -44,6 +44,7 @@ HostCheckResult runHostCheck(ModelWeights weights, const HostCheckRequest& req,
         d.runtime = referenceEngineProfile(host);
         d.workload = {B, S, N, 0};
         d.opts.weights = req.weights;
+        d.opts.quantizedHead = req.quantizedHead;
         d.opts.activations = Precision::FP32;
         d.opts.kvCache = {Precision::FP32, 0};
         return AnalyticalEstimator().evaluate(d, true);

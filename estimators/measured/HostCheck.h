@@ -17,6 +17,7 @@ namespace llmdse {
 struct HostCheckRequest {
     int batch = 1, prompt = 128, output = 16, repeat = 3;
     QuantFormat weights{Precision::FP32, 0};
+    bool quantizedHead = false; // lm_head in `weights` too; the prediction follows
     bool pairedHost = true;
 };
 

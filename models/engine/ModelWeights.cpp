@@ -116,10 +116,15 @@ private:
 
 } // namespace
 
-void ModelWeights::quantize(const QuantFormat& q)
+void ModelWeights::quantize(const QuantFormat& q, bool head)
 {
     if (q.precision == Precision::FP32) return;
     auto each = [&](Linear& l) { if (l.out() > 0) l.quantize(q); };
+    if (head) {
+        if (lmHead.out() == 0) lmHead = Linear(embed); // tied: the lookup table stays fp32
+        each(lmHead);
+        quantizedHead = true;
+    }
     for (auto& L : layers) {
         for (Linear* l : {&L.qkv, &L.o, &L.gateUp, &L.down, &L.shared.gateUp, &L.shared.down}) each(*l);
         for (auto& e : L.experts) {
@@ -259,6 +264,7 @@ ModelWeights firstLayers(const ModelWeights& w, int layers)
     d.finalNorm = w.finalNorm;
     d.lmHead = w.lmHead;
     d.format = w.format;
+    d.quantizedHead = w.quantizedHead;
     return d;
 }
 
