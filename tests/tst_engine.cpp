@@ -49,6 +49,8 @@ private Q_SLOTS:
         QTest::addColumn<QString>("fixture");
         QTest::newRow("llama-gqa") << "tiny-llama-gqa";
         QTest::newRow("mixtral-moe") << "tiny-mixtral-moe";
+        QTest::newRow("gemma") << "tiny-gemma"; // GeGLU, embedding scale, (1 + w) norms, tied head, MQA
+        QTest::newRow("phi3") << "tiny-phi3";   // fused qkv_proj and gate_up_proj
     }
 
     // Prompt logits within 1e-4 of transformers (fp32) and the identical greedy continuation.

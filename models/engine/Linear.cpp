@@ -273,7 +273,7 @@ void Linear::applyInteger(const RowMatrix& x, RowMatrix& y) const
     oneapi::tbb::parallel_for(oneapi::tbb::blocked_range<int>(0, out_, grain), [&](const auto& r) {
         // A panel of weight rows (int4 unpacked to int8 once) meets every activation row
         // while it sits in L1/L2; its scales are widened to one float per block.
-        constexpr int kPanel = 16;
+        constexpr int kPanel = 24;
         thread_local std::vector<std::int8_t> panel;
         thread_local std::vector<float> groupScales, blockScales;
         for (int o = r.begin(); o < r.end(); o += kPanel) {
@@ -307,11 +307,20 @@ void Linear::apply(const RowMatrix& x, RowMatrix& y) const
     // Blocks of at least 64 outputs keep each task's GEMM efficient; a few per thread balance the load.
     const int threads = oneapi::tbb::this_task_arena::max_concurrency();
     const int grain = std::max(64, out_ / (4 * threads));
+    // The AVX2 dot-product kernels where the CPU has them (Eigen's GEMM is built for the
+    // portable baseline, SSE2); Eigen elsewhere.
+    const bool vector = kernels::vectorKernels();
     oneapi::tbb::parallel_for(oneapi::tbb::blocked_range<int>(0, out_, grain), [&](const auto& r) {
         const int n = r.end() - r.begin();
-        if (rows > 1 && rows <= 64 && format_.precision == Precision::FP32) {
+        // Weight panels of kPanel rows stay in L1/L2 while every activation row passes them.
+        constexpr int kPanel = 24;
+        if (format_.precision == Precision::FP32 && vector) {
+            for (int o = r.begin(); o < r.end(); o += kPanel) {
+                const int k = std::min(kPanel, r.end() - o);
+                kernels::gemmF32(w_.data() + size_t(o) * in_, in_, k, x.data(), in_, rows, in_, y.data() + o, out_);
+            }
+        } else if (rows > 1 && rows <= 64 && format_.precision == Precision::FP32) {
             // Small weight panels keep GEMM packing inside the L1/L2 caches (about 2x faster up to 64 rows; larger blocks win beyond).
-            constexpr int kPanel = 16;
             for (int o = r.begin(); o < r.end(); o += kPanel) {
                 const int k = std::min(kPanel, r.end() - o);
                 y.middleCols(o, k).noalias() = x * w_.middleRows(o, k).transpose();
@@ -321,15 +330,15 @@ void Linear::apply(const RowMatrix& x, RowMatrix& y) const
         } else if (rows == 1) {
             for (int o = r.begin(); o < r.end(); ++o) y(0, o) = dotRow(o, x.data());
         } else {
-            // Unpack a tile of rows into a cache-resident fp32 buffer, then a dense product:
-            // the quantised weights are read from memory once, the tile stays in L1/L2.
-            constexpr int kTile = 16;
+            // Unpack a panel into a cache-resident fp32 buffer, then a dense product:
+            // the stored weights are read from memory once, the panel is reused by every row.
             thread_local RowMatrix tile;
-            if (tile.rows() != kTile || tile.cols() != in_) tile.resize(kTile, in_);
-            for (int o = r.begin(); o < r.end(); o += kTile) {
-                const int k = std::min(kTile, r.end() - o);
+            if (tile.rows() != kPanel || tile.cols() != in_) tile.resize(kPanel, in_);
+            for (int o = r.begin(); o < r.end(); o += kPanel) {
+                const int k = std::min(kPanel, r.end() - o);
                 dequantizeRows(o, k, tile.data());
-                y.middleCols(o, k).noalias() = x * tile.topRows(k).transpose();
+                if (vector) kernels::gemmF32(tile.data(), in_, k, x.data(), in_, rows, in_, y.data() + o, out_);
+                else y.middleCols(o, k).noalias() = x * tile.topRows(k).transpose();
             }
         }
         if (hasBias()) y.middleCols(r.begin(), n).rowwise() += bias_.segment(r.begin(), n).transpose();

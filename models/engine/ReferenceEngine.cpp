@@ -12,7 +12,7 @@ namespace llmdse {
 
 namespace conv = conventions;
 
-std::vector<std::string> engineFamilies() { return {"llama", "mistral", "qwen2", "mixtral", "qwen2_moe"}; }
+std::vector<std::string> engineFamilies() { return {"llama", "mistral", "qwen2", "mixtral", "qwen2_moe", "gemma", "phi3"}; }
 
 KvCache::KvCache(const ModelSpec& m, int batch, int capacity)
     : layers_(m.layers), batch_(batch), kvHeads_(m.kvHeads), headDim_(m.headDim), capacity_(capacity)
@@ -57,13 +57,14 @@ ReferenceEngine::ReferenceEngine(ModelWeights weights) : w_(std::move(weights))
     if (w_.spec.tiedEmbeddings && w_.lmHead.out() == 0) w_.lmHead = Linear(w_.embed);
     const auto fams = engineFamilies();
     if (std::find(fams.begin(), fams.end(), w_.spec.family) == fams.end())
-        throw InputError("", "model_type", "the reference engine runs llama, mistral, qwen2, mixtral and qwen2_moe, not '" +
+        throw InputError("", "model_type", "the reference engine runs llama, mistral, qwen2, mixtral, qwen2_moe, gemma and phi3, not '" +
                                                w_.spec.family + "'");
     const ModelSpec& m = w_.spec;
     if (m.ropeType != "default" && m.ropeType != "linear" && m.ropeType != "llama3")
         throw InputError("", "rope_scaling", "the reference engine supports default, linear and llama3 RoPE scaling, not '" +
                                                  m.ropeType + "'");
     for (double inv : ropeInverseFrequencies(m)) invFreq_.push_back(static_cast<float>(inv));
+    gelu_ = m.family == "gemma";
 }
 
 namespace {
@@ -82,7 +83,25 @@ void rmsNorm(const RowMatrix& x, const Eigen::VectorXf& w, float eps, RowMatrix&
 double matmulFlops(const Linear& l, double rows) { return 2.0 * rows * l.out() * l.in() + (l.hasBias() ? rows * l.out() : 0.0); }
 double matmulBytes(const Linear& l, double rows) { return l.weightBytes() + rows * (l.in() + l.out()) * kF; }
 
-float silu(float g) { return g / (1.0f + std::exp(-g)); }
+// act = silu(gate) * up (SwiGLU), or gelu_tanh(gate) * up (Gemma's GeGLU), for the stacked
+// [gate | up] rows: Eigen's vectorised exp / tanh, rows split across workers (a prompt's
+// MLP width times its length is millions of transcendentals).
+void gatedActivation(const RowMatrix& gu, int f, bool gelu, RowMatrix& act)
+{
+    act.resize(gu.rows(), f);
+    oneapi::tbb::parallel_for(oneapi::tbb::blocked_range<Eigen::Index>(0, gu.rows(), 8), [&](const auto& r) {
+        for (Eigen::Index i = r.begin(); i < r.end(); ++i) {
+            const auto g = gu.row(i).head(f).array();
+            const auto up = gu.row(i).segment(f, f).array();
+            if (gelu) {
+                const float k = 0.7978845608028654f; // sqrt(2 / pi), gelu_pytorch_tanh
+                act.row(i).array() = 0.5f * g * (1.0f + (k * (g + 0.044715f * g * g * g)).tanh()) * up;
+            } else {
+                act.row(i).array() = g / (1.0f + (-g).exp()) * up;
+            }
+        }
+    });
+}
 
 } // namespace
 
@@ -168,8 +187,7 @@ void ReferenceEngine::moe(const LayerWeights& L, const RowMatrix& h, RowMatrix& 
         }
         {
             OpScope s(counters, "moe.experts_act", conv::kGatedActFlops * rows * f, 3.0 * rows * f * kF);
-            for (int r = 0; r < rows; ++r)
-                for (int c = 0; c < f; ++c) act(r, c) = silu(gu(r, c)) * gu(r, f + c);
+            gatedActivation(gu, f, gelu_, act);
         }
         {
             OpScope s(counters, "moe.experts_down", matmulFlops(ex.down, rows), matmulBytes(ex.down, rows));
@@ -189,8 +207,7 @@ void ReferenceEngine::moe(const LayerWeights& L, const RowMatrix& h, RowMatrix& 
         }
         {
             OpScope s(counters, "moe.shared_act", conv::kGatedActFlops * double(T) * f, 3.0 * T * f * kF);
-            for (int r = 0; r < T; ++r)
-                for (int c = 0; c < f; ++c) act(r, c) = silu(gu(r, c)) * gu(r, f + c);
+            gatedActivation(gu, f, gelu_, act);
         }
         OpScope s(counters, "moe.shared_down", matmulFlops(L.shared.down, T), matmulBytes(L.shared.down, T));
         L.shared.down.apply(act, y);
@@ -237,6 +254,7 @@ RowMatrix ReferenceEngine::forward(const std::vector<std::vector<int>>& tokens, 
                                                           std::to_string(m.vocab - 1) + ")");
                 x.row(b * n + i) = w_.embed.row(id);
             }
+        if (m.family == "gemma") x *= std::sqrt(float(d)); // Gemma scales the embeddings by sqrt(hidden)
     }
     for (int l = 0; l < m.layers; ++l) {
         const LayerWeights& L = w_.layers[size_t(l)];
@@ -308,8 +326,7 @@ RowMatrix ReferenceEngine::forward(const std::vector<std::vector<int>>& tokens, 
         {
             OpScope s(counters, "mlp.act", conv::kGatedActFlops * double(T) * f, 3.0 * T * f * kF);
             act.resize(T, f);
-            for (int r = 0; r < T; ++r)
-                for (int c = 0; c < f; ++c) act(r, c) = silu(gu(r, c)) * gu(r, f + c);
+            gatedActivation(gu, f, gelu_, act);
         }
         {
             OpScope s(counters, "mlp.down_proj", matmulFlops(L.down, T), matmulBytes(L.down, T));

@@ -1,5 +1,5 @@
 #pragma once
-// A CPU inference engine (Eigen + oneTBB) for Llama, Mistral, Qwen2 and
+// A CPU inference engine (Eigen + oneTBB) for Llama, Mistral, Qwen2, Gemma and
 // Mixtral-style checkpoints: KV cache, prefill and decode, batches of equal-
 // length prompts, per-op counters. fp32 activations; weights fp32/int8/int4.
 #include "models/engine/ModelWeights.h"
@@ -74,6 +74,7 @@ private:
     void moe(const LayerWeights& L, const RowMatrix& h, RowMatrix& x);
     ModelWeights w_;
     std::vector<float> invFreq_;
+    bool gelu_ = false; // GeGLU (Gemma) instead of SwiGLU
 };
 
 std::vector<std::string> engineFamilies();

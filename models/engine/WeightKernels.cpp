@@ -144,6 +144,55 @@ LLMDSE_AVX2 void gemmInt8Avx2(const std::int8_t* w, const float* wd, int wRows, 
     }
 }
 
+// ---- fp32 weights x fp32 activations (dot-product form: both operands row-major along k) ----
+
+template <int RW, int RX>
+LLMDSE_AVX2 void tileF32Avx2(const float* w, std::ptrdiff_t ldw, const float* x, std::ptrdiff_t ldx, int n, float* y,
+                             std::ptrdiff_t ldy)
+{
+    __m256 acc[RW][RX];
+    for (int i = 0; i < RW; ++i)
+        for (int j = 0; j < RX; ++j) acc[i][j] = _mm256_setzero_ps();
+    int c = 0;
+    for (; c + 8 <= n; c += 8) {
+        __m256 wv[RW];
+        for (int i = 0; i < RW; ++i) wv[i] = _mm256_loadu_ps(w + i * ldw + c);
+        for (int j = 0; j < RX; ++j) {
+            const __m256 xv = _mm256_loadu_ps(x + j * ldx + c);
+            for (int i = 0; i < RW; ++i) acc[i][j] = _mm256_fmadd_ps(wv[i], xv, acc[i][j]);
+        }
+    }
+    for (int i = 0; i < RW; ++i)
+        for (int j = 0; j < RX; ++j) {
+            float s = hsum(acc[i][j]);
+            for (int k = c; k < n; ++k) s += w[i * ldw + k] * x[j * ldx + k];
+            y[j * ldy + i] = s;
+        }
+}
+
+template <int RX>
+LLMDSE_AVX2 void rowsF32Avx2(const float* w, std::ptrdiff_t ldw, int wRows, const float* x, std::ptrdiff_t ldx, int n, float* y,
+                             std::ptrdiff_t ldy)
+{
+    constexpr int RW = RX == 1 ? 4 : 3; // 12 accumulators + 3 weight vectors fill the 16 registers
+    int i = 0;
+    for (; i + RW <= wRows; i += RW) tileF32Avx2<RW, RX>(w + i * ldw, ldw, x, ldx, n, y + i, ldy);
+    for (; i < wRows; ++i) tileF32Avx2<1, RX>(w + i * ldw, ldw, x, ldx, n, y + i, ldy);
+}
+
+LLMDSE_AVX2 void gemmF32Avx2(const float* w, std::ptrdiff_t ldw, int wRows, const float* x, std::ptrdiff_t ldx, int xRows, int n,
+                             float* y, std::ptrdiff_t ldy)
+{
+    int j = 0;
+    for (; j + 4 <= xRows; j += 4) rowsF32Avx2<4>(w, ldw, wRows, x + j * ldx, ldx, n, y + j * ldy, ldy);
+    switch (xRows - j) {
+    case 3: rowsF32Avx2<3>(w, ldw, wRows, x + j * ldx, ldx, n, y + j * ldy, ldy); break;
+    case 2: rowsF32Avx2<2>(w, ldw, wRows, x + j * ldx, ldx, n, y + j * ldy, ldy); break;
+    case 1: rowsF32Avx2<1>(w, ldw, wRows, x + j * ldx, ldx, n, y + j * ldy, ldy); break;
+    default: break;
+    }
+}
+
 // ---- fp16 / bf16 ----
 
 float dotHalfPortable(const std::uint16_t* w, const float* x, int n)
@@ -215,6 +264,14 @@ void QuantizedRows::assign(const float* x, int r, int c, std::ptrdiff_t stride)
     d.resize(std::size_t(r) * blocks);
     static const auto kernel = cpuHasAvx2() ? quantizeBlocksAvx2 : quantizeBlocksPortable;
     for (int i = 0; i < r; ++i) kernel(x + i * stride, q.data() + std::size_t(i) * c, d.data() + std::size_t(i) * blocks, blocks);
+}
+
+bool vectorKernels() { return cpuHasAvx2(); }
+
+void gemmF32(const float* w, std::ptrdiff_t ldw, int wRows, const float* x, std::ptrdiff_t ldx, int xRows, int n, float* y,
+             std::ptrdiff_t ldy)
+{
+    gemmF32Avx2(w, ldw, wRows, x, ldx, xRows, n, y, ldy);
 }
 
 void gemmInt8(const std::int8_t* w, const float* wd, int wRows, const QuantizedRows& x, float* y, std::ptrdiff_t ldy)

@@ -28,6 +28,12 @@ struct QuantizedRows {
 // against every row j of x: the panel is read from cache once per few activation rows.
 void gemmInt8(const std::int8_t* w, const float* wd, int wRows, const QuantizedRows& x, float* y, std::ptrdiff_t ldy);
 
+// Whether this CPU runs the AVX2 bodies (gemmF32 exists only there; elsewhere Eigen's GEMM).
+bool vectorKernels();
+// y[j * ldy + i] = w row i . x row j (n values each), for wRows weight rows and xRows activation rows.
+void gemmF32(const float* w, std::ptrdiff_t ldw, int wRows, const float* x, std::ptrdiff_t ldx, int xRows, int n, float* y,
+             std::ptrdiff_t ldy);
+
 // Two int4 values per byte, low nibble first, sign-extended into int8.
 void unpackInt4(const std::uint8_t* p, std::int8_t* out, int pairs);
 
