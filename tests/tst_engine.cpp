@@ -51,6 +51,7 @@ private Q_SLOTS:
         QTest::newRow("mixtral-moe") << "tiny-mixtral-moe";
         QTest::newRow("gemma") << "tiny-gemma"; // GeGLU, embedding scale, (1 + w) norms, tied head, MQA
         QTest::newRow("phi3") << "tiny-phi3";   // fused qkv_proj and gate_up_proj
+        QTest::newRow("mistral-window") << "tiny-mistral-window"; // sliding window of 4 over a 10-token prompt
     }
 
     // Prompt logits within 1e-4 of transformers (fp32) and the identical greedy continuation.

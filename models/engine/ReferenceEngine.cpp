@@ -6,6 +6,7 @@
 #include <oneapi/tbb/parallel_for.h>
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 namespace llmdse {
@@ -112,6 +113,10 @@ void ReferenceEngine::attention(const RowMatrix& qkv, KvCache& cache, int layer,
     const int past = cache.length();
     const float scale = 1.0f / std::sqrt(float(hd));
     out.resize(qkv.rows(), m.qDim());
+    // Sliding-window layers see the last `slidingWindow` positions (the query's own included),
+    // as Hugging Face's mask does; the cache keeps every slot.
+    const bool windowed = m.hasSlidingWindow() && layer >= m.layers - m.slidingWindowLayers;
+    const int window = windowed ? m.slidingWindow : std::numeric_limits<int>::max();
     AttentionCapture* cap = capture;
     const int firstObserved = cap ? std::max(0, n - cap->window) : n;
     // Each KV head is read once for the query heads that share it (GQA).
@@ -121,24 +126,24 @@ void ReferenceEngine::attention(const RowMatrix& qkv, KvCache& cache, int layer,
         for (int g = 0; g < group; ++g) {
             const int h = kh * group + g;
             for (int i = 0; i < n; ++i) {
-                const int keys = past + i + 1; // causal
+                const int keys = past + i + 1, first = std::max(0, keys - window); // causal, windowed
                 const float* q = qkv.row(b * n + i).data() + h * hd;
                 float mx = -INFINITY;
                 const Eigen::Map<const Eigen::VectorXf> qv(q, hd);
-                for (int p = 0; p < keys; ++p) {
+                for (int p = first; p < keys; ++p) {
                     scores[p] = qv.dot(Eigen::Map<const Eigen::VectorXf>(cache.k(layer, b, kh, p), hd)) * scale;
                     mx = std::max(mx, scores[p]);
                 }
                 float sum = 0;
-                for (int p = 0; p < keys; ++p) sum += (scores[p] = std::exp(scores[p] - mx));
+                for (int p = first; p < keys; ++p) sum += (scores[p] = std::exp(scores[p] - mx));
                 Eigen::Map<Eigen::VectorXf> o(out.row(b * n + i).data() + h * hd, hd);
                 o.setZero();
                 const float inv = 1.0f / sum;
                 if (i >= firstObserved) {
                     float* acc = cap->at(layer, b, kh);
-                    for (int p = 0; p < keys; ++p) acc[p] += scores[p] * inv;
+                    for (int p = first; p < keys; ++p) acc[p] += scores[p] * inv;
                 }
-                for (int p = 0; p < keys; ++p)
+                for (int p = first; p < keys; ++p)
                     o += (scores[p] * inv) * Eigen::Map<const Eigen::VectorXf>(cache.v(layer, b, kh, p), hd);
             }
         }
