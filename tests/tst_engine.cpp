@@ -149,6 +149,25 @@ private Q_SLOTS:
         QCOMPARE(both.newTokens[1], generate(engine, {b}, 6, SamplingOptions{}).newTokens[0]);
     }
 
+    // Prompts of unequal lengths in one batch (left-padded, the padding masked): each gets the
+    // tokens and the logits it gets alone, also past a sliding window.
+    void unequalPromptsMatchSingle()
+    {
+        for (const char* fixture : {"tiny-llama-gqa", "tiny-mistral-window"}) {
+            ReferenceEngine engine(loadCheckpoint((test::dataDir() + "/fixtures/" + fixture).toStdString()));
+            const std::vector<int> a{5, 9, 14, 2, 100, 7, 42}, b{100, 7}, c{3, 1, 4, 1, 5};
+            GenerationResult all = generate(engine, {a, b, c}, 6, SamplingOptions{}, true);
+            const std::vector<std::vector<int>> prompts{a, b, c};
+            for (size_t i = 0; i < prompts.size(); ++i)
+                QCOMPARE(all.newTokens[i], generate(engine, {prompts[i]}, 6, SamplingOptions{}).newTokens[0]);
+            // The first sequence's prompt logits (not the padding's), as alone.
+            GenerationResult alone = generate(engine, {b}, 1, SamplingOptions{}, true);
+            GenerationResult shortFirst = generate(engine, {b, a}, 1, SamplingOptions{}, true);
+            QCOMPARE(shortFirst.promptLogits.rows(), Eigen::Index(b.size()));
+            QVERIFY((shortFirst.promptLogits - alone.promptLogits).cwiseAbs().maxCoeff() < 1e-4);
+        }
+    }
+
     void seededSamplingIsReproducible()
     {
         ReferenceEngine engine(syntheticWeights([] {

@@ -126,7 +126,8 @@ void ReferenceEngine::attention(const RowMatrix& qkv, KvCache& cache, int layer,
         for (int g = 0; g < group; ++g) {
             const int h = kh * group + g;
             for (int i = 0; i < n; ++i) {
-                const int keys = past + i + 1, first = std::max(0, keys - window); // causal, windowed
+                // Causal, windowed, past the padding (a padding query attends to itself only).
+                const int keys = past + i + 1, first = std::min(std::max({0, keys - window, cache.padding(b)}), keys - 1);
                 const float* q = qkv.row(b * n + i).data() + h * hd;
                 float mx = -INFINITY;
                 const Eigen::Map<const Eigen::VectorXf> qv(q, hd);
@@ -227,10 +228,20 @@ RowMatrix ReferenceEngine::forward(const std::vector<std::vector<int>>& tokens, 
     const ModelSpec& m = w_.spec;
     const int B = static_cast<int>(tokens.size());
     if (B == 0) throw InputError("", "input_ids", "no sequences");
-    const int n = static_cast<int>(tokens[0].size());
-    for (const auto& t : tokens)
-        if (static_cast<int>(t.size()) != n || n == 0)
-            throw InputError("", "input_ids", "sequences in a batch must be non-empty and of equal length");
+    int n = 0;
+    bool ragged = false;
+    for (const auto& t : tokens) {
+        if (t.empty()) throw InputError("", "input_ids", "sequences in a batch must be non-empty");
+        ragged = ragged || (n > 0 && int(t.size()) != n);
+        n = std::max(n, int(t.size()));
+    }
+    if (ragged && cache.length() > 0)
+        throw InputError("", "input_ids", "sequences may differ in length only in the prompt, not after it");
+    if (cache.length() == 0) {
+        std::vector<int> pad;
+        for (const auto& t : tokens) pad.push_back(n - int(t.size()));
+        cache.setPadding(ragged ? pad : std::vector<int>());
+    }
     if (cache.length() + n > cache.capacity())
         throw InputError("", "max_new_tokens", "the KV cache holds " + std::to_string(cache.capacity()) + " tokens");
     const int T = B * n, d = m.hidden, hd = m.headDim, H = m.heads, KV = m.kvHeads;
@@ -253,7 +264,8 @@ RowMatrix ReferenceEngine::forward(const std::vector<std::vector<int>>& tokens, 
         OpScope s(counters, "embedding", 0, 2.0 * T * d * kF);
         for (int b = 0; b < B; ++b)
             for (int i = 0; i < n; ++i) {
-                const int id = tokens[b][i];
+                const int pad = n - int(tokens[b].size());
+                const int id = i < pad ? 0 : tokens[b][size_t(i - pad)]; // padding: any valid id, masked below
                 if (id < 0 || id >= m.vocab)
                     throw InputError("", "input_ids", "token " + std::to_string(id) + " is outside the vocabulary (0.." +
                                                           std::to_string(m.vocab - 1) + ")");
