@@ -269,7 +269,8 @@ void Linear::applyInteger(const RowMatrix& x, RowMatrix& y) const
     xq.assign(x.data(), rows, in_, in_);
     const int blocks = in_ / kernels::kBlock, perGroup = format_.groupSize / kernels::kBlock;
     const int threads = oneapi::tbb::this_task_arena::max_concurrency();
-    const int grain = std::max(64, out_ / (4 * threads));
+    // A prompt gives each panel much work: panel-sized chunks balance the workers.
+    const int grain = rows > 1 ? 24 : std::max(64, out_ / (4 * threads));
     oneapi::tbb::parallel_for(oneapi::tbb::blocked_range<int>(0, out_, grain), [&](const auto& r) {
         // A panel of weight rows (int4 unpacked to int8 once) meets every activation row
         // while it sits in L1/L2; its scales are widened to one float per block.

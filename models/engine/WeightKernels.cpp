@@ -118,14 +118,40 @@ LLMDSE_AVX2 void tileInt8Avx2(const std::int8_t* w, const float* wd, int n, int 
         for (int j = 0; j < RX; ++j) y[(j0 + j) * ldy + i] = hsum(acc[i][j]);
 }
 
-// One activation row (decode) has too little reuse for a wide tile; four weight rows keep
-// enough independent multiply-adds in flight.
+LLMDSE_AVX2 __m256 blockInt8Avx2(const std::int8_t* w, const std::int8_t* xq, float scale)
+{
+    const __m256i wv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w));
+    const __m256i xv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xq));
+    const __m256i p = _mm256_madd_epi16(_mm256_maddubs_epi16(_mm256_sign_epi8(wv, wv), _mm256_sign_epi8(xv, wv)),
+                                        _mm256_set1_epi16(1));
+    return _mm256_mul_ps(_mm256_cvtepi32_ps(p), _mm256_set1_ps(scale));
+}
+
+// One activation row (decode): each weight row is read as one sequential stream, as
+// llama.cpp's vec_dot does, with two accumulators (even and odd blocks) in flight.
+LLMDSE_AVX2 float rowInt8Avx2(const std::int8_t* w, const float* wd, const std::int8_t* xq, const float* xd, int nb)
+{
+    __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();
+    int b = 0;
+    for (; b + 2 <= nb; b += 2) {
+        a0 = _mm256_add_ps(a0, blockInt8Avx2(w + b * kBlock, xq + b * kBlock, wd[b] * xd[b]));
+        a1 = _mm256_add_ps(a1, blockInt8Avx2(w + (b + 1) * kBlock, xq + (b + 1) * kBlock, wd[b + 1] * xd[b + 1]));
+    }
+    if (b < nb) a0 = _mm256_add_ps(a0, blockInt8Avx2(w + b * kBlock, xq + b * kBlock, wd[b] * xd[b]));
+    return hsum(_mm256_add_ps(a0, a1));
+}
+
 template <int RX>
 LLMDSE_AVX2 void rowsInt8Avx2(const std::int8_t* w, const float* wd, int wRows, const QuantizedRows& x, int j0, float* y,
                               std::ptrdiff_t ldy)
 {
-    constexpr int RW = RX == 1 ? 4 : 2;
     const int n = x.cols, nb = x.blocks;
+    if constexpr (RX == 1) {
+        for (int i = 0; i < wRows; ++i)
+            y[j0 * ldy + i] = rowInt8Avx2(w + std::size_t(i) * n, wd + std::size_t(i) * nb, x.row(j0), x.scales(j0), nb);
+        return;
+    }
+    constexpr int RW = 2;
     int i = 0;
     for (; i + RW <= wRows; i += RW)
         tileInt8Avx2<RW, RX>(w + std::size_t(i) * n, wd + std::size_t(i) * nb, n, nb, x, j0, y + i, ldy);
