@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <immintrin.h>
 
 namespace llmdse::kernels {
@@ -228,18 +227,10 @@ float dotHalfPortable(const std::uint16_t* w, const float* x, int n)
     return s;
 }
 
-float bf16Value(std::uint16_t v)
-{
-    const std::uint32_t bits = std::uint32_t(v) << 16;
-    float f;
-    std::memcpy(&f, &bits, 4);
-    return f;
-}
-
 float dotBf16Portable(const std::uint16_t* w, const float* x, int n)
 {
     float s = 0;
-    for (int c = 0; c < n; ++c) s += bf16Value(w[c]) * x[c];
+    for (int c = 0; c < n; ++c) s += bfloat16ToFloat(w[c]) * x[c];
     return s;
 }
 
@@ -278,7 +269,7 @@ LLMDSE_AVX2 void convert16Avx2(const std::uint16_t* w, float* out, int n)
 {
     int c = 0;
     for (; c + 8 <= n; c += 8) _mm256_storeu_ps(out + c, load<Bf16>(w + c));
-    for (; c < n; ++c) out[c] = Bf16 ? bf16Value(w[c]) : llmdse::halfToFloat(w[c]);
+    for (; c < n; ++c) out[c] = Bf16 ? bfloat16ToFloat(w[c]) : llmdse::halfToFloat(w[c]);
 }
 
 } // namespace
@@ -339,7 +330,7 @@ void halfToFloat(const std::uint16_t* w, float* out, int n)
 void bf16ToFloat(const std::uint16_t* w, float* out, int n)
 {
     static const auto kernel = cpuHasAvx2() ? convert16Avx2<true> : +[](const std::uint16_t* v, float* o, int k) {
-        for (int c = 0; c < k; ++c) o[c] = bf16Value(v[c]);
+        for (int c = 0; c < k; ++c) o[c] = bfloat16ToFloat(v[c]);
     };
     kernel(w, out, n);
 }
