@@ -178,8 +178,9 @@ int run(const QStringList& args)
                                  "to GGUF, cached by content in $XDG_CACHE_HOME/llmdse/gguf, at most $LLMDSE_GGUF_CACHE_GB\n"
                                  "(default 32) GB, least recently used removed first, and run through llama.cpp's libraries;\n"
                                  "$LLMDSE_LLAMACPP names a llama.cpp build).", "name", "reference-engine"});
-    parser.addOption({"weights", "Reference engine: fp32, int8 or int4 (group-wise, :g<N>; default fp32).\n"
+    parser.addOption({"weights", "Reference engine: fp32, fp16, bf16, int8 or int4 (group-wise, :g<N>; default fp32).\n"
                                  "llama.cpp: f32, f16, q8_0 or q4_0 (default f16).", "fmt"});
+    parser.addOption({"quantize-head", "Reference engine: store the output projection in --weights too (the prediction follows)."});
     parser.addOption({"threads", "llama.cpp threads (default: every core).", "n"});
     parser.addOption({"batch", "Sequences (default 1).", "n", "1"});
     parser.addOption({"prompt", "Prompt tokens (default 128).", "n", "128"});
@@ -207,6 +208,7 @@ int run(const QStringList& args)
         HostCheckRequest req;
         req.batch = B, req.prompt = S, req.output = N;
         req.weights = parseQuantFormat(parser.isSet("weights") ? parser.value("weights").toStdString() : "fp32", "--weights");
+        req.quantizedHead = parser.isSet("quantize-head");
         req.repeat = positiveOption(parser, "repeat");
         req.pairedHost = !parser.isSet("cached-host");
         ModelWeights w;

@@ -189,7 +189,8 @@ int run(const QStringList& args)
     parser.addOption({"temperature", "Sample with this temperature instead of greedy.", "t"});
     parser.addOption({"top-p", "Nucleus sampling mass (default 1).", "p", "1"});
     parser.addOption({"seed", "Sampling seed (default 0).", "s", "0"});
-    parser.addOption({"weights", "Weight format: fp32, int8 or int4 (group-wise, :g<N> for the group size).", "fmt", "fp32"});
+    parser.addOption({"weights", "Weight format: fp32, fp16, bf16, int8 or int4 (group-wise, :g<N> for the group size).", "fmt", "fp32"});
+    parser.addOption({"quantize-head", "Store the output projection (lm_head, or a copy of tied embeddings) in --weights too."});
     parser.addOption({"logits-out", "Write the prompt positions' logits as a JSON array [prompt_len][vocab].", "file"});
     parser.addOption({"draft", "Speculative decoding (greedy) with this draft: a checkpoint folder, or a zoo id\n"
                                "(synthetic weights of another seed). Reports acceptance and the speedup over plain decoding.", "dir"});
@@ -226,7 +227,7 @@ int run(const QStringList& args)
 
         ModelWeights w = parser.isSet("checkpoint") ? loadCheckpoint(parser.value("checkpoint").toStdString())
                                                     : syntheticWeights(resolveModel(parser.value("model").toStdString(), "--model"));
-        w.quantize(wf);
+        w.quantize(wf, parser.isSet("quantize-head"));
         const std::vector<int> ids = parseIds(parser.value("input-ids"));
         if (ids.size() > size_t(kMaxTokens)) throw InputError("", "--input-ids", "more than " + std::to_string(kMaxTokens) + " tokens");
         // The cache is sized for the whole generation up front: refuse before the weights are touched further.
@@ -251,7 +252,8 @@ int run(const QStringList& args)
             QJsonObject o{{"new_tokens", toks},
                           {"prefill_s", r.prefillS},
                           {"decode_tokens_per_s", r.decodeTokensPerS()},
-                          {"weights", QString::fromStdString(toString(wf))}};
+                          {"weights", QString::fromStdString(toString(wf))},
+                          {"quantized_head", engine.weights().quantizedHead}};
             std::fputs(QJsonDocument(o).toJson(QJsonDocument::Indented).constData(), stdout);
         } else {
             std::printf("new tokens: %s\n", QJsonDocument(toks).toJson(QJsonDocument::Compact).constData());

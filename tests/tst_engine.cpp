@@ -49,6 +49,9 @@ private Q_SLOTS:
         QTest::addColumn<QString>("fixture");
         QTest::newRow("llama-gqa") << "tiny-llama-gqa";
         QTest::newRow("mixtral-moe") << "tiny-mixtral-moe";
+        QTest::newRow("gemma") << "tiny-gemma"; // GeGLU, embedding scale, (1 + w) norms, tied head, MQA
+        QTest::newRow("phi3") << "tiny-phi3";   // fused qkv_proj and gate_up_proj
+        QTest::newRow("mistral-window") << "tiny-mistral-window"; // sliding window of 4 over a 10-token prompt
     }
 
     // Prompt logits within 1e-4 of transformers (fp32) and the identical greedy continuation.
@@ -73,6 +76,11 @@ private Q_SLOTS:
         QTest::addColumn<double>("bound");
         QTest::newRow("int8 g32") << "int8:g32" << 0.02;  // 8-bit: <2% of max |logit|
         QTest::newRow("int4 g16") << "int4:g16" << 0.20;  // 4-bit: <20% of max |logit|
+        // Whole 32-value blocks take the integer dot products against int8-quantised activations.
+        QTest::newRow("int4 g32") << "int4:g32" << 0.20;
+        QTest::newRow("int8 g64") << "int8:g64" << 0.02;
+        QTest::newRow("fp16") << "fp16" << 0.002;  // 11-bit mantissa
+        QTest::newRow("bf16") << "bf16" << 0.02;   // 8-bit mantissa
     }
     void quantisedCloseToFp32()
     {
@@ -93,6 +101,44 @@ private Q_SLOTS:
         QVERIFY2(err < bound * maxLogit, qPrintable(QString("error %1 vs max logit %2").arg(err).arg(maxLogit)));
     }
 
+    // The output projection can be stored in the format too (a tied head gets its own copy):
+    // fewer bytes, logits still within the format's bound.
+    void quantisedHeadCloseToFp32()
+    {
+        const Expected e = expected("tiny-llama-gqa");
+        ModelWeights w = loadCheckpoint((test::dataDir() + "/fixtures/tiny-llama-gqa").toStdString());
+        ModelWeights body = w;
+        body.quantize(parseQuantFormat("int8:g32", "weights"));
+        w.quantize(parseQuantFormat("int8:g32", "weights"), true);
+        QVERIFY(w.quantizedHead && !body.quantizedHead);
+        QVERIFY(w.bytes() < body.bytes() - 0.5 * double(w.spec.vocab) * w.spec.hidden * 4);
+        ReferenceEngine engine(std::move(w));
+        GenerationResult r = generate(engine, {e.ids}, 1, SamplingOptions{}, true);
+        double maxLogit = 0;
+        for (const auto& row : e.logits)
+            for (double v : row) maxLogit = std::max(maxLogit, std::fabs(v));
+        QVERIFY(maxAbsDiff(r.promptLogits, e.logits) < 0.02 * maxLogit);
+    }
+
+    // The integer kernels tile rows differently for a prompt (several activation rows per
+    // weight panel) than for one token; both give the same logits.
+    void integerPrefillMatchesDecode()
+    {
+        for (const char* fmt : {"int8:g32", "int4:g32", "int8:g16"}) {
+            ModelWeights w = loadCheckpoint((test::dataDir() + "/fixtures/tiny-llama-gqa").toStdString());
+            w.quantize(parseQuantFormat(fmt, "weights"), true);
+            ReferenceEngine engine(std::move(w));
+            const std::vector<int> ids{5, 9, 14, 2, 100, 7, 42};
+            KvCache whole(engine.spec(), 1, 16), steps(engine.spec(), 1, 16);
+            const RowMatrix all = engine.forward({ids}, whole, true);
+            for (size_t i = 0; i < ids.size(); ++i) {
+                const RowMatrix one = engine.forward({{ids[i]}}, steps);
+                const double err = (one.row(0) - all.row(Eigen::Index(i))).cwiseAbs().maxCoeff();
+                QVERIFY2(err < 0.01 * all.row(Eigen::Index(i)).cwiseAbs().maxCoeff(), qPrintable(QString("%1 position %2: %3").arg(fmt).arg(i).arg(err)));
+            }
+        }
+    }
+
     // A batch of two sequences gives each the same tokens as running it alone.
     void batchMatchesSingle()
     {
@@ -101,6 +147,25 @@ private Q_SLOTS:
         GenerationResult both = generate(engine, {a, b}, 6, SamplingOptions{});
         QCOMPARE(both.newTokens[0], generate(engine, {a}, 6, SamplingOptions{}).newTokens[0]);
         QCOMPARE(both.newTokens[1], generate(engine, {b}, 6, SamplingOptions{}).newTokens[0]);
+    }
+
+    // Prompts of unequal lengths in one batch (left-padded, the padding masked): each gets the
+    // tokens and the logits it gets alone, also past a sliding window.
+    void unequalPromptsMatchSingle()
+    {
+        for (const char* fixture : {"tiny-llama-gqa", "tiny-mistral-window"}) {
+            ReferenceEngine engine(loadCheckpoint((test::dataDir() + "/fixtures/" + fixture).toStdString()));
+            const std::vector<int> a{5, 9, 14, 2, 100, 7, 42}, b{100, 7}, c{3, 1, 4, 1, 5};
+            GenerationResult all = generate(engine, {a, b, c}, 6, SamplingOptions{}, true);
+            const std::vector<std::vector<int>> prompts{a, b, c};
+            for (size_t i = 0; i < prompts.size(); ++i)
+                QCOMPARE(all.newTokens[i], generate(engine, {prompts[i]}, 6, SamplingOptions{}).newTokens[0]);
+            // The first sequence's prompt logits (not the padding's), as alone.
+            GenerationResult alone = generate(engine, {b}, 1, SamplingOptions{}, true);
+            GenerationResult shortFirst = generate(engine, {b, a}, 1, SamplingOptions{}, true);
+            QCOMPARE(shortFirst.promptLogits.rows(), Eigen::Index(b.size()));
+            QVERIFY((shortFirst.promptLogits - alone.promptLogits).cwiseAbs().maxCoeff() < 1e-4);
+        }
     }
 
     void seededSamplingIsReproducible()

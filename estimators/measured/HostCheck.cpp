@@ -48,11 +48,13 @@ HostCheckResult runHostCheck(ModelWeights weights, const HostCheckRequest& req,
     requireMemory(generationBytes(weights.spec, B, S, N), "batch",
                   "a run of batch " + std::to_string(B) + " x " + std::to_string(S) + " + " + std::to_string(N) + " tokens of " +
                       weights.spec.id + " (KV cache, activations, logits)");
-    weights.quantize(req.weights);
+    weights.quantize(req.weights, req.quantizedHead);
     ReferenceEngine engine(std::move(weights));
     const ModelSpec& spec = engine.spec();
     auto predict = [&](const HostMeasurements& host) {
-        return AnalyticalEstimator().evaluate(hostCheckDesign(spec, host, B, S, N, req.weights), true);
+        Design d = hostCheckDesign(spec, host, B, S, N, req.weights);
+        d.opts.quantizedHead = req.quantizedHead;
+        return AnalyticalEstimator().evaluate(d, true);
     };
     // Measured: prefill, then N-1 decode steps, each phase with its own counters.
     std::vector<std::vector<int>> prompts(static_cast<size_t>(B), std::vector<int>(static_cast<size_t>(S)));

@@ -19,6 +19,7 @@ namespace llmdse {
 struct HostCheckRequest {
     int batch = 1, prompt = 128, output = 16, repeat = 3;
     QuantFormat weights{Precision::FP32, 0};
+    bool quantizedHead = false; // lm_head in `weights` too; the prediction follows
     bool pairedHost = true;
     // Set from another thread to stop: checked before each run and each decode step, then the
     // check throws InputError on "cancel".

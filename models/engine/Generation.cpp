@@ -3,6 +3,7 @@
 #include "core/Design.h"
 #include "core/Errors.h"
 
+#include <algorithm>
 #include <chrono>
 
 namespace llmdse {
@@ -18,7 +19,8 @@ GenerationResult generate(ReferenceEngine& engine, const std::vector<std::vector
 {
     GenerationResult r;
     const int B = static_cast<int>(prompts.size());
-    const int S = prompts.empty() ? 0 : static_cast<int>(prompts[0].size());
+    int S = 0; // the longest prompt: shorter ones are left-padded to it
+    for (const auto& p : prompts) S = std::max(S, static_cast<int>(p.size()));
     if (maxNewTokens > kMaxTokens || S > kMaxTokens)
         throw InputError("", "max_new_tokens", "prompt and new tokens must each be at most " + std::to_string(kMaxTokens));
     KvCache cache(engine.spec(), B, S + std::max(1, maxNewTokens));
@@ -33,7 +35,8 @@ GenerationResult generate(ReferenceEngine& engine, const std::vector<std::vector
     RowMatrix logits = engine.forward(prompts, cache, keepPromptLogits);
     r.prefillS = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (keepPromptLogits) {
-        r.promptLogits = logits.topRows(S);
+        const int first = S - static_cast<int>(prompts[0].size()); // the first sequence's own positions
+        r.promptLogits = logits.middleRows(first, S - first);
         RowMatrix last(B, logits.cols());
         for (int b = 0; b < B; ++b) last.row(b) = logits.row(b * S + S - 1);
         logits = last;

@@ -1,6 +1,7 @@
 #include "models/engine/Linear.h"
 #include "core/Errors.h"
 #include "models/engine/Safetensors.h"
+#include "models/engine/WeightKernels.h"
 
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/task_arena.h>
@@ -56,11 +57,32 @@ Linear::Linear(RowMatrix w, Eigen::VectorXf bias)
 {
 }
 
+namespace {
+
+std::uint16_t floatToBf16(float f) // round to nearest even (weights are finite)
+{
+    std::uint32_t x;
+    std::memcpy(&x, &f, 4);
+    return static_cast<std::uint16_t>((x + 0x7fffu + ((x >> 16) & 1u)) >> 16);
+}
+
+} // namespace
+
 void Linear::quantize(const QuantFormat& q)
 {
     if (q.precision == Precision::FP32) return;
+    if (format_.precision != Precision::FP32)
+        throw InputError("", "weights", std::string("the weights are already stored as ") + toString(format_.precision));
+    if (q.precision == Precision::FP16 || q.precision == Precision::BF16) {
+        h16_.resize(size_t(out_) * in_);
+        const float* w = w_.data();
+        for (size_t i = 0; i < h16_.size(); ++i) h16_[i] = q.precision == Precision::FP16 ? floatToHalf(w[i]) : floatToBf16(w[i]);
+        format_ = {q.precision, 0};
+        w_.resize(0, 0);
+        return;
+    }
     if (q.precision != Precision::INT8 && q.precision != Precision::INT4)
-        throw InputError("", "weights", std::string("the reference engine runs fp32, int8 or int4 weights, not ") +
+        throw InputError("", "weights", std::string("the reference engine runs fp32, fp16, bf16, int8 or int4 weights, not ") +
                                             toString(q.precision));
     // A group that does not divide the width shrinks to the largest one that does (gcd).
     const int g = q.groupSize > 0 ? std::gcd(std::min(q.groupSize, in_), in_) : in_;
@@ -202,6 +224,8 @@ __attribute__((target_clones("avx2", "default"))) void unpackInt4(const std::uin
 
 float Linear::dotRow(int r, const float* x) const
 {
+    if (format_.precision == Precision::FP16) return kernels::dotHalf(h16_.data() + size_t(r) * in_, x, in_);
+    if (format_.precision == Precision::BF16) return kernels::dotBf16(h16_.data() + size_t(r) * in_, x, in_);
     const int g = format_.groupSize;
     const std::uint16_t* sc = scales_.data() + size_t(r) * groups_;
     float acc = 0;
@@ -216,6 +240,8 @@ float Linear::dotRow(int r, const float* x) const
 
 void Linear::dequantizeRows(int r0, int n, float* out) const
 {
+    if (format_.precision == Precision::FP16) return kernels::halfToFloat(h16_.data() + size_t(r0) * in_, out, n * in_);
+    if (format_.precision == Precision::BF16) return kernels::bf16ToFloat(h16_.data() + size_t(r0) * in_, out, n * in_);
     const int g = format_.groupSize;
     for (int r = r0; r < r0 + n; ++r, out += in_) {
         const std::uint16_t* sc = scales_.data() + size_t(r) * groups_;
@@ -229,19 +255,73 @@ void Linear::dequantizeRows(int r0, int n, float* out) const
     }
 }
 
+bool Linear::integerProducts() const
+{
+    return (format_.precision == Precision::INT8 || format_.precision == Precision::INT4) &&
+           format_.groupSize % kernels::kBlock == 0;
+}
+
+void Linear::applyInteger(const RowMatrix& x, RowMatrix& y) const
+{
+    const int rows = static_cast<int>(x.rows());
+    y.resize(rows, out_);
+    kernels::QuantizedRows xq; // once per call, shared by every worker
+    xq.assign(x.data(), rows, in_, in_);
+    const int blocks = in_ / kernels::kBlock, perGroup = format_.groupSize / kernels::kBlock;
+    const int threads = oneapi::tbb::this_task_arena::max_concurrency();
+    // A prompt gives each panel much work: panel-sized chunks balance the workers.
+    const int grain = rows > 1 ? 24 : std::max(64, out_ / (4 * threads));
+    oneapi::tbb::parallel_for(oneapi::tbb::blocked_range<int>(0, out_, grain), [&](const auto& r) {
+        // A panel of weight rows (int4 unpacked to int8 once) meets every activation row
+        // while it sits in L1/L2; its scales are widened to one float per block.
+        constexpr int kPanel = 24;
+        thread_local std::vector<std::int8_t> panel;
+        thread_local std::vector<float> groupScales, blockScales;
+        for (int o = r.begin(); o < r.end(); o += kPanel) {
+            const int k = std::min(kPanel, r.end() - o);
+            const std::int8_t* w = q8_.data() + size_t(o) * in_;
+            if (format_.precision == Precision::INT4) {
+                panel.resize(size_t(k) * in_);
+                kernels::unpackInt4(q4_.data() + size_t(o) * in_ / 2, panel.data(), k * in_ / 2);
+                w = panel.data();
+            }
+            groupScales.resize(size_t(k) * groups_);
+            kernels::halfToFloat(scales_.data() + size_t(o) * groups_, groupScales.data(), k * groups_);
+            const float* wd = groupScales.data();
+            if (perGroup > 1) {
+                blockScales.resize(size_t(k) * blocks);
+                for (int i = 0; i < k * blocks; ++i) blockScales[size_t(i)] = groupScales[size_t(i / perGroup)];
+                wd = blockScales.data();
+            }
+            kernels::gemmInt8(w, wd, k, xq, y.data() + o, out_);
+        }
+        if (hasBias()) y.middleCols(r.begin(), r.end() - r.begin()).rowwise() += bias_.segment(r.begin(), r.end() - r.begin()).transpose();
+    });
+}
+
 void Linear::apply(const RowMatrix& x, RowMatrix& y) const
 {
+    if (integerProducts()) return applyInteger(x, y);
     const int rows = static_cast<int>(x.rows());
     y.resize(rows, out_);
     // Split the output features; each block streams its slice of W once for all rows.
     // Blocks of at least 64 outputs keep each task's GEMM efficient; a few per thread balance the load.
     const int threads = oneapi::tbb::this_task_arena::max_concurrency();
     const int grain = std::max(64, out_ / (4 * threads));
+    // The AVX2 dot-product kernels where the CPU has them (Eigen's GEMM is built for the
+    // portable baseline, SSE2); Eigen elsewhere.
+    const bool vector = kernels::vectorKernels();
     oneapi::tbb::parallel_for(oneapi::tbb::blocked_range<int>(0, out_, grain), [&](const auto& r) {
         const int n = r.end() - r.begin();
-        if (rows > 1 && rows <= 64 && format_.precision == Precision::FP32) {
+        // Weight panels of kPanel rows stay in L1/L2 while every activation row passes them.
+        constexpr int kPanel = 24;
+        if (format_.precision == Precision::FP32 && vector) {
+            for (int o = r.begin(); o < r.end(); o += kPanel) {
+                const int k = std::min(kPanel, r.end() - o);
+                kernels::gemmF32(w_.data() + size_t(o) * in_, in_, k, x.data(), in_, rows, in_, y.data() + o, out_);
+            }
+        } else if (rows > 1 && rows <= 64 && format_.precision == Precision::FP32) {
             // Small weight panels keep GEMM packing inside the L1/L2 caches (about 2x faster up to 64 rows; larger blocks win beyond).
-            constexpr int kPanel = 16;
             for (int o = r.begin(); o < r.end(); o += kPanel) {
                 const int k = std::min(kPanel, r.end() - o);
                 y.middleCols(o, k).noalias() = x * w_.middleRows(o, k).transpose();
@@ -251,15 +331,15 @@ void Linear::apply(const RowMatrix& x, RowMatrix& y) const
         } else if (rows == 1) {
             for (int o = r.begin(); o < r.end(); ++o) y(0, o) = dotRow(o, x.data());
         } else {
-            // Unpack a tile of rows into a cache-resident fp32 buffer, then a dense product:
-            // the quantised weights are read from memory once, the tile stays in L1/L2.
-            constexpr int kTile = 16;
+            // Unpack a panel into a cache-resident fp32 buffer, then a dense product:
+            // the stored weights are read from memory once, the panel is reused by every row.
             thread_local RowMatrix tile;
-            if (tile.rows() != kTile || tile.cols() != in_) tile.resize(kTile, in_);
-            for (int o = r.begin(); o < r.end(); o += kTile) {
-                const int k = std::min(kTile, r.end() - o);
+            if (tile.rows() != kPanel || tile.cols() != in_) tile.resize(kPanel, in_);
+            for (int o = r.begin(); o < r.end(); o += kPanel) {
+                const int k = std::min(kPanel, r.end() - o);
                 dequantizeRows(o, k, tile.data());
-                y.middleCols(o, k).noalias() = x * tile.topRows(k).transpose();
+                if (vector) kernels::gemmF32(tile.data(), in_, k, x.data(), in_, rows, in_, y.data() + o, out_);
+                else y.middleCols(o, k).noalias() = x * tile.topRows(k).transpose();
             }
         }
         if (hasBias()) y.middleCols(r.begin(), n).rowwise() += bias_.segment(r.begin(), n).transpose();

@@ -1,7 +1,10 @@
 #pragma once
-// y = x W^T + b with W stored as fp32, or as int8 / int4 with one fp16 scale
-// per group of input columns; dequantisation happens inside the dot products
-// (never materialising an fp32 copy). Rows are split across oneTBB workers.
+// y = x W^T + b with W stored as fp32, fp16 or bf16, or as int8 / int4 with one fp16
+// scale per group of input columns. Half-precision weights are widened in registers;
+// integer weights meet activations quantised per block of 32 in integer dot products
+// when the group is a multiple of 32 (otherwise they are dequantised inside fp32 dot
+// products). No full fp32 copy is ever materialised. Output features are split across
+// oneTBB workers.
 #include "core/Precision.h"
 
 #include <Eigen/Dense>
@@ -17,7 +20,7 @@ public:
     Linear() = default;
     Linear(RowMatrix w, Eigen::VectorXf bias = {});
 
-    // Replaces the fp32 weights by a symmetric group-wise integer format.
+    // Replaces the fp32 weights by fp16, bf16 or a symmetric group-wise integer format.
     void quantize(const QuantFormat& q);
 
     // x: rows x in -> y: rows x out.
@@ -33,12 +36,15 @@ public:
 
 private:
     void dequantizeRows(int r0, int n, float* out) const; // n rows x in, fp32
-    float dotRow(int r, const float* x) const;              // quantised row r . x
+    float dotRow(int r, const float* x) const;              // stored row r . x
+    bool integerProducts() const;                           // int8 / int4 in whole activation blocks
+    void applyInteger(const RowMatrix& x, RowMatrix& y) const;
     int in_ = 0, out_ = 0;
     QuantFormat format_{Precision::FP32, 0};
     RowMatrix w_;                    // fp32
     std::vector<std::int8_t> q8_;    // int8, row-major
     std::vector<std::uint8_t> q4_;   // int4, two per byte, row-major (low nibble first)
+    std::vector<std::uint16_t> h16_; // fp16 or bf16, row-major
     std::vector<std::uint16_t> scales_; // fp16, rows x groups
     int groups_ = 0;
     Eigen::VectorXf bias_;

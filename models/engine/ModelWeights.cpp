@@ -116,10 +116,15 @@ private:
 
 } // namespace
 
-void ModelWeights::quantize(const QuantFormat& q)
+void ModelWeights::quantize(const QuantFormat& q, bool head)
 {
     if (q.precision == Precision::FP32) return;
     auto each = [&](Linear& l) { if (l.out() > 0) l.quantize(q); };
+    if (head) {
+        if (lmHead.out() == 0) lmHead = Linear(embed); // tied: the lookup table stays fp32
+        each(lmHead);
+        quantizedHead = true;
+    }
     for (auto& L : layers) {
         for (Linear* l : {&L.qkv, &L.o, &L.gateUp, &L.down, &L.shared.gateUp, &L.shared.down}) each(*l);
         for (auto& e : L.experts) {
@@ -154,9 +159,12 @@ ModelWeights loadCheckpoint(const std::string& folder)
         LayerWeights L;
         L.attnNorm = src.vector(p + ".input_layernorm.weight", m.hidden);
         L.mlpNorm = src.vector(p + ".post_attention_layernorm.weight", m.hidden);
-        L.qkv = stackRows({src.linear(p + ".self_attn.q_proj", m.qDim(), m.hidden, m.qkvBias),
-                           src.linear(p + ".self_attn.k_proj", m.kvDim(), m.hidden, m.qkvBias),
-                           src.linear(p + ".self_attn.v_proj", m.kvDim(), m.hidden, m.qkvBias)});
+        // Phi-3 stores the stacks the engine uses: qkv_proj = [q; k; v], gate_up_proj = [gate; up].
+        const bool fused = m.family == "phi3";
+        L.qkv = fused ? src.linear(p + ".self_attn.qkv_proj", m.qDim() + 2 * m.kvDim(), m.hidden, m.qkvBias)
+                      : stackRows({src.linear(p + ".self_attn.q_proj", m.qDim(), m.hidden, m.qkvBias),
+                                   src.linear(p + ".self_attn.k_proj", m.kvDim(), m.hidden, m.qkvBias),
+                                   src.linear(p + ".self_attn.v_proj", m.kvDim(), m.hidden, m.qkvBias)});
         L.o = src.linear(p + ".self_attn.o_proj", m.hidden, m.qDim(), m.outputBias);
         if (m.family == "mixtral") {
             L.router = src.linear(p + ".block_sparse_moe.gate", m.experts, m.hidden, false);
@@ -181,6 +189,9 @@ ModelWeights loadCheckpoint(const std::string& folder)
                             src.linear(x + ".down_proj", m.hidden, m.sharedExpertIntermediate, false)};
                 L.sharedGate = src.linear(p + ".mlp.shared_expert_gate", 1, m.hidden, false);
             }
+        } else if (fused) {
+            L.gateUp = src.linear(p + ".mlp.gate_up_proj", 2 * m.intermediate, m.hidden, m.mlpBias);
+            L.down = src.linear(p + ".mlp.down_proj", m.hidden, m.intermediate, m.mlpBias);
         } else {
             L.gateUp = stackRows({src.linear(p + ".mlp.gate_proj", m.intermediate, m.hidden, m.mlpBias),
                                   src.linear(p + ".mlp.up_proj", m.intermediate, m.hidden, m.mlpBias)});
@@ -190,6 +201,13 @@ ModelWeights loadCheckpoint(const std::string& folder)
     }
     w.finalNorm = src.vector("model.norm.weight", m.hidden);
     if (!m.tiedEmbeddings) w.lmHead = src.linear("lm_head", m.vocab, m.hidden, false);
+    if (m.family == "gemma") { // Gemma's RMSNorm scales by (1 + weight): stored here as the factor itself
+        for (auto& L : w.layers) {
+            L.attnNorm.array() += 1.0f;
+            L.mlpNorm.array() += 1.0f;
+        }
+        w.finalNorm.array() += 1.0f;
+    }
     return w;
 }
 
@@ -259,6 +277,7 @@ ModelWeights firstLayers(const ModelWeights& w, int layers)
     d.finalNorm = w.finalNorm;
     d.lmHead = w.lmHead;
     d.format = w.format;
+    d.quantizedHead = w.quantizedHead;
     return d;
 }
 

@@ -34,8 +34,11 @@ struct ModelWeights {
     Eigen::VectorXf finalNorm;
     Linear lmHead;                      // empty (out() == 0) when tied to embed
     QuantFormat format{Precision::FP32, 0};
+    bool quantizedHead = false;         // lm_head stored in `format` too (a tied head gets its own copy)
 
-    void quantize(const QuantFormat& q); // int8 / int4 group-wise on every projection and expert
+    // fp16 / bf16 / int8 / int4 (group-wise) on every projection and expert; with `head`,
+    // on the output projection too, as llama.cpp's quantised files store it.
+    void quantize(const QuantFormat& q, bool head = false);
     double bytes() const;
 };
 

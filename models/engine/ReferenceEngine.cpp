@@ -6,13 +6,14 @@
 #include <oneapi/tbb/parallel_for.h>
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 namespace llmdse {
 
 namespace conv = conventions;
 
-std::vector<std::string> engineFamilies() { return {"llama", "mistral", "qwen2", "mixtral", "qwen2_moe"}; }
+std::vector<std::string> engineFamilies() { return {"llama", "mistral", "qwen2", "mixtral", "qwen2_moe", "gemma", "phi3"}; }
 
 KvCache::KvCache(const ModelSpec& m, int batch, int capacity)
     : layers_(m.layers), batch_(batch), kvHeads_(m.kvHeads), headDim_(m.headDim), capacity_(capacity)
@@ -57,13 +58,14 @@ ReferenceEngine::ReferenceEngine(ModelWeights weights) : w_(std::move(weights))
     if (w_.spec.tiedEmbeddings && w_.lmHead.out() == 0) w_.lmHead = Linear(w_.embed);
     const auto fams = engineFamilies();
     if (std::find(fams.begin(), fams.end(), w_.spec.family) == fams.end())
-        throw InputError("", "model_type", "the reference engine runs llama, mistral, qwen2, mixtral and qwen2_moe, not '" +
+        throw InputError("", "model_type", "the reference engine runs llama, mistral, qwen2, mixtral, qwen2_moe, gemma and phi3, not '" +
                                                w_.spec.family + "'");
     const ModelSpec& m = w_.spec;
     if (m.ropeType != "default" && m.ropeType != "linear" && m.ropeType != "llama3")
         throw InputError("", "rope_scaling", "the reference engine supports default, linear and llama3 RoPE scaling, not '" +
                                                  m.ropeType + "'");
     for (double inv : ropeInverseFrequencies(m)) invFreq_.push_back(static_cast<float>(inv));
+    gelu_ = m.family == "gemma";
 }
 
 namespace {
@@ -82,7 +84,25 @@ void rmsNorm(const RowMatrix& x, const Eigen::VectorXf& w, float eps, RowMatrix&
 double matmulFlops(const Linear& l, double rows) { return 2.0 * rows * l.out() * l.in() + (l.hasBias() ? rows * l.out() : 0.0); }
 double matmulBytes(const Linear& l, double rows) { return l.weightBytes() + rows * (l.in() + l.out()) * kF; }
 
-float silu(float g) { return g / (1.0f + std::exp(-g)); }
+// act = silu(gate) * up (SwiGLU), or gelu_tanh(gate) * up (Gemma's GeGLU), for the stacked
+// [gate | up] rows: Eigen's vectorised exp / tanh, rows split across workers (a prompt's
+// MLP width times its length is millions of transcendentals).
+void gatedActivation(const RowMatrix& gu, int f, bool gelu, RowMatrix& act)
+{
+    act.resize(gu.rows(), f);
+    oneapi::tbb::parallel_for(oneapi::tbb::blocked_range<Eigen::Index>(0, gu.rows(), 8), [&](const auto& r) {
+        for (Eigen::Index i = r.begin(); i < r.end(); ++i) {
+            const auto g = gu.row(i).head(f).array();
+            const auto up = gu.row(i).segment(f, f).array();
+            if (gelu) {
+                const float k = 0.7978845608028654f; // sqrt(2 / pi), gelu_pytorch_tanh
+                act.row(i).array() = 0.5f * g * (1.0f + (k * (g + 0.044715f * g * g * g)).tanh()) * up;
+            } else {
+                act.row(i).array() = g / (1.0f + (-g).exp()) * up;
+            }
+        }
+    });
+}
 
 } // namespace
 
@@ -93,6 +113,10 @@ void ReferenceEngine::attention(const RowMatrix& qkv, KvCache& cache, int layer,
     const int past = cache.length();
     const float scale = 1.0f / std::sqrt(float(hd));
     out.resize(qkv.rows(), m.qDim());
+    // Sliding-window layers see the last `slidingWindow` positions (the query's own included),
+    // as Hugging Face's mask does; the cache keeps every slot.
+    const bool windowed = m.hasSlidingWindow() && layer >= m.layers - m.slidingWindowLayers;
+    const int window = windowed ? m.slidingWindow : std::numeric_limits<int>::max();
     AttentionCapture* cap = capture;
     const int firstObserved = cap ? std::max(0, n - cap->window) : n;
     // Each KV head is read once for the query heads that share it (GQA).
@@ -102,24 +126,25 @@ void ReferenceEngine::attention(const RowMatrix& qkv, KvCache& cache, int layer,
         for (int g = 0; g < group; ++g) {
             const int h = kh * group + g;
             for (int i = 0; i < n; ++i) {
-                const int keys = past + i + 1; // causal
+                // Causal, windowed, past the padding (a padding query attends to itself only).
+                const int keys = past + i + 1, first = std::min(std::max({0, keys - window, cache.padding(b)}), keys - 1);
                 const float* q = qkv.row(b * n + i).data() + h * hd;
                 float mx = -INFINITY;
                 const Eigen::Map<const Eigen::VectorXf> qv(q, hd);
-                for (int p = 0; p < keys; ++p) {
+                for (int p = first; p < keys; ++p) {
                     scores[p] = qv.dot(Eigen::Map<const Eigen::VectorXf>(cache.k(layer, b, kh, p), hd)) * scale;
                     mx = std::max(mx, scores[p]);
                 }
                 float sum = 0;
-                for (int p = 0; p < keys; ++p) sum += (scores[p] = std::exp(scores[p] - mx));
+                for (int p = first; p < keys; ++p) sum += (scores[p] = std::exp(scores[p] - mx));
                 Eigen::Map<Eigen::VectorXf> o(out.row(b * n + i).data() + h * hd, hd);
                 o.setZero();
                 const float inv = 1.0f / sum;
                 if (i >= firstObserved) {
                     float* acc = cap->at(layer, b, kh);
-                    for (int p = 0; p < keys; ++p) acc[p] += scores[p] * inv;
+                    for (int p = first; p < keys; ++p) acc[p] += scores[p] * inv;
                 }
-                for (int p = 0; p < keys; ++p)
+                for (int p = first; p < keys; ++p)
                     o += (scores[p] * inv) * Eigen::Map<const Eigen::VectorXf>(cache.v(layer, b, kh, p), hd);
             }
         }
@@ -168,8 +193,7 @@ void ReferenceEngine::moe(const LayerWeights& L, const RowMatrix& h, RowMatrix& 
         }
         {
             OpScope s(counters, "moe.experts_act", conv::kGatedActFlops * rows * f, 3.0 * rows * f * kF);
-            for (int r = 0; r < rows; ++r)
-                for (int c = 0; c < f; ++c) act(r, c) = silu(gu(r, c)) * gu(r, f + c);
+            gatedActivation(gu, f, gelu_, act);
         }
         {
             OpScope s(counters, "moe.experts_down", matmulFlops(ex.down, rows), matmulBytes(ex.down, rows));
@@ -189,8 +213,7 @@ void ReferenceEngine::moe(const LayerWeights& L, const RowMatrix& h, RowMatrix& 
         }
         {
             OpScope s(counters, "moe.shared_act", conv::kGatedActFlops * double(T) * f, 3.0 * T * f * kF);
-            for (int r = 0; r < T; ++r)
-                for (int c = 0; c < f; ++c) act(r, c) = silu(gu(r, c)) * gu(r, f + c);
+            gatedActivation(gu, f, gelu_, act);
         }
         OpScope s(counters, "moe.shared_down", matmulFlops(L.shared.down, T), matmulBytes(L.shared.down, T));
         L.shared.down.apply(act, y);
@@ -205,10 +228,20 @@ RowMatrix ReferenceEngine::forward(const std::vector<std::vector<int>>& tokens, 
     const ModelSpec& m = w_.spec;
     const int B = static_cast<int>(tokens.size());
     if (B == 0) throw InputError("", "input_ids", "no sequences");
-    const int n = static_cast<int>(tokens[0].size());
-    for (const auto& t : tokens)
-        if (static_cast<int>(t.size()) != n || n == 0)
-            throw InputError("", "input_ids", "sequences in a batch must be non-empty and of equal length");
+    int n = 0;
+    bool ragged = false;
+    for (const auto& t : tokens) {
+        if (t.empty()) throw InputError("", "input_ids", "sequences in a batch must be non-empty");
+        ragged = ragged || (n > 0 && int(t.size()) != n);
+        n = std::max(n, int(t.size()));
+    }
+    if (ragged && cache.length() > 0)
+        throw InputError("", "input_ids", "sequences may differ in length only in the prompt, not after it");
+    if (cache.length() == 0) {
+        std::vector<int> pad;
+        for (const auto& t : tokens) pad.push_back(n - int(t.size()));
+        cache.setPadding(ragged ? pad : std::vector<int>());
+    }
     if (cache.length() + n > cache.capacity())
         throw InputError("", "max_new_tokens", "the KV cache holds " + std::to_string(cache.capacity()) + " tokens");
     const int T = B * n, d = m.hidden, hd = m.headDim, H = m.heads, KV = m.kvHeads;
@@ -231,12 +264,14 @@ RowMatrix ReferenceEngine::forward(const std::vector<std::vector<int>>& tokens, 
         OpScope s(counters, "embedding", 0, 2.0 * T * d * kF);
         for (int b = 0; b < B; ++b)
             for (int i = 0; i < n; ++i) {
-                const int id = tokens[b][i];
+                const int pad = n - int(tokens[b].size());
+                const int id = i < pad ? 0 : tokens[b][size_t(i - pad)]; // padding: any valid id, masked below
                 if (id < 0 || id >= m.vocab)
                     throw InputError("", "input_ids", "token " + std::to_string(id) + " is outside the vocabulary (0.." +
                                                           std::to_string(m.vocab - 1) + ")");
                 x.row(b * n + i) = w_.embed.row(id);
             }
+        if (m.family == "gemma") x *= std::sqrt(float(d)); // Gemma scales the embeddings by sqrt(hidden)
     }
     for (int l = 0; l < m.layers; ++l) {
         const LayerWeights& L = w_.layers[size_t(l)];
@@ -308,8 +343,7 @@ RowMatrix ReferenceEngine::forward(const std::vector<std::vector<int>>& tokens, 
         {
             OpScope s(counters, "mlp.act", conv::kGatedActFlops * double(T) * f, 3.0 * T * f * kF);
             act.resize(T, f);
-            for (int r = 0; r < T; ++r)
-                for (int c = 0; c < f; ++c) act(r, c) = silu(gu(r, c)) * gu(r, f + c);
+            gatedActivation(gu, f, gelu_, act);
         }
         {
             OpScope s(counters, "mlp.down_proj", matmulFlops(L.down, T), matmulBytes(L.down, T));

@@ -1,7 +1,7 @@
 #pragma once
-// A CPU inference engine (Eigen + oneTBB) for Llama, Mistral, Qwen2 and
+// A CPU inference engine (Eigen + oneTBB) for Llama, Mistral, Qwen2, Gemma and
 // Mixtral-style checkpoints: KV cache, prefill and decode, batches of equal-
-// length prompts, per-op counters. fp32 activations; weights fp32/int8/int4.
+// length or left-padded prompts, per-op counters. fp32 activations; weights fp32/int8/int4.
 #include "models/engine/ModelWeights.h"
 #include "models/engine/OpCounters.h"
 
@@ -26,6 +26,10 @@ public:
     float* k(int l, int b, int h, int p) { return &k_[index(l, b, h, p)]; }
     float* v(int l, int b, int h, int p) { return &v_[index(l, b, h, p)]; }
     void advance(int n) { length_ += n; }
+    // Left padding of a batch of unequal prompts: sequence b's first padding(b) slots hold
+    // no token and are never attended.
+    int padding(int b) const { return padding_.empty() ? 0 : padding_[size_t(b)]; }
+    void setPadding(std::vector<int> p) { padding_ = std::move(p); }
     // Rollback: forgets the slots from n on (speculative decoding's rejected tokens).
     void truncate(int n);
     // Moves slots `keep` (ascending) of one head to the front. After every head
@@ -40,6 +44,7 @@ private:
     }
     int layers_, batch_, kvHeads_, headDim_, capacity_, length_ = 0, evicted_ = 0;
     std::vector<float> k_, v_;
+    std::vector<int> padding_;
 };
 
 // Per layer, sequence and kv head: sum over the last `window` queries of the
@@ -60,8 +65,11 @@ public:
     const ModelSpec& spec() const { return w_.spec; }
     const ModelWeights& weights() const { return w_; }
 
-    // Runs `tokens` (batch x n, equal lengths) after what the cache holds.
-    // Returns logits: one row per sequence (last position), or per position if allPositions.
+    // Runs `tokens` (batch x n) after what the cache holds. Prompts of unequal lengths (an
+    // empty cache only) are left-padded to the longest, the padding masked out of attention
+    // (RoPE scores depend only on distances, so each sequence computes as if alone).
+    // Returns logits: one row per sequence (last position), or per position if allPositions
+    // (n rows per sequence, padded ones included).
     RowMatrix forward(const std::vector<std::vector<int>>& tokens, KvCache& cache, bool allPositions = false);
 
     OpCounters* counters = nullptr; // set to collect per-op counts and times
@@ -74,6 +82,7 @@ private:
     void moe(const LayerWeights& L, const RowMatrix& h, RowMatrix& x);
     ModelWeights w_;
     std::vector<float> invFreq_;
+    bool gelu_ = false; // GeGLU (Gemma) instead of SwiGLU
 };
 
 std::vector<std::string> engineFamilies();

@@ -1,0 +1,338 @@
+#include "models/engine/WeightKernels.h"
+#include "models/engine/Safetensors.h"
+
+#include <algorithm>
+#include <cmath>
+#include <immintrin.h>
+
+namespace llmdse::kernels {
+
+namespace {
+
+// Function multiversioning by hand: the AVX2 bodies carry a target attribute instead of
+// the file being built with -mavx2, and the variant is picked once, on first use.
+bool cpuHasAvx2()
+{
+    static const bool has = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
+    return has;
+}
+
+#define LLMDSE_AVX2 __attribute__((target("avx2,fma,f16c")))
+
+// ---- activations -> int8 blocks (round to nearest even, as cvtps_epi32 does) ----
+
+void quantizeBlocksPortable(const float* x, std::int8_t* q, float* d, int blocks)
+{
+    for (int b = 0; b < blocks; ++b, x += kBlock, q += kBlock) {
+        float amax = 0;
+        for (int c = 0; c < kBlock; ++c) amax = std::max(amax, std::fabs(x[c]));
+        const float s = amax / 127.f, inv = s > 0 ? 1.f / s : 0.f;
+        d[b] = s;
+        for (int c = 0; c < kBlock; ++c) q[c] = static_cast<std::int8_t>(std::nearbyint(x[c] * inv));
+    }
+}
+
+LLMDSE_AVX2 float hmax(__m256 v)
+{
+    __m128 m = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    m = _mm_max_ps(m, _mm_movehl_ps(m, m));
+    return _mm_cvtss_f32(_mm_max_ss(m, _mm_movehdup_ps(m)));
+}
+
+LLMDSE_AVX2 float hsum(__m256 v)
+{
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    return _mm_cvtss_f32(_mm_add_ss(s, _mm_movehdup_ps(s)));
+}
+
+LLMDSE_AVX2 void quantizeBlocksAvx2(const float* x, std::int8_t* q, float* d, int blocks)
+{
+    const __m256 sign = _mm256_set1_ps(-0.0f);
+    const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7); // undoes packs' lane interleaving
+    for (int b = 0; b < blocks; ++b, x += kBlock, q += kBlock) {
+        const __m256 v0 = _mm256_loadu_ps(x), v1 = _mm256_loadu_ps(x + 8), v2 = _mm256_loadu_ps(x + 16),
+                     v3 = _mm256_loadu_ps(x + 24);
+        const __m256 m = _mm256_max_ps(_mm256_max_ps(_mm256_andnot_ps(sign, v0), _mm256_andnot_ps(sign, v1)),
+                                       _mm256_max_ps(_mm256_andnot_ps(sign, v2), _mm256_andnot_ps(sign, v3)));
+        const float s = hmax(m) / 127.f, inv = s > 0 ? 1.f / s : 0.f;
+        d[b] = s;
+        const __m256 k = _mm256_set1_ps(inv);
+        const __m256i i0 = _mm256_cvtps_epi32(_mm256_mul_ps(v0, k)), i1 = _mm256_cvtps_epi32(_mm256_mul_ps(v1, k));
+        const __m256i i2 = _mm256_cvtps_epi32(_mm256_mul_ps(v2, k)), i3 = _mm256_cvtps_epi32(_mm256_mul_ps(v3, k));
+        const __m256i p = _mm256_packs_epi16(_mm256_packs_epi32(i0, i1), _mm256_packs_epi32(i2, i3));
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(q), _mm256_permutevar8x32_epi32(p, order));
+    }
+}
+
+// ---- int8 weights x int8 activations ----
+
+void gemmInt8Portable(const std::int8_t* w, const float* wd, int wRows, const QuantizedRows& x, float* y, std::ptrdiff_t ldy)
+{
+    const int n = x.cols, nb = x.blocks;
+    for (int j = 0; j < x.rows; ++j) {
+        const std::int8_t* xq = x.row(j);
+        const float* xd = x.scales(j);
+        for (int i = 0; i < wRows; ++i) {
+            const std::int8_t* wr = w + std::size_t(i) * n;
+            float acc = 0;
+            for (int b = 0; b < nb; ++b) {
+                int s = 0;
+                for (int c = b * kBlock; c < (b + 1) * kBlock; ++c) s += int(wr[c]) * int(xq[c]);
+                acc += float(s) * (wd[std::size_t(i) * nb + b] * xd[b]);
+            }
+            y[j * ldy + i] = acc;
+        }
+    }
+}
+
+// RW weight rows x RX activation rows, all blocks. The sign trick makes one operand
+// unsigned for maddubs: |w| * (x with w's sign); |w|, |x| <= 127 keeps the int16 pair sums exact.
+template <int RW, int RX>
+LLMDSE_AVX2 void tileInt8Avx2(const std::int8_t* w, const float* wd, int n, int nb, const QuantizedRows& x, int j0, float* y,
+                              std::ptrdiff_t ldy)
+{
+    __m256 acc[RW][RX];
+    for (int i = 0; i < RW; ++i)
+        for (int j = 0; j < RX; ++j) acc[i][j] = _mm256_setzero_ps();
+    const std::int8_t* xr[RX];
+    const float* xd[RX];
+    for (int j = 0; j < RX; ++j) xr[j] = x.row(j0 + j), xd[j] = x.scales(j0 + j);
+    const __m256i ones = _mm256_set1_epi16(1);
+    for (int b = 0; b < nb; ++b) {
+        __m256i wv[RW], aw[RW];
+        for (int i = 0; i < RW; ++i) {
+            wv[i] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + std::size_t(i) * n + b * kBlock));
+            aw[i] = _mm256_sign_epi8(wv[i], wv[i]);
+        }
+        for (int j = 0; j < RX; ++j) {
+            const __m256i xv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xr[j] + b * kBlock));
+            for (int i = 0; i < RW; ++i) {
+                const __m256i p = _mm256_madd_epi16(_mm256_maddubs_epi16(aw[i], _mm256_sign_epi8(xv, wv[i])), ones);
+                acc[i][j] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), _mm256_set1_ps(wd[std::size_t(i) * nb + b] * xd[j][b]), acc[i][j]);
+            }
+        }
+    }
+    for (int i = 0; i < RW; ++i)
+        for (int j = 0; j < RX; ++j) y[(j0 + j) * ldy + i] = hsum(acc[i][j]);
+}
+
+LLMDSE_AVX2 __m256 blockInt8Avx2(const std::int8_t* w, const std::int8_t* xq, float scale)
+{
+    const __m256i wv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w));
+    const __m256i xv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xq));
+    const __m256i p = _mm256_madd_epi16(_mm256_maddubs_epi16(_mm256_sign_epi8(wv, wv), _mm256_sign_epi8(xv, wv)),
+                                        _mm256_set1_epi16(1));
+    return _mm256_mul_ps(_mm256_cvtepi32_ps(p), _mm256_set1_ps(scale));
+}
+
+// One activation row (decode): each weight row is read as one sequential stream, as
+// llama.cpp's vec_dot does, with two accumulators (even and odd blocks) in flight.
+LLMDSE_AVX2 float rowInt8Avx2(const std::int8_t* w, const float* wd, const std::int8_t* xq, const float* xd, int nb)
+{
+    __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();
+    int b = 0;
+    for (; b + 2 <= nb; b += 2) {
+        a0 = _mm256_add_ps(a0, blockInt8Avx2(w + b * kBlock, xq + b * kBlock, wd[b] * xd[b]));
+        a1 = _mm256_add_ps(a1, blockInt8Avx2(w + (b + 1) * kBlock, xq + (b + 1) * kBlock, wd[b + 1] * xd[b + 1]));
+    }
+    if (b < nb) a0 = _mm256_add_ps(a0, blockInt8Avx2(w + b * kBlock, xq + b * kBlock, wd[b] * xd[b]));
+    return hsum(_mm256_add_ps(a0, a1));
+}
+
+template <int RX>
+LLMDSE_AVX2 void rowsInt8Avx2(const std::int8_t* w, const float* wd, int wRows, const QuantizedRows& x, int j0, float* y,
+                              std::ptrdiff_t ldy)
+{
+    const int n = x.cols, nb = x.blocks;
+    if constexpr (RX == 1) {
+        for (int i = 0; i < wRows; ++i)
+            y[j0 * ldy + i] = rowInt8Avx2(w + std::size_t(i) * n, wd + std::size_t(i) * nb, x.row(j0), x.scales(j0), nb);
+        return;
+    }
+    constexpr int RW = 2;
+    int i = 0;
+    for (; i + RW <= wRows; i += RW)
+        tileInt8Avx2<RW, RX>(w + std::size_t(i) * n, wd + std::size_t(i) * nb, n, nb, x, j0, y + i, ldy);
+    for (; i < wRows; ++i) tileInt8Avx2<1, RX>(w + std::size_t(i) * n, wd + std::size_t(i) * nb, n, nb, x, j0, y + i, ldy);
+}
+
+LLMDSE_AVX2 void gemmInt8Avx2(const std::int8_t* w, const float* wd, int wRows, const QuantizedRows& x, float* y, std::ptrdiff_t ldy)
+{
+    int j = 0;
+    for (; j + 4 <= x.rows; j += 4) rowsInt8Avx2<4>(w, wd, wRows, x, j, y, ldy);
+    switch (x.rows - j) {
+    case 3: rowsInt8Avx2<3>(w, wd, wRows, x, j, y, ldy); break;
+    case 2: rowsInt8Avx2<2>(w, wd, wRows, x, j, y, ldy); break;
+    case 1: rowsInt8Avx2<1>(w, wd, wRows, x, j, y, ldy); break;
+    default: break;
+    }
+}
+
+// ---- fp32 weights x fp32 activations (dot-product form: both operands row-major along k) ----
+
+template <int RW, int RX>
+LLMDSE_AVX2 void tileF32Avx2(const float* w, std::ptrdiff_t ldw, const float* x, std::ptrdiff_t ldx, int n, float* y,
+                             std::ptrdiff_t ldy)
+{
+    __m256 acc[RW][RX];
+    for (int i = 0; i < RW; ++i)
+        for (int j = 0; j < RX; ++j) acc[i][j] = _mm256_setzero_ps();
+    int c = 0;
+    for (; c + 8 <= n; c += 8) {
+        __m256 wv[RW];
+        for (int i = 0; i < RW; ++i) wv[i] = _mm256_loadu_ps(w + i * ldw + c);
+        for (int j = 0; j < RX; ++j) {
+            const __m256 xv = _mm256_loadu_ps(x + j * ldx + c);
+            for (int i = 0; i < RW; ++i) acc[i][j] = _mm256_fmadd_ps(wv[i], xv, acc[i][j]);
+        }
+    }
+    for (int i = 0; i < RW; ++i)
+        for (int j = 0; j < RX; ++j) {
+            float s = hsum(acc[i][j]);
+            for (int k = c; k < n; ++k) s += w[i * ldw + k] * x[j * ldx + k];
+            y[j * ldy + i] = s;
+        }
+}
+
+template <int RX>
+LLMDSE_AVX2 void rowsF32Avx2(const float* w, std::ptrdiff_t ldw, int wRows, const float* x, std::ptrdiff_t ldx, int n, float* y,
+                             std::ptrdiff_t ldy)
+{
+    constexpr int RW = RX == 1 ? 4 : 3; // 12 accumulators + 3 weight vectors fill the 16 registers
+    int i = 0;
+    for (; i + RW <= wRows; i += RW) tileF32Avx2<RW, RX>(w + i * ldw, ldw, x, ldx, n, y + i, ldy);
+    for (; i < wRows; ++i) tileF32Avx2<1, RX>(w + i * ldw, ldw, x, ldx, n, y + i, ldy);
+}
+
+LLMDSE_AVX2 void gemmF32Avx2(const float* w, std::ptrdiff_t ldw, int wRows, const float* x, std::ptrdiff_t ldx, int xRows, int n,
+                             float* y, std::ptrdiff_t ldy)
+{
+    int j = 0;
+    for (; j + 4 <= xRows; j += 4) rowsF32Avx2<4>(w, ldw, wRows, x + j * ldx, ldx, n, y + j * ldy, ldy);
+    switch (xRows - j) {
+    case 3: rowsF32Avx2<3>(w, ldw, wRows, x + j * ldx, ldx, n, y + j * ldy, ldy); break;
+    case 2: rowsF32Avx2<2>(w, ldw, wRows, x + j * ldx, ldx, n, y + j * ldy, ldy); break;
+    case 1: rowsF32Avx2<1>(w, ldw, wRows, x + j * ldx, ldx, n, y + j * ldy, ldy); break;
+    default: break;
+    }
+}
+
+// ---- fp16 / bf16 ----
+
+float dotHalfPortable(const std::uint16_t* w, const float* x, int n)
+{
+    float s = 0;
+    for (int c = 0; c < n; ++c) s += llmdse::halfToFloat(w[c]) * x[c];
+    return s;
+}
+
+float dotBf16Portable(const std::uint16_t* w, const float* x, int n)
+{
+    float s = 0;
+    for (int c = 0; c < n; ++c) s += bfloat16ToFloat(w[c]) * x[c];
+    return s;
+}
+
+LLMDSE_AVX2 __m256 loadHalf(const std::uint16_t* p) { return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))); }
+
+LLMDSE_AVX2 __m256 loadBf16(const std::uint16_t* p)
+{
+    const __m256i v = _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+    return _mm256_castsi256_ps(_mm256_slli_epi32(v, 16));
+}
+
+template <bool Bf16>
+LLMDSE_AVX2 __m256 load(const std::uint16_t* p)
+{
+    return Bf16 ? loadBf16(p) : loadHalf(p);
+}
+
+template <bool Bf16>
+LLMDSE_AVX2 float dot16Avx2(const std::uint16_t* w, const float* x, int n)
+{
+    __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();
+    int c = 0;
+    for (; c + 32 <= n; c += 32) {
+        a0 = _mm256_fmadd_ps(load<Bf16>(w + c), _mm256_loadu_ps(x + c), a0);
+        a1 = _mm256_fmadd_ps(load<Bf16>(w + c + 8), _mm256_loadu_ps(x + c + 8), a1);
+        a2 = _mm256_fmadd_ps(load<Bf16>(w + c + 16), _mm256_loadu_ps(x + c + 16), a2);
+        a3 = _mm256_fmadd_ps(load<Bf16>(w + c + 24), _mm256_loadu_ps(x + c + 24), a3);
+    }
+    for (; c + 8 <= n; c += 8) a0 = _mm256_fmadd_ps(load<Bf16>(w + c), _mm256_loadu_ps(x + c), a0);
+    const float s = hsum(_mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3)));
+    return s + (Bf16 ? dotBf16Portable(w + c, x + c, n - c) : dotHalfPortable(w + c, x + c, n - c));
+}
+
+template <bool Bf16>
+LLMDSE_AVX2 void convert16Avx2(const std::uint16_t* w, float* out, int n)
+{
+    int c = 0;
+    for (; c + 8 <= n; c += 8) _mm256_storeu_ps(out + c, load<Bf16>(w + c));
+    for (; c < n; ++c) out[c] = Bf16 ? bfloat16ToFloat(w[c]) : llmdse::halfToFloat(w[c]);
+}
+
+} // namespace
+
+void QuantizedRows::assign(const float* x, int r, int c, std::ptrdiff_t stride)
+{
+    rows = r, cols = c, blocks = c / kBlock;
+    q.resize(std::size_t(r) * c);
+    d.resize(std::size_t(r) * blocks);
+    static const auto kernel = cpuHasAvx2() ? quantizeBlocksAvx2 : quantizeBlocksPortable;
+    for (int i = 0; i < r; ++i) kernel(x + i * stride, q.data() + std::size_t(i) * c, d.data() + std::size_t(i) * blocks, blocks);
+}
+
+bool vectorKernels() { return cpuHasAvx2(); }
+
+void gemmF32(const float* w, std::ptrdiff_t ldw, int wRows, const float* x, std::ptrdiff_t ldx, int xRows, int n, float* y,
+             std::ptrdiff_t ldy)
+{
+    gemmF32Avx2(w, ldw, wRows, x, ldx, xRows, n, y, ldy);
+}
+
+void gemmInt8(const std::int8_t* w, const float* wd, int wRows, const QuantizedRows& x, float* y, std::ptrdiff_t ldy)
+{
+    static const auto kernel = cpuHasAvx2() ? gemmInt8Avx2 : gemmInt8Portable;
+    kernel(w, wd, wRows, x, y, ldy);
+}
+
+// Elementwise (no reduction): the compiler vectorises it, once per target.
+__attribute__((target_clones("avx2", "default"))) void unpackInt4(const std::uint8_t* p, std::int8_t* out, int pairs)
+{
+    for (int c = 0; c < pairs; ++c) {
+        const std::int8_t b = static_cast<std::int8_t>(p[c]);
+        out[2 * c] = static_cast<std::int8_t>(std::int8_t(b << 4) >> 4); // low nibble, sign-extended
+        out[2 * c + 1] = static_cast<std::int8_t>(b >> 4);                // high nibble
+    }
+}
+
+float dotHalf(const std::uint16_t* w, const float* x, int n)
+{
+    static const auto kernel = cpuHasAvx2() ? dot16Avx2<false> : dotHalfPortable;
+    return kernel(w, x, n);
+}
+
+float dotBf16(const std::uint16_t* w, const float* x, int n)
+{
+    static const auto kernel = cpuHasAvx2() ? dot16Avx2<true> : dotBf16Portable;
+    return kernel(w, x, n);
+}
+
+void halfToFloat(const std::uint16_t* w, float* out, int n)
+{
+    static const auto kernel = cpuHasAvx2() ? convert16Avx2<false> : +[](const std::uint16_t* v, float* o, int k) {
+        for (int c = 0; c < k; ++c) o[c] = llmdse::halfToFloat(v[c]);
+    };
+    kernel(w, out, n);
+}
+
+void bf16ToFloat(const std::uint16_t* w, float* out, int n)
+{
+    static const auto kernel = cpuHasAvx2() ? convert16Avx2<true> : +[](const std::uint16_t* v, float* o, int k) {
+        for (int c = 0; c < k; ++c) o[c] = bfloat16ToFloat(v[c]);
+    };
+    kernel(w, out, n);
+}
+
+} // namespace llmdse::kernels

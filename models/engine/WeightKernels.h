@@ -1,0 +1,46 @@
+#pragma once
+// The inner loops of Linear for stored weight formats other than fp32. Each has a portable
+// body and an AVX2 one (F16C, FMA) chosen once at run time, so the portable build
+// (LLMDSE_NATIVE=OFF) runs them at full speed on any x86-64 that has the instructions.
+// Integer weights are multiplied against activations quantised to int8 per block of 32
+// (as llama.cpp's Q8_0 does): the products are integer dot products (`maddubs`) and one
+// float multiply-add per block and pair of rows remains.
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace llmdse::kernels {
+
+constexpr int kBlock = 32; // values per activation scale
+
+// Rows of fp32 activations quantised per block: int8 values and one float scale a block.
+struct QuantizedRows {
+    int rows = 0, cols = 0, blocks = 0;
+    std::vector<std::int8_t> q; // rows x cols
+    std::vector<float> d;       // rows x blocks
+    void assign(const float* x, int rows, int cols, std::ptrdiff_t stride); // cols % kBlock == 0
+    const std::int8_t* row(int r) const { return q.data() + std::size_t(r) * cols; }
+    const float* scales(int r) const { return d.data() + std::size_t(r) * blocks; }
+};
+
+// y[j * ldy + i] = sum over blocks b of wd[i * blocks + b] * x.d(j, b) * (w row i . x row j within b),
+// for a panel of `wRows` int8 weight rows of x.cols values each (scale per block, as float),
+// against every row j of x: the panel is read from cache once per few activation rows.
+void gemmInt8(const std::int8_t* w, const float* wd, int wRows, const QuantizedRows& x, float* y, std::ptrdiff_t ldy);
+
+// Whether this CPU runs the AVX2 bodies (gemmF32 exists only there; elsewhere Eigen's GEMM).
+bool vectorKernels();
+// y[j * ldy + i] = w row i . x row j (n values each), for wRows weight rows and xRows activation rows.
+void gemmF32(const float* w, std::ptrdiff_t ldw, int wRows, const float* x, std::ptrdiff_t ldx, int xRows, int n, float* y,
+             std::ptrdiff_t ldy);
+
+// Two int4 values per byte, low nibble first, sign-extended into int8.
+void unpackInt4(const std::uint8_t* p, std::int8_t* out, int pairs);
+
+// fp16 and bf16 weights: a row . fp32 x, and a row converted to fp32.
+float dotHalf(const std::uint16_t* w, const float* x, int n);
+float dotBf16(const std::uint16_t* w, const float* x, int n);
+void halfToFloat(const std::uint16_t* w, float* out, int n);
+void bf16ToFloat(const std::uint16_t* w, float* out, int n);
+
+} // namespace llmdse::kernels
