@@ -552,9 +552,11 @@ private Q_SLOTS:
                                         "--prompt", "2048", "--out", pdf});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         const QString first = pdfText(pdf, 1, 1);
-        for (const char* needle : {"Inputs", "Headline metrics", "Where the time goes", "prompt tokens per sequence",
-                                   "time per output token"})
+        for (const char* needle : {"Inputs", "Headline metrics", "Where the time goes", "prompt", "2048", "time per output token"})
             QVERIFY2(first.contains(needle), needle);
+        // Each input's meaning is spelled out after the provenance.
+        QVERIFY(!first.contains("prompt tokens per sequence"));
+        QVERIFY(pdfText(pdf, 2, 50).contains("prompt tokens per sequence"));
         QVERIFY(!first.contains("mlp.gate_up_proj")); // the operators start on their own page
         int pages = 0;
         for (int p = 2; p < 20; ++p) {

@@ -40,7 +40,7 @@ QString DesignReport::html() const
         if (!r.isEmpty()) h += " It would fit with any one of: " + r.join("; ") + ".";
         h += " The figures are what it would do if it fit.</p>";
     }
-    h += "<h2>Inputs</h2>" + designInputsHtml(d, estimator) + "<h2>Headline metrics</h2>" + designMetricsHtml(m);
+    h += "<h2>Inputs</h2>" + designInputsHtml(d, estimator, false) + "<h2>Headline metrics</h2>" + designMetricsHtml(m);
     h += "<h2>Where the time goes</h2>" + reportImage(breakdown, 0.62); // small enough to stay on the first page
     h += reportSection("Roofline and operators", true) + reportImage(roofline, 0.85);
     OpTableModel ops;
@@ -48,13 +48,17 @@ QString DesignReport::html() const
     h += "<p class=\"src\">One row per operator, all layers together; prefill: the whole prompt, decode: one step.</p>" +
          reportTable(ops);
     h += reportSection("Provenance", true) + designProvenanceHtml(d, estimatorVersion, estimatorProvenance);
+    h += "<h2>Inputs and their meaning</h2>" + designInputsHtml(d, estimator, true);
     h += "</body></html>";
     return h;
 }
 
-QString designInputsHtml(const Design& d, const QString& estimator)
+QString designInputsHtml(const Design& d, const QString& estimator, bool withMeaning)
 {
-    QString h = "<table width=\"100%\"><thead><tr><th>input</th><th>value</th><th>meaning</th></tr></thead>";
+    struct Row {
+        QString key, value, meaning;
+    };
+    std::vector<Row> rows;
     QJsonObject in = toJson(d);
     in["model"] = QString::fromStdString(d.model.id); // a config's id, not its path (the provenance has the source)
     for (auto it = in.begin(); it != in.end(); ++it) {
@@ -64,12 +68,24 @@ QString designInputsHtml(const Design& d, const QString& estimator)
                         : v.isBool() ? QString(v.toBool() ? "yes" : "no")
                                      : QString::fromStdString(formatNumber(v.toDouble()));
         if (f && !f->unit.empty()) value += " " + q(f->unit);
-        h += QString("<tr><td>%1</td><td align=\"right\" style=\"white-space:nowrap\">%2</td><td class=\"src\">%3</td></tr>")
-                 .arg(it.key().toHtmlEscaped(), value, f ? q(f->help) : QString());
+        rows.push_back({it.key().toHtmlEscaped(), value, f ? q(f->help) : QString()});
     }
-    if (!estimator.isEmpty())
-        h += QString("<tr><td>estimator</td><td align=\"right\">%1</td><td class=\"src\">how the figures are computed</td></tr>")
-                 .arg(estimator.toHtmlEscaped());
+    if (!estimator.isEmpty()) rows.push_back({"estimator", estimator.toHtmlEscaped(), "how the figures are computed"});
+    const QString cell("<td>%1</td><td align=\"right\" style=\"white-space:nowrap\">%2</td>");
+    if (withMeaning) {
+        QString h = "<table width=\"100%\"><thead><tr><th>input</th><th>value</th><th>meaning</th></tr></thead>";
+        for (const Row& r : rows) h += "<tr>" + cell.arg(r.key, r.value) + "<td class=\"src\">" + r.meaning + "</td></tr>";
+        return h + "</table>";
+    }
+    // Two inputs a row, so the first page holds them, the headline metrics and the time chart; the
+    // provenance page lists each input's meaning.
+    QString h = "<table width=\"100%\"><thead><tr><th>input</th><th>value</th><th>input</th><th>value</th></tr></thead>";
+    const size_t half = (rows.size() + 1) / 2;
+    for (size_t r = 0; r < half; ++r) {
+        h += "<tr>";
+        for (size_t i : {r, r + half}) h += i < rows.size() ? cell.arg(rows[i].key, rows[i].value) : QString("<td></td><td></td>");
+        h += "</tr>";
+    }
     return h + "</table>";
 }
 
@@ -121,7 +137,7 @@ DesignReport makeDesignReport(const Design& d, const QString& estimatorId)
     view.resize(1400, 1000);
     view.showEstimate(d, r.metrics, estimatorId);
     view.show(); // offscreen: lays the charts out so they render at their size
-    r.breakdown = view.breakdownImage(QSize(900, 220)); // two bars: a wide, short chart keeps it on the first page
+    r.breakdown = view.breakdownImage(QSize(900, 200)); // two bars: a wide, short chart keeps it on the first page
     r.roofline = view.rooflineImage(QSize(900, 560));
     return r;
 }

@@ -27,7 +27,7 @@ struct DesignReport {
 // Report sections shared by every report that shows a design: its inputs (design-file keys,
 // edits included, with units and meaning), its headline metrics, and the provenance of its
 // presets, profile and estimator, as HTML tables.
-QString designInputsHtml(const Design& d, const QString& estimator = {});
+QString designInputsHtml(const Design& d, const QString& estimator = {}, bool withMeaning = true);
 QString designMetricsHtml(const Metrics& m);
 QString designProvenanceHtml(const Design& d, const QString& estimatorVersion, const QString& estimatorProvenance);
 
