@@ -18,8 +18,9 @@ struct KvCacheBudget {
 };
 
 // stepTokens: the most tokens one step processes (sizes the activations).
-// Throws InputError("--memory-fraction") when the weights leave no room.
+// Throws InputError("--memory-fraction") when the weights leave no room and `required`
+// (otherwise blocks is 0 and only the per-token figures are filled in).
 KvCacheBudget kvCacheBudget(const Estimator& estimator, const Design& d, int blockSize, int stepTokens,
-                            double memoryFraction);
+                            double memoryFraction, bool required = true);
 
 } // namespace llmdse
