@@ -204,7 +204,8 @@ int run(const QStringList& args)
     parser.addOption({"disaggregate", "Prefill/decode disaggregation: P prefill and D decode servers.", "P:D"});
     parser.addOption({"block-size", "KV cache block [tokens] (default 16).", "tokens", "16"});
     parser.addOption({"kv-blocks", "KV cache blocks per server (default: from device memory left after weights and activations).", "n"});
-    parser.addOption({"memory-fraction", "Fraction of device memory the server may use (default 0.9).", "f", "0.9"});
+    parser.addOption({"memory-fraction", "Fraction of device memory the server may use, or of what the weights and activations "
+                                         "leave where the runtime's scheduler counts it so (TensorRT-LLM; default 0.9).", "f", "0.9"});
     parser.addOption({"slo-ttft", "SLO on time to first token for goodput [s].", "s"});
     parser.addOption({"slo-tpot", "SLO on time per output token for goodput [s].", "s"});
     parser.process(args);
@@ -227,6 +228,7 @@ int run(const QStringList& args)
         SchedulerConfig& c = setup.config;
         c = schedulerFor(d.runtime);
         const SchedulerProfile& profile = d.runtime.scheduler;
+        setup.memoryBasis = profile.memoryBasis;
         if (parser.isSet("max-batch")) c.maxBatch = int(bounded(parser, "max-batch", 1, kMaxBatch, true));
         if (parser.isSet("chunk")) c.chunk = int(bounded(parser, "chunk", 0, kMaxTokens, true));
         if (parser.isSet("prefill-budget")) c.prefillBudget = int(bounded(parser, "prefill-budget", 1, kMaxTokens, true));
@@ -295,9 +297,10 @@ int run(const QStringList& args)
         const ServingOutcome& first = points.front().outcome;
         const SchedulerConfig& ran = first.config;
         if (!setup.kvBlocksGiven)
-            kvText = formatBytes(first.kv.freeBytes) + " per device: " + formatNumber(setup.memoryFraction * 100) + "% of " +
-                     formatBytes(first.kv.capacityBytes) + " less weights " + formatBytes(first.kv.weightsBytes) +
-                     " and activations";
+            kvText = formatBytes(first.kv.freeBytes) + " per device: " + formatNumber(setup.memoryFraction * 100) +
+                     (setup.memoryBasis == MemoryBasis::Free ? "% of what is free of " : "% of ") +
+                     formatBytes(first.kv.capacityBytes) + (setup.memoryBasis == MemoryBasis::Free ? " after weights " : " less weights ") +
+                     formatBytes(first.kv.weightsBytes) + " and activations";
         text.scheduler = schedulerText(ran, kvText);
         std::string loadText = rates[0] > 0 ? "Poisson " + (sweepRate ? std::string("rates below") : formatNumber(rates[0]) + " requests/s")
                                             : std::string("no arrival process");

@@ -49,6 +49,9 @@ SchedulerProfile schedulerFromJson(const JsonReader& s)
     c.requestOverheadS = micro("request_overhead_us", 0);
     c.scheduleOverheadS = micro("schedule_overhead_us", 0);
     c.swapBytesPerS = s.positive("swap_gb_per_s", c.swapBytesPerS / 1e9) * 1e9;
+    const std::string basis = s.string("memory_fraction_of", "device");
+    if (basis == "free") c.memoryBasis = MemoryBasis::Free;
+    else if (basis != "device") s.fail("memory_fraction_of", "must be 'device' or 'free', got '" + basis + "'");
     return c;
 }
 
@@ -65,7 +68,8 @@ QJsonObject toJson(const SchedulerProfile& c)
             {"prefix_caching", c.prefixCaching},
             {"request_overhead_us", c.requestOverheadS * 1e6},
             {"schedule_overhead_us", c.scheduleOverheadS * 1e6},
-            {"swap_gb_per_s", c.swapBytesPerS / 1e9}};
+            {"swap_gb_per_s", c.swapBytesPerS / 1e9},
+            {"memory_fraction_of", c.memoryBasis == MemoryBasis::Free ? "free" : "device"}};
 }
 
 CollectiveAlgorithm collectiveFromJson(const JsonReader& c)

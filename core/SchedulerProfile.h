@@ -22,6 +22,11 @@ const char* toString(Preemption p);
 enum class AdmissionOrder : unsigned char { Fcfs, ShortestPromptFirst };
 const char* toString(AdmissionOrder a);
 
+// What the KV-cache memory fraction is a fraction of: the device's memory, weights and activations
+// included (vLLM gpu_memory_utilization, SGLang mem_fraction_static), or what is free after them
+// (TensorRT-LLM kv_cache_free_gpu_mem_fraction).
+enum class MemoryBasis : unsigned char { Device, Free };
+
 struct SchedulerProfile {
     bool set = false;                 // the profile has a "scheduler" object
     std::string provenance;           // where the figures come from
@@ -36,6 +41,7 @@ struct SchedulerProfile {
     double requestOverheadS = 0;      // per request before the scheduler sees it: HTTP, tokenisation
     double scheduleOverheadS = 0;     // host time of one scheduling decision, serial with the device
     double swapBytesPerS = 25e9;      // host link for swapped KV (both directions)
+    MemoryBasis memoryBasis = MemoryBasis::Device;
 };
 
 } // namespace llmdse

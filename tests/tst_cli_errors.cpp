@@ -384,6 +384,9 @@ private Q_SLOTS:
         QTest::newRow("energy scale 1e308")
             << (base + QStringList{"--runtime", file("rt.json", R"({"id": "x", "efficiency": {}, "energy": {"flop_energy_scale": 1e308}})")})
             << QStringList{"rt.json", "flop_energy_scale"};
+        QTest::newRow("scheduler memory basis")
+            << (base + QStringList{"--runtime", file("rt-sched.json", R"({"id": "x", "efficiency": {}, "scheduler": {"memory_fraction_of": "gpu"}})")})
+            << QStringList{"rt-sched.json", "memory_fraction_of", "gpu"};
         QTest::newRow("measured latency 1e-308")
             << QStringList{"validate", "--data", file("tiny-lat.json", measurements(R"({"device": "h100-sxm", "model": "llama-2-7b", "phase": "decode", "batch": 1, "context": 9, "latency_ms": 1e-308})"))}
             << QStringList{"tiny-lat.json", "latency_ms"};

@@ -292,6 +292,7 @@ private Q_SLOTS:
         run.firstTokenS = {0.1, 0.5, 0.2};
         run.finishS = {0.2, 0.6, 1.2};
         run.endS = 2.0;
+        run.windowCompleted = 3;
         const ServingSummary s = summarise(r, run, LatencySlo{0.3, 0.05});
         QCOMPARE(s.sloMet, 1LL);
         QCOMPARE(s.goodputRequestsPerS, 0.5);
@@ -343,6 +344,11 @@ private Q_SLOTS:
         QVERIFY(b.freeBytes > 40e9 && b.freeBytes < 0.9 * b.capacityBytes - b.weightsBytes + 1);
         QCOMPARE(b.blocks, (long long)std::floor(b.freeBytes / (16 * 131072.0)));
         QVERIFY_THROWS_EXCEPTION(InputError, kvCacheBudget(est, d, 16, 512, 0.1));
+        // TensorRT-LLM's fraction is of what the weights and activations leave: 0.1 of it still fits.
+        const KvCacheBudget all = kvCacheBudget(est, d, 16, 512, 1.0, true, MemoryBasis::Free);
+        const KvCacheBudget tenth = kvCacheBudget(est, d, 16, 512, 0.1, true, MemoryBasis::Free);
+        QCOMPARE(all.freeBytes, b.freeBytes + 0.1 * b.capacityBytes);
+        QVERIFY(std::abs(tenth.freeBytes - 0.1 * all.freeBytes) < 1);
     }
 
     void commandRuns()
@@ -425,6 +431,27 @@ private Q_SLOTS:
         QCOMPARE(s.completed, 2LL);
         QVERIFY(near(s.requestsPerS, 1 / (P + D)));
         QVERIFY(near(s.outputTokensPerS, 4 / (2 * (P + D))));
+    }
+
+    void windowCountsWarmUpTokens()
+    {
+        // Two clients; requests 0 (8 tokens) and 1 warm up, 2 and 3 are measured. The window opens when 2 is
+        // sent (request 1 done at P + D) and closes when 3 ends; request 0 decodes all along and its tokens
+        // in the window count, as a time-window benchmark counts them.
+        ConstantSteps m;
+        ServingLoad load;
+        load.concurrency = 2;
+        load.warmup = 2;
+        load.measured = 2;
+        const auto r = together({{10, 8}, {10, 2}, {10, 2}, {10, 2}, {10, 2}});
+        const ServingRun run = simulateServing(r, m, config(8, 512), load);
+        QVERIFY(near(run.startS, P + D));
+        QVERIFY(near(run.endS, 3 * P + 5 * D));
+        QCOMPARE(run.windowOutputTokens, 8LL); // 0: tokens 3-6; 2 and 3: two each
+        QCOMPARE(run.windowCompleted, 2LL);
+        const ServingSummary s = summarise(r, run, {});
+        QVERIFY(near(s.outputTokensPerS, 8 / (2 * P + 4 * D)));
+        QVERIFY(near(s.requestsPerS, 2 / (2 * P + 4 * D)));
     }
 
     void overheadsAddToLatency()

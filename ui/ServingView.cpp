@@ -177,6 +177,7 @@ void ServingView::run()
         setup.load.replicas = replicas_->value();
         setup.load.router = router_->currentIndex() == 0 ? Router::LeastLoaded : Router::RoundRobin;
         setup.load.requestOverheadS = d.runtime.scheduler.requestOverheadS;
+        setup.memoryBasis = d.runtime.scheduler.memoryBasis;
         if (sloTtft_->value() > 0) setup.slo.ttftS = sloTtft_->value() / 1e3;
         if (sloTpot_->value() > 0) setup.slo.tpotS = sloTpot_->value() / 1e3;
         what = QString("%1 on %2: %L3 requests, %4 %5, prompts %6, outputs %7")

@@ -104,6 +104,11 @@ private:
 
     void send(int r, double t)
     {
+        if (measured(r) && !windowOpen_) { // the window opens with the first measured request
+            windowOpen_ = true;
+            tokensBefore_ = run_.outputTokens;
+            completedBefore_ = run_.completedAll;
+        }
         run_.sentS[size_t(r)] = t;
         events_.push(Event{t + load_.requestOverheadS, order_++, r, false});
     }
@@ -175,6 +180,9 @@ private:
         if (end == 0) end = now_;
         run_.startS = start;
         run_.endS = std::max(end, start);
+        if (run_.measureBegin == 0) tokensBefore_ = completedBefore_ = 0;
+        run_.windowOutputTokens = run_.outputTokens - tokensBefore_;
+        run_.windowCompleted = run_.completedAll - completedBefore_;
         double busy = 0;
         for (const Server& s : servers_) busy += s.replica->busyS();
         run_.busyS = busy;
@@ -192,7 +200,8 @@ private:
     std::vector<double> linkFree_;
     std::priority_queue<Event, std::vector<Event>, std::greater<>> events_;
     size_t nextRoot_ = 0, frontTurn_ = 0, backTurn_ = 0;
-    long long active_ = 0, order_ = 0;
+    long long active_ = 0, order_ = 0, tokensBefore_ = 0, completedBefore_ = 0;
+    bool windowOpen_ = false;
     std::int64_t remaining_ = 0;
     double now_ = 0, slotFreed_ = 0, kvBytesPerToken_ = 0, idlePowerW_ = 0;
 };

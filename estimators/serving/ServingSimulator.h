@@ -101,6 +101,9 @@ struct ServingRun {
     double stepEnergyJ = 0, idleEnergyJ = 0;
     double sumBatch = 0;              // sequences in each step, summed over steps
     long long completedAll = 0;       // every finished request (warm-up and cool-down too)
+    // Tokens delivered and requests completed inside the measured window, of any request: what a
+    // benchmark that counts over a time window (genai-perf, perf_analyzer) sees at steady state.
+    long long windowOutputTokens = 0, windowCompleted = 0;
 };
 
 // `requests` with open-loop requests (parent -1) sorted by arrival and a follow-up turn after its

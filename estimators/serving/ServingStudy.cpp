@@ -39,7 +39,8 @@ ServingOutcome ServingStudy::run(ServingSetup su)
     // prompt + generated tokens).
     const int stepPrefill = c.chunk > 0 ? std::min(c.chunk, c.prefillBudget) : std::max(c.prefillBudget, maxContext);
     const int activationTokens = c.chunk > 0 ? std::min(c.chunk, c.prefillBudget) : std::max(c.prefillBudget, maxPrompt);
-    out.kv = kvCacheBudget(est_, d_, c.blockSize, activationTokens, su.memoryFraction, !su.kvBlocksGiven);
+    out.kv = kvCacheBudget(est_, d_, c.blockSize, activationTokens, su.memoryFraction, !su.kvBlocksGiven,
+                           su.memoryBasis);
     if (!su.kvBlocksGiven) c.kvBlocks = out.kv.blocks;
     c.kvBytesPerToken = out.kv.bytesPerToken;
     c.idlePowerW = d_.hardware.idleW * d_.parallel.devices();

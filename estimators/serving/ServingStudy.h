@@ -21,6 +21,7 @@ struct ServingSetup {
     ServingLoad load;
     bool kvBlocksGiven = false;
     double memoryFraction = 0.9;
+    MemoryBasis memoryBasis = MemoryBasis::Device;
     LatencySlo slo;
 };
 

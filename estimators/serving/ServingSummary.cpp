@@ -61,7 +61,6 @@ ServingSummary summarise(const std::vector<Request>& requests, const ServingRun&
     ttft.reserve(end - begin);
     e2e.reserve(end - begin);
     tpot.reserve(end - begin);
-    long long measuredTokens = 0;
     for (size_t i = begin; i < end; ++i) {
         if (std::isnan(run.finishS[i])) continue;
         const Request& q = requests[i];
@@ -71,7 +70,6 @@ ServingSummary summarise(const std::vector<Request>& requests, const ServingRun&
         e2e.push_back(run.finishS[i] - at);
         prompt.push_back(q.prompt);
         output.push_back(q.output);
-        measuredTokens += q.output;
         double perToken = 0;
         if (q.output > 1) {
             perToken = (run.finishS[i] - run.firstTokenS[i]) / (q.output - 1);
@@ -92,9 +90,10 @@ ServingSummary summarise(const std::vector<Request>& requests, const ServingRun&
     s.prefillTokens = run.prefillTokens;
     s.energyJ = run.stepEnergyJ + run.idleEnergyJ;
     if (window > 0) {
-        s.requestsPerS = s.completed / window;
-        // Without a warm-up every token counts; with one, the measured requests' tokens over their window.
-        s.outputTokensPerS = (begin == 0 && end == requests.size() ? run.outputTokens : measuredTokens) / window;
+        // Everything completed and delivered in the window: with a warm-up the server is already full
+        // of warm-up requests when it opens, and of cool-down ones when it closes.
+        s.requestsPerS = double(run.windowCompleted) / window;
+        s.outputTokensPerS = double(run.windowOutputTokens) / window;
         s.goodputRequestsPerS = s.sloMet / window;
     }
     if (run.endS > 0) {

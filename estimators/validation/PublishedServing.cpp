@@ -107,6 +107,7 @@ std::vector<ServingComparison> predictPublishedServing(const Estimator& est, con
     su.load.warmup = run.warmup;
     su.load.measured = run.requests;
     su.memoryFraction = run.memoryFraction;
+    su.memoryBasis = d.runtime.scheduler.memoryBasis;
     StreamSpec spec;
     spec.ratePerS = run.rate;
     spec.prompt = LengthDistribution::parse(run.prompt, run.id + ": prompt", "prompt");
