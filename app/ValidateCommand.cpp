@@ -2,14 +2,11 @@
 #include "app/Command.h"
 #include "core/Errors.h"
 #include "app/OutputFormat.h"
-#include "core/RuntimeZoo.h"
 #include "estimators/analytical/AnalyticalEstimator.h"
-#include "estimators/validation/Prediction.h"
+#include "estimators/validation/ValidationReport.h"
 
 #include <QCommandLineParser>
-#include <QJsonArray>
 #include <QJsonDocument>
-#include <QJsonObject>
 #include <cmath>
 #include <cstdio>
 
@@ -41,40 +38,18 @@ int run(const QStringList& args)
                                                       : std::string(":/validation/gpu-measurements-extra.json");
         const MeasurementSet set = loadMeasurements(data);
         AnalyticalEstimator est;
-        std::vector<RowPrediction> preds;
-        TextTable t({"device", "model", "phase", "batch", "tokens", "measured ms", "predicted ms", "error", "measured J",
-                     "predicted J", "error"});
-        QJsonArray rows;
-        for (const auto& m : set.rows) {
-            Design probe = designForMeasurement(set, m, RuntimeProfile{});
-            const std::string rt = parser.isSet("runtime") ? parser.value("runtime").toStdString()
-                                                           : defaultRuntimeId(probe.hardware.cls);
-            Design d = designForMeasurement(set, m, resolveRuntime(rt, "--runtime"));
-            RowPrediction p = predictRow(est, d, m.phase);
-            preds.push_back(p);
-            t.add({m.device, m.model, toString(m.phase), std::to_string(m.batch), std::to_string(m.tokens),
-                   fmt(m.latencyS * 1e3), fmt(p.latencyS * 1e3), pct(p.latencyS, m.latencyS),
-                   m.energyJ > 0 ? fmt(m.energyJ) : "-", fmt(p.energyJ), pct(p.energyJ, m.energyJ)});
-            rows.append(QJsonObject{{"device", QString::fromStdString(m.device)},
-                                    {"model", QString::fromStdString(m.model)},
-                                    {"phase", toString(m.phase)},
-                                    {"batch", m.batch},
-                                    {"tokens", m.tokens},
-                                    {"measured_latency_s", m.latencyS},
-                                    {"predicted_latency_s", p.latencyS},
-                                    {"measured_energy_j", m.energyJ},
-                                    {"predicted_energy_j", p.energyJ}});
-        }
-        const ValidationSummary s = summarise(set, preds);
+        const ValidationReport report =
+            validateMeasurements(set, est, parser.isSet("runtime") ? parser.value("runtime").toStdString() : "");
         if (format == OutputFormat::Json) {
-            QJsonObject o{{"rows", rows},
-                          {"mape_percent", QJsonObject{{"prefill_latency", s.prefillLatencyMape},
-                                                       {"decode_latency", s.decodeLatencyMape},
-                                                       {"prefill_energy", s.prefillEnergyMape},
-                                                       {"decode_energy", s.decodeEnergyMape},
-                                                       {"energy", s.energyMape}}}};
-            std::fputs(QJsonDocument(o).toJson(QJsonDocument::Indented).constData(), stdout);
+            std::fputs(QJsonDocument(toJson(report)).toJson(QJsonDocument::Indented).constData(), stdout);
         } else {
+            TextTable t({"device", "model", "phase", "batch", "tokens", "measured ms", "predicted ms", "error",
+                         "measured J", "predicted J", "error"});
+            for (const auto& [m, p] : report.rows)
+                t.add({m.device, m.model, toString(m.phase), std::to_string(m.batch), std::to_string(m.tokens),
+                       fmt(m.latencyS * 1e3), fmt(p.latencyS * 1e3), pct(p.latencyS, m.latencyS),
+                       m.energyJ > 0 ? fmt(m.energyJ) : "-", fmt(p.energyJ), pct(p.energyJ, m.energyJ)});
+            const ValidationSummary& s = report.summary;
             std::fputs(t.render().c_str(), stdout);
             std::printf("\nMAPE: prefill latency %.1f%% (%d rows), decode latency %.1f%% (%d rows), "
                         "energy %.1f%% (%d rows; prefill %.1f%%, decode %.1f%%)\n",

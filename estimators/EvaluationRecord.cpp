@@ -8,16 +8,26 @@
 
 namespace llmdse {
 
+void writeEvaluation(RecordWriter& w, const Design& d, const Metrics& m, const Estimator& est, bool withOps)
+{
+    writeMetrics(w, m, withOps);
+    w.beginObject("design");
+    writeDesign(w, d);
+    w.endObject();
+    w.text("estimator", est.version());
+    w.beginObject("provenance");
+    w.text("hardware", d.hardware.source);
+    w.text("runtime", d.runtime.provenance);
+    w.text("model", d.model.source);
+    w.text("estimator", est.provenance());
+    w.endObject();
+}
+
 QJsonObject evaluationJson(const Design& d, const Metrics& m, const Estimator& est)
 {
-    QJsonObject o = toJson(m);
-    o["design"] = toJson(d);
-    o["estimator"] = QString::fromStdString(est.version());
-    o["provenance"] = QJsonObject{{"hardware", QString::fromStdString(d.hardware.source)},
-                                  {"runtime", QString::fromStdString(d.runtime.provenance)},
-                                  {"model", QString::fromStdString(d.model.source)},
-                                  {"estimator", QString::fromStdString(est.provenance())}};
-    return o;
+    JsonObjectWriter w;
+    writeEvaluation(w, d, m, est);
+    return w.object();
 }
 
 std::string evaluationCsv(const Metrics& m)

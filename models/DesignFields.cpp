@@ -87,19 +87,31 @@ DesignField number(std::string key, std::string unit, std::string help, double s
     return f;
 }
 
+// The bundled preset with this id, shared rather than copied: the zoo lists never change
+// (a design is parsed per evaluated point, and presets carry long provenance texts).
 template <class T>
-DesignField resolvedText(std::string key, std::string help, std::function<T(const std::string&)> resolve,
-                         std::function<void(Design&, const T&)> assign, std::function<std::string(const Design&)> name)
+std::shared_ptr<const T> bundledPreset(const std::vector<T>& zoo, const std::string& id)
+{
+    for (const T& p : zoo)
+        if (p.id == id) return std::shared_ptr<const T>(std::shared_ptr<const T>(), &p);
+    return nullptr;
+}
+
+template <class T>
+DesignField resolvedText(std::string key, std::string help, const std::vector<T>& (*zoo)(),
+                         std::function<T(const std::string&)> resolve, std::function<void(Design&, const T&)> assign,
+                         std::function<std::string(const Design&)> name)
 {
     DesignField f;
     f.key = std::move(key);
     f.kind = Kind::Text;
     f.help = std::move(help);
-    f.parse = [resolve](const QJsonValue& v, const std::string& where) {
+    f.parse = [zoo, resolve](const QJsonValue& v, const std::string& where) {
         FieldValue fv;
         fv.text = parseText(v, where);
         try {
-            fv.resolved = std::make_shared<const T>(resolve(fv.text));
+            fv.resolved = bundledPreset(zoo(), fv.text);
+            if (!fv.resolved) fv.resolved = std::make_shared<const T>(resolve(fv.text));
         } catch (const InputError& e) {
             if (!e.file().empty()) throw;
             throw InputError("", where, e.reason());
@@ -180,20 +192,29 @@ DesignField hardwareNumber(std::string key, std::string unit, std::string help, 
     return f;
 }
 
+bool bundledModel(const ModelSpec& m)
+{
+    for (const auto& z : modelZoo())
+        if (z.id == m.id && z.source == m.source) return true;
+    return false;
+}
+
 std::vector<DesignField> makeFields()
 {
     std::vector<DesignField> v;
     v.push_back(resolvedText<ModelSpec>(
-        "model", "zoo id, config.json path or checkpoint folder", [](const std::string& s) { return resolveModel(s); },
+        "model", "zoo id, config.json path or checkpoint folder", &modelZoo,
+        [](const std::string& s) { return resolveModel(s); },
         [](Design& d, const ModelSpec& m) { if (d.model.id != m.id || d.model.source != m.source) d.model = m; },
-        // A model read from a file is written back as its path so the design reloads.
-        [](const Design& d) { return fileExists(d.model.source) ? d.model.source : d.model.id; }));
+        // A model read from a file is written back as its path so the design reloads
+        // (a bundled one is known without asking the file system: this runs per evaluated design).
+        [](const Design& d) { return !bundledModel(d.model) && fileExists(d.model.source) ? d.model.source : d.model.id; }));
     v.push_back(resolvedText<HardwareSpec>(
-        "hardware", "zoo id or hardware JSON file", [](const std::string& s) { return resolveHardware(s); },
+        "hardware", "zoo id or hardware JSON file", &hardwareZoo, [](const std::string& s) { return resolveHardware(s); },
         [](Design& d, const HardwareSpec& h) { d.hardware = h; }, [](const Design& d) { return d.hardware.id; }));
     {
         DesignField f = resolvedText<RuntimeProfile>(
-            "runtime", "runtime profile id or JSON file", [](const std::string& s) { return resolveRuntime(s); },
+            "runtime", "runtime profile id or JSON file", &runtimeZoo, [](const std::string& s) { return resolveRuntime(s); },
             [](Design& d, const RuntimeProfile& r) { d.runtime = r; }, [](const Design& d) { return d.runtime.id; });
         // A profile named by its zoo id takes the hardware's calibration of it, when there is one.
         f.apply = [](Design& d, const FieldValue& v) {

@@ -16,7 +16,8 @@ for arg in "$@"; do
 done
 PACKAGES=(build-essential cmake ninja-build qt6-base-dev qt6-charts-dev libqt6opengl6-dev libxkbcommon-dev
           libgl-dev libeigen3-dev libtbb-dev libsqlite3-dev fonts-dejavu-core xvfb xauth
-          poppler-utils ccache)
+          poppler-utils ccache
+          pybind11-dev python3-dev python3-numpy python3-pytest python3-pandas python3-matplotlib)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
