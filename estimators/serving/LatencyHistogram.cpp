@@ -30,7 +30,11 @@ LatencyHistogram::LatencyHistogram() : bins_(size_t(kBins), 0) {}
 
 void LatencyHistogram::add(double seconds)
 {
-    ++bins_[size_t(binOf(seconds))];
+    if (seconds != lastSeconds_) {
+        lastSeconds_ = seconds;
+        lastBin_ = binOf(seconds);
+    }
+    ++bins_[size_t(lastBin_)];
     ++count_;
     sum_ += seconds;
 }

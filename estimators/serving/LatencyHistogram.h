@@ -21,6 +21,10 @@ private:
     std::vector<std::int64_t> bins_; // bins_[0]: zero gaps (tokens delivered together)
     std::int64_t count_ = 0;
     double sum_ = 0;
+    // The last gap and its bin: the sequences of one decode step mostly repeat the same gap, and the
+    // logarithm would otherwise cost more than the rest of the simulation.
+    double lastSeconds_ = 0;
+    int lastBin_ = 0;
 };
 
 } // namespace llmdse

@@ -237,29 +237,34 @@ void ServerReplica::preempt(Seq s, double& extraS)
 // admitted sequences while they do not fit. True when something was preempted.
 bool ServerReplica::reserveDecodeBlocks(int steps, double& extraS)
 {
-    auto need = [&](const Seq& s) -> long long {
-        if (!decoding(s)) return 0;
-        const int k = std::min(steps, remainingOutput(s));
-        return std::max(0LL, blocksFor((long long)s.kv + k) - s.blocks);
-    };
+    // One pass to size every decoding sequence's tokens and new blocks (most need none: their last
+    // block has room), then preemptions from the back, then the allocations.
+    needs_.resize(running_.size());
     long long total = 0;
-    for (const Seq& s : running_) total += need(s);
+    for (size_t i = 0; i < running_.size(); ++i) {
+        Seq& s = running_[i];
+        long long need = 0;
+        if (decoding(s)) {
+            s.steps = std::min(steps, remainingOutput(s));
+            if ((long long)s.kv + s.steps > (long long)s.blocks * cfg_.blockSize)
+                need = blocksFor((long long)s.kv + s.steps) - s.blocks;
+        }
+        needs_[i] = need;
+        total += need;
+    }
     bool preempted = false;
     while (total > pool_.available() && !running_.empty()) {
         const Seq s = running_.back();
         running_.pop_back();
-        total -= need(s);
+        total -= needs_[running_.size()];
         preempt(s, extraS);
         preempted = true;
     }
-    for (Seq& s : running_) {
-        if (!decoding(s)) continue;
-        for (long long b = need(s); b > 0; --b) {
+    for (size_t i = 0; i < running_.size(); ++i)
+        for (long long b = needs_[i]; b > 0; --b) {
             pool_.allocate();
-            ++s.blocks;
+            ++running_[i].blocks;
         }
-        s.steps = std::min(steps, remainingOutput(s));
-    }
     return preempted;
 }
 

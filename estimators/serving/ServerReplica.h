@@ -103,6 +103,7 @@ private:
     std::vector<std::vector<int>> nodeLists_;
     std::vector<int> spareLists_;
     std::vector<int> finished_, handedOff_;
+    std::vector<long long> needs_; // reserveDecodeBlocks' scratch: new blocks per running sequence
     long long outstanding_ = 0;
     double busyS_ = 0;
 };
