@@ -175,7 +175,9 @@ int run(const QStringList& args)
     parser.addOption({"model", "Zoo id or config.json (shape for synthetic weights).", "id"});
     parser.addOption({"checkpoint", "Run real weights from this checkpoint folder instead.", "dir"});
     parser.addOption({"runtime", "Engine measured: reference-engine (default, llmdse's own) or llama.cpp (the model exported\n"
-                                 "to GGUF, cached by content, and run through llama.cpp's libraries).", "name", "reference-engine"});
+                                 "to GGUF, cached by content in $XDG_CACHE_HOME/llmdse/gguf, at most $LLMDSE_GGUF_CACHE_GB\n"
+                                 "(default 32) GB, least recently used removed first, and run through llama.cpp's libraries;\n"
+                                 "$LLMDSE_LLAMACPP names a llama.cpp build).", "name", "reference-engine"});
     parser.addOption({"weights", "Reference engine: fp32, int8 or int4 (group-wise, :g<N>; default fp32).\n"
                                  "llama.cpp: f32, f16, q8_0 or q4_0 (default f16).", "fmt"});
     parser.addOption({"threads", "llama.cpp threads (default: every core).", "n"});

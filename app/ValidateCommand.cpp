@@ -1,8 +1,9 @@
-// llmdse validate: measured vs predicted for every row, and the error per phase.
+// llmdse validate: measured vs predicted for every row, and the error per phase; operators timed alone
+// (microbenchmarks) are compared one by one with the median and mean absolute error.
 #include "app/Command.h"
 #include "core/Errors.h"
 #include "app/OutputFormat.h"
-#include "estimators/analytical/AnalyticalEstimator.h"
+#include "estimators/Estimator.h"
 #include "estimators/validation/ValidationReport.h"
 
 #include <QCommandLineParser>
@@ -19,16 +20,29 @@ std::string pct(double predicted, double measured)
     return measured > 0 ? fmt(100.0 * (predicted / measured - 1.0), 3) + "%" : "-";
 }
 
+std::string shapeOf(const OperatorMeasurement& m)
+{
+    auto n = [](double v) { return std::to_string(static_cast<long long>(v)); };
+    std::string s = m.kind == OperatorKind::Matmul ? n(m.m) + "x" + n(m.n) + "x" + n(m.k) : n(m.m) + "x" + n(m.n);
+    return m.batch > 1 ? n(m.batch) + " x " + s : s;
+}
+
 int run(const QStringList& args)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription("Compare the estimator with measured runs: per row, and the mean absolute\n"
-                                     "percentage error (MAPE) per phase and for energy.\n"
-                                     "Example: llmdse validate --data gpu-measurements.json");
+    parser.setApplicationDescription("Compare an estimator with measurements: whole-model runs per row with the mean\n"
+                                     "absolute percentage error (MAPE) per phase and for energy, and operators timed\n"
+                                     "alone (matmul, softmax, layernorm, rmsnorm, gelu) per row with the median and\n"
+                                     "mean absolute error.\n"
+                                     "Example: llmdse validate --data gpu-measurements.json\n"
+                                     "         llmdse validate --data resources/validation/operator-measurements.json "
+                                     "--estimator simulation");
     parser.addHelpOption();
-    parser.addOption({"data", "Measurements (JSON, as resources/validation/gpu-measurements.json; default: the bundled\n"
+    parser.addOption({"data", "Measurements (JSON: 'runs' as resources/validation/gpu-measurements.json, 'ops' as\n"
+                              "resources/validation/operator-measurements.json, or both; default: the bundled\n"
                               "held-out H100/H200 runs, resources/validation/gpu-measurements-extra.json).", "file"});
     parser.addOption({"runtime", "Runtime profile (default: the hardware class's default).", "id"});
+    parser.addOption({"estimator", "analytical (default) or simulation (accelerator templates only).", "id", "analytical"});
     addFormatOption(parser, false);
     parser.process(args);
     return guarded([&] {
@@ -36,13 +50,15 @@ int run(const QStringList& args)
         // Compiled in, so an installed llmdse validates itself from any folder.
         const std::string data = parser.isSet("data") ? parser.value("data").toStdString()
                                                       : std::string(":/validation/gpu-measurements-extra.json");
+        const auto est = createEstimator(parser.value("estimator").toStdString());
         const MeasurementSet set = loadMeasurements(data);
-        AnalyticalEstimator est;
         const ValidationReport report =
-            validateMeasurements(set, est, parser.isSet("runtime") ? parser.value("runtime").toStdString() : "");
+            validateMeasurements(set, *est, parser.isSet("runtime") ? parser.value("runtime").toStdString() : "");
         if (format == OutputFormat::Json) {
             std::fputs(QJsonDocument(toJson(report)).toJson(QJsonDocument::Indented).constData(), stdout);
-        } else {
+            return 0;
+        }
+        if (!report.rows.empty()) {
             TextTable t({"device", "model", "phase", "batch", "tokens", "measured ms", "predicted ms", "error",
                          "measured J", "predicted J", "error"});
             for (const auto& [m, p] : report.rows)
@@ -56,11 +72,21 @@ int run(const QStringList& args)
                         s.prefillLatencyMape, s.prefillRows, s.decodeLatencyMape, s.decodeRows, s.energyMape,
                         s.energyRows, s.prefillEnergyMape, s.decodeEnergyMape);
         }
+        if (!report.ops.empty()) {
+            if (!report.rows.empty()) std::printf("\n");
+            TextTable t({"device", "op", "shape", "precision", "measured ms", "predicted ms", "error"});
+            for (const auto& [m, p] : report.ops)
+                t.add({m.device, toString(m.kind), shapeOf(m), toString(m.precision), fmt(m.latencyS * 1e3), fmt(p * 1e3),
+                       pct(p, m.latencyS)});
+            std::fputs(t.render().c_str(), stdout);
+            std::printf("\nOperators (%s estimator): median |error| %.1f%%, mean |error| %.1f%% (%zu rows)\n",
+                        report.estimator.c_str(), report.opsMedianAbsPercent, report.opsMeanAbsPercent, report.ops.size());
+        }
         return 0;
     });
 }
 
-const bool registered = registerCommand({"validate", "Compare estimates with measured runs (MAPE per phase).", run});
+const bool registered = registerCommand({"validate", "Compare estimates with measured runs and operators.", run});
 
 } // namespace
 } // namespace llmdse

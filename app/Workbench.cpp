@@ -55,6 +55,7 @@ int runWorkbench(int argc, char** argv)
     parser.addOption({"screenshot", "Render the window offscreen to this PNG and exit.", "file"});
     parser.addOption({"view", "View to render: results, sweep, compare, literature, check or serving.", "name", "results"});
     parser.addOption({"design", "Design file to show (JSON, keys as in `llmdse evaluate --design`).", "file"});
+    parser.addOption({"size", "Window size of the screenshot, WIDTHxHEIGHT (default 1440x900).", "size", "1440x900"});
     parser.addPositionalArgument("project", "A project (.llmdse) to open.", "[project]");
     parser.process(app);
     MainWindow w;
@@ -78,12 +79,19 @@ int runWorkbench(int argc, char** argv)
         w.show();
         return app.exec();
     }
+    const QStringList size = parser.value("size").split('x');
+    const int width = size.value(0).toInt(), height = size.size() == 2 ? size.value(1).toInt() : 0;
+    if (width < 640 || height < 480 || width > 7680 || height > 4320) {
+        std::fprintf(stderr, "llmdse: error: --size '%s': expected WIDTHxHEIGHT between 640x480 and 7680x4320\n",
+                     qPrintable(parser.value("size")));
+        return 1;
+    }
     if (!w.showView(parser.value("view"))) {
         std::fprintf(stderr, "llmdse: error: --view '%s' is not available (available: results, sweep, compare, literature, check, serving)\n",
                      qPrintable(parser.value("view")));
         return 1;
     }
-    w.resize(1440, 900);
+    w.resize(width, height);
     w.show();
     QEventLoop loop; // wait for the estimate the window started
     QObject::connect(&w, &MainWindow::resultsShown, &loop, &QEventLoop::quit);

@@ -17,11 +17,33 @@ const char* toString(Dataflow d);
 Dataflow parseDataflow(const std::string& s, const std::string& field);
 
 struct OffChipMemory {
-    std::string kind = "hbm3";      // hbm2, hbm2e, hbm3, hbm3e, gddr6, lpddr5, ddr4, ddr5
+    // hbm2, hbm2e, hbm3, hbm3e, gddr6, lpddr5, ddr4, ddr5; "sram": no off-chip memory at all (weights
+    // and KV cache live in the chip's own SRAM banks, as on Groq's LPU), `channels` are then SRAM slices.
+    std::string kind = "hbm3";
     int channels = 8;               // stacks (HBM) or channels/chips (others)
     double channelBandwidthBytesPerS = 0;
     double capacityBytes = 0;       // all channels
     double energyPjPerBit = 0;
+    // Fraction of the pin bandwidth that streaming kernels reach (refresh, bank and page conflicts,
+    // controller queues): a STREAM-like microbenchmark's figure over the datasheet's.
+    double efficiency = 1;
+
+    bool onChip() const { return kind == "sram"; }
+};
+
+// The level between the local SRAM and a matrix array: register files or operand buffers that hold a
+// block of accumulators and the operand fragments the array consumes. With it, the local SRAM is read
+// once per register block instead of once per array fold, and partial sums never leave the array's side.
+struct OperandFeed {
+    double bytes = 0;               // per array
+    double bytesPerCycle = 0;       // per array, to the array
+};
+
+// Costs that do not scale with the work: a kernel's dispatch (launch, set-up, the pipeline filling and
+// draining), or for statically scheduled chips the synchronisation at each layer.
+struct FixedCosts {
+    double kernelS = 0;             // per kernel the runtime launches
+    double layerS = 0;              // per layer per forward pass (statically scheduled dataflow chips)
 };
 
 // An FPGA part's budget: the template's arrays and buffers must fit in it.
@@ -50,6 +72,7 @@ struct AcceleratorTemplate {
     int cores = 1;
     int arrayRows = 128;            // systolic array rows (K dimension under weight-stationary)
     int arrayCols = 128;            // columns (N dimension)
+    int arraysPerCore = 1;          // matrix arrays sharing a core's local SRAM (an SM's tensor cores, a TensorCore's MXUs)
     Dataflow dataflow = Dataflow::WeightStationary;
     // MACs per processing element per cycle by precision (fp16 = 1); 0: not supported natively.
     std::array<double, kPrecisionCount> macsPerPe{};
@@ -59,13 +82,15 @@ struct AcceleratorTemplate {
     double localBytesPerCycle = 512;       // per core
     double globalBufferBytes = 32 << 20;   // shared
     double globalBytesPerCycle = 2048;
+    std::optional<OperandFeed> feed; // absent: arrays read the local SRAM directly
+    FixedCosts fixed;
     OffChipMemory memory;
     double processNm = 7;
     double clockGhz = 1.0;
     std::optional<FpgaPart> fpga;
     std::optional<PimUnits> pim;
 
-    double pesPerCore() const { return double(arrayRows) * arrayCols; }
+    double pesPerCore() const { return double(arrayRows) * arrayCols * arraysPerCore; }
     double memoryBandwidthBytesPerS() const { return memory.channels * memory.channelBandwidthBytesPerS; }
     // Throws InputError naming the field (hardware.<field>) when a value is impossible.
     void validate(const std::string& file = "") const;

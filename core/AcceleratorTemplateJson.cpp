@@ -31,6 +31,7 @@ AcceleratorTemplate templateFromJson(const JsonReader& r)
     t.cores = r.positiveInt("cores", t.cores);
     t.arrayRows = r.positiveInt("array_rows", t.arrayRows);
     t.arrayCols = r.positiveInt("array_cols", t.arrayCols);
+    t.arraysPerCore = r.positiveInt("arrays_per_core", t.arraysPerCore);
     t.dataflow = parseDataflow(r.string("dataflow", toString(t.dataflow)), r.field("dataflow"));
     t.macsPerPe = defaultMacsPerPe();
     if (auto m = r.optionalObject("macs_per_pe")) {
@@ -47,12 +48,23 @@ AcceleratorTemplate templateFromJson(const JsonReader& r)
     t.localBytesPerCycle = r.positive("local_bytes_per_cycle", t.localBytesPerCycle);
     t.globalBufferBytes = r.nonNegative("global_buffer_mib", t.globalBufferBytes / kMiB) * kMiB;
     t.globalBytesPerCycle = r.positive("global_bytes_per_cycle", t.globalBytesPerCycle);
+    if (auto f = r.optionalObject("operand_feed")) {
+        OperandFeed feed;
+        feed.bytes = f->positive("kib") * kKiB;
+        feed.bytesPerCycle = f->positive("bytes_per_cycle");
+        t.feed = feed;
+    }
+    if (auto f = r.optionalObject("fixed_costs")) {
+        t.fixed.kernelS = f->nonNegative("kernel_us", 0.0) * 1e-6;
+        t.fixed.layerS = f->nonNegative("layer_us", 0.0) * 1e-6;
+    }
     const JsonReader mem = r.object("memory");
     t.memory.kind = mem.string("kind");
     t.memory.channels = mem.positiveInt("channels");
     t.memory.channelBandwidthBytesPerS = mem.positive("channel_gb_s") * kGB;
     t.memory.capacityBytes = mem.positive("capacity_gb") * kGB;
     t.memory.energyPjPerBit = mem.positive("energy_pj_per_bit");
+    t.memory.efficiency = mem.fraction("efficiency", 1.0);
     if (auto f = r.optionalObject("fpga")) {
         t.fpga = resolveFpgaPart(f->string("part"), f->field("part"));
         t.fpga->fmaxGhz = f->positive("fmax_ghz", t.fpga->fmaxGhz);
@@ -80,6 +92,7 @@ QJsonObject toJson(const AcceleratorTemplate& t)
     QJsonObject o{{"cores", t.cores},
                   {"array_rows", t.arrayRows},
                   {"array_cols", t.arrayCols},
+                  {"arrays_per_core", t.arraysPerCore},
                   {"dataflow", toString(t.dataflow)},
                   {"macs_per_pe", macs},
                   {"vector_lanes", t.vectorLanes},
@@ -92,9 +105,13 @@ QJsonObject toJson(const AcceleratorTemplate& t)
                                          {"channels", t.memory.channels},
                                          {"channel_gb_s", t.memory.channelBandwidthBytesPerS / kGB},
                                          {"capacity_gb", t.memory.capacityBytes / kGB},
-                                         {"energy_pj_per_bit", t.memory.energyPjPerBit}}},
+                                         {"energy_pj_per_bit", t.memory.energyPjPerBit},
+                                         {"efficiency", t.memory.efficiency}}},
                   {"process_nm", t.processNm},
                   {"clock_ghz", t.clockGhz}};
+    if (t.feed) o["operand_feed"] = QJsonObject{{"kib", t.feed->bytes / kKiB}, {"bytes_per_cycle", t.feed->bytesPerCycle}};
+    if (t.fixed.kernelS > 0 || t.fixed.layerS > 0)
+        o["fixed_costs"] = QJsonObject{{"kernel_us", t.fixed.kernelS * 1e6}, {"layer_us", t.fixed.layerS * 1e6}};
     if (t.fpga) o["fpga"] = QJsonObject{{"part", QString::fromStdString(t.fpga->id)}, {"fmax_ghz", t.fpga->fmaxGhz}};
     if (t.pim)
         o["pim"] = QJsonObject{{"units_per_channel", t.pim->unitsPerChannel},
@@ -116,11 +133,12 @@ void deriveFromTemplate(HardwareSpec& hw)
     hw.vectorFlops = 2.0 * t.cores * t.vectorLanes * hz;
     std::string upper = t.memory.kind;
     std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return char(std::toupper(c)); });
-    MemoryLevel m{upper + " x" + std::to_string(t.memory.channels), t.memory.kind, t.memory.capacityBytes,
-                  t.memoryBandwidthBytesPerS(), t.memory.energyPjPerBit};
+    // An SRAM-only chip holds weights and KV cache in its own banks: that SRAM is its main memory.
+    MemoryLevel m{upper + (t.memory.onChip() ? " (on chip) x" : " x") + std::to_string(t.memory.channels), t.memory.kind,
+                  t.memory.capacityBytes, t.memoryBandwidthBytesPerS(), t.memory.energyPjPerBit};
     if (hw.memory.empty()) hw.memory.push_back(m);
     else hw.memory.front() = m;
-    hw.sramBytes = t.cores * t.localSramBytes + t.globalBufferBytes;
+    hw.sramBytes = t.cores * t.localSramBytes + t.globalBufferBytes + (t.memory.onChip() ? t.memory.capacityBytes : 0);
     hw.sramBandwidthBytesPerS = t.cores * t.localBytesPerCycle * hz;
     if (t.pim) {
         hw.pimInternalBandwidthBytesPerS = t.memoryBandwidthBytesPerS() * t.pim->internalBandwidthMultiplier;

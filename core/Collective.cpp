@@ -10,6 +10,7 @@ const char* toString(Collective c)
     case Collective::AllReduce: return "all_reduce";
     case Collective::AllGather: return "all_gather";
     case Collective::AllToAll: return "all_to_all";
+    case Collective::ReduceScatter: return "reduce_scatter";
     }
     return "send";
 }
@@ -23,6 +24,23 @@ const char* toString(CollectivePattern p)
     case CollectivePattern::Switch: return "switch";
     }
     return "ring";
+}
+
+const char* toString(Topology t)
+{
+    switch (t) {
+    case Topology::Switch: return "switch";
+    case Topology::Ring: return "ring";
+    case Topology::Torus: return "torus";
+    }
+    return "switch";
+}
+
+Topology parseTopology(const std::string& s, const std::string& field)
+{
+    for (auto t : {Topology::Switch, Topology::Ring, Topology::Torus})
+        if (s == toString(t)) return t;
+    throw InputError("", field, "unknown topology '" + s + "' (switch, ring or torus)");
 }
 
 CollectivePattern parseCollectivePattern(const std::string& s, const std::string& field)

@@ -9,9 +9,10 @@ namespace llmdse {
 
 // What the devices exchange. `bytes` of an operator is always the per-device buffer:
 // all-reduce: the vector every device holds; all-gather: the gathered result;
-// all-to-all: what one device sends in total (its own share included); send: the message.
-enum class Collective : unsigned char { Send, AllReduce, AllGather, AllToAll };
-constexpr int kCollectiveCount = 4;
+// all-to-all: what one device sends in total (its own share included); send: the message;
+// reduce-scatter: the vector every device holds before (each keeps a reduced 1/p of it).
+enum class Collective : unsigned char { Send, AllReduce, AllGather, AllToAll, ReduceScatter };
+constexpr int kCollectiveCount = 5;
 const char* toString(Collective c);
 
 // How an algorithm moves the data (steps and bytes per device, by collective):
@@ -23,6 +24,15 @@ enum class CollectivePattern : unsigned char { Ring, OneShot, TwoShot, Switch };
 const char* toString(CollectivePattern p);
 // Throws InputError(field) for an unknown name.
 CollectivePattern parseCollectivePattern(const std::string& s, const std::string& field);
+
+// How the devices are wired: through a switch (every device one hop from every other, as NVSwitch),
+// in a ring (each device linked to two neighbours), or in a torus of `torusDims` (each device linked
+// to two neighbours along every dimension, as TPU pods). A collective over part of a torus spans the
+// dimensions it fills, in order, and moves its data over those dimensions' links.
+enum class Topology : unsigned char { Switch, Ring, Torus };
+const char* toString(Topology t);
+Topology parseTopology(const std::string& s, const std::string& field);
+constexpr int kMaxTorusDims = 4;
 
 struct CollectiveAlgorithm {
     std::string name;

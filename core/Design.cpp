@@ -55,9 +55,15 @@ void Design::validate() const
     within(parallel.tensor, "tp", 1, kMaxDevices);
     within(parallel.pipeline, "pp", 1, kMaxDevices);
     within(parallel.expert, "ep", 1, kMaxDevices);
-    if (parallel.tensor > model.heads)
+    const TensorGrid grid = tensorGrid(parallel, model.hidden, model.intermediate);
+    if (parallel.layout == TensorLayout::TwoD && model.isMoe() && parallel.tensor > 1)
+        throw InputError("", "tp_layout", "the 2D layout is for dense models; a mixture of experts needs tp_layout 1d");
+    if (grid.y > model.heads)
         throw InputError("", "tp", "tensor parallelism " + std::to_string(parallel.tensor) +
-                                       " exceeds the model's attention heads (" + std::to_string(model.heads) + ")");
+                                       (parallel.layout == TensorLayout::TwoD ? " splits heads " + std::to_string(grid.y) + " ways, more than"
+                                                                              : " exceeds") +
+                                       " the model's attention heads (" + std::to_string(model.heads) + ")" +
+                                       (parallel.layout == TensorLayout::OneD ? "; tp_layout 2d splits heads over fewer devices" : ""));
     if (parallel.pipeline > model.layers)
         throw InputError("", "pp", "pipeline parallelism " + std::to_string(parallel.pipeline) +
                                        " exceeds the model's layers (" + std::to_string(model.layers) + ")");

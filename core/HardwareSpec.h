@@ -1,6 +1,7 @@
 #pragma once
 // A hardware target: one device (GPU, CPU socket, FPGA card, ASIC chip, PIM system).
 #include "core/AcceleratorTemplate.h"
+#include "core/Collective.h"
 #include "core/Precision.h"
 
 #include <array>
@@ -23,8 +24,10 @@ struct MemoryLevel {
 
 struct Interconnect {
     std::string name;
-    double bandwidthBytesPerS = 0; // per direction, per device
-    double latencyS = 0;           // per message (one step of a collective)
+    double bandwidthBytesPerS = 0; // per direction, per device, all its links together
+    double latencyS = 0;           // per message (one step, one hop of a collective)
+    Topology topology = Topology::Switch;
+    std::array<int, kMaxTorusDims> torusDims{}; // torus: devices along each dimension (0: unused)
     bool peerAccess = false;       // every device can load/store into every other's memory (NVSwitch, full mesh)
     bool switchReduction = false;  // the switch reduces in the network (NVLink SHARP)
 };

@@ -3,9 +3,65 @@
 #include "core/Errors.h"
 #include "core/Json.h"
 
+#include <QJsonArray>
+#include <cmath>
+
 namespace llmdse {
 
 static constexpr double kGB = 1e9;
+
+namespace {
+
+// "topology": switch (default), ring or torus with "torus_dims"; "link_gb_s" states one link's rate
+// instead of the device's total (a ring has two links per device, a torus two per dimension).
+void interconnectTopologyFromJson(const JsonReader& ic, Interconnect& out)
+{
+    out.topology = parseTopology(ic.string("topology", "switch"), ic.field("topology"));
+    int dims = 0;
+    if (ic.has("torus_dims")) {
+        if (out.topology != Topology::Torus) ic.fail("torus_dims", "belongs to a torus topology");
+        const QJsonArray list = ic.array("torus_dims");
+        if (list.isEmpty() || list.size() > kMaxTorusDims)
+            ic.fail("torus_dims", "needs 1 to " + std::to_string(kMaxTorusDims) + " dimensions");
+        double devices = 1;
+        for (int i = 0; i < list.size(); ++i) {
+            const double v = list[i].toDouble(-1);
+            if (!list[i].isDouble() || v != std::floor(v) || v < 2 || v > 65536)
+                ic.fail("torus_dims", "dimension " + std::to_string(i) + " must be a whole number of devices from 2 to 65536");
+            out.torusDims[i] = int(v);
+            devices *= v;
+            ++dims;
+        }
+        if (devices > (1 << 20)) ic.fail("torus_dims", "has more than 1,048,576 devices");
+    } else if (out.topology == Topology::Torus) {
+        ic.fail("torus_dims", "a torus needs its dimensions, e.g. [4, 4, 4]");
+    }
+    if (ic.has("link_gb_s")) {
+        if (ic.has("bandwidth_gb_s")) ic.fail("link_gb_s", "give bandwidth_gb_s (all links) or link_gb_s (one link), not both");
+        if (out.topology == Topology::Switch) ic.fail("link_gb_s", "needs a ring or torus topology (links per device)");
+        const int links = out.topology == Topology::Ring ? 2 : 2 * dims;
+        out.bandwidthBytesPerS = ic.positive("link_gb_s") * kGB * links;
+    }
+}
+
+QJsonObject interconnectToJson(const Interconnect& ic)
+{
+    QJsonObject o{{"name", QString::fromStdString(ic.name)},
+                  {"bandwidth_gb_s", ic.bandwidthBytesPerS / kGB},
+                  {"latency_us", ic.latencyS * 1e6},
+                  {"peer_access", ic.peerAccess},
+                  {"switch_reduction", ic.switchReduction},
+                  {"topology", toString(ic.topology)}};
+    if (ic.topology == Topology::Torus) {
+        QJsonArray dims;
+        for (int d : ic.torusDims)
+            if (d > 0) dims.append(d);
+        o["torus_dims"] = dims;
+    }
+    return o;
+}
+
+} // namespace
 
 HardwareSpec hardwareFromJson(const QJsonObject& obj, const std::string& file)
 {
@@ -61,6 +117,7 @@ HardwareSpec hardwareFromJson(const QJsonObject& obj, const std::string& file)
             hw.interconnect.latencyS = ic->nonNegative("latency_us", 0.0) * 1e-6;
             hw.interconnect.peerAccess = ic->boolean("peer_access", false);
             hw.interconnect.switchReduction = ic->boolean("switch_reduction", false);
+            interconnectTopologyFromJson(*ic, hw.interconnect);
         }
         if (auto pim = r.optionalObject("pim")) {
             hw.pimInternalBandwidthBytesPerS = pim->positive("internal_bandwidth_gb_s") * kGB;
@@ -101,11 +158,7 @@ QJsonObject toJson(const HardwareSpec& hw)
     if (hw.accel) {
         o["template"] = toJson(*hw.accel);
         o["power"] = QJsonObject{{"tdp_w", hw.tdpW}, {"idle_w", hw.idleW}};
-        o["interconnect"] = QJsonObject{{"name", QString::fromStdString(hw.interconnect.name)},
-                                        {"bandwidth_gb_s", hw.interconnect.bandwidthBytesPerS / kGB},
-                                        {"latency_us", hw.interconnect.latencyS * 1e6},
-                                    {"peer_access", hw.interconnect.peerAccess},
-                                    {"switch_reduction", hw.interconnect.switchReduction}};
+        o["interconnect"] = interconnectToJson(hw.interconnect);
         o["source"] = QString::fromStdString(hw.source);
         if (!hw.notes.empty()) o["notes"] = QString::fromStdString(hw.notes);
         return o;
@@ -131,11 +184,7 @@ QJsonObject toJson(const HardwareSpec& hw)
                             {"bandwidth_gb_s", hw.sramBandwidthBytesPerS / kGB},
                             {"energy_pj_per_bit", hw.sramEnergyPjPerBit}};
     o["power"] = QJsonObject{{"tdp_w", hw.tdpW}, {"idle_w", hw.idleW}};
-    o["interconnect"] = QJsonObject{{"name", QString::fromStdString(hw.interconnect.name)},
-                                    {"bandwidth_gb_s", hw.interconnect.bandwidthBytesPerS / kGB},
-                                    {"latency_us", hw.interconnect.latencyS * 1e6},
-                                    {"peer_access", hw.interconnect.peerAccess},
-                                    {"switch_reduction", hw.interconnect.switchReduction}};
+    o["interconnect"] = interconnectToJson(hw.interconnect);
     if (hw.isPim())
         o["pim"] = QJsonObject{{"internal_bandwidth_gb_s", hw.pimInternalBandwidthBytesPerS / kGB},
                                {"compute_tflops", hw.pimComputeFlops / 1e12},

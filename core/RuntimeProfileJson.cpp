@@ -87,7 +87,7 @@ CollectiveAlgorithm collectiveFromJson(const JsonReader& c)
             for (int k = 0; k < kCollectiveCount; ++k)
                 if (name == toString(static_cast<Collective>(k))) found = k;
             if (found < 0)
-                throw InputError("", where, "unknown collective '" + name + "' (send, all_reduce, all_gather, all_to_all)");
+                throw InputError("", where, "unknown collective '" + name + "' (send, all_reduce, all_gather, all_to_all, reduce_scatter)");
             a.collectives |= 1u << unsigned(found);
         }
         if (a.collectives == 0) c.fail("collectives", "lists no collective");

@@ -6,6 +6,14 @@
 
 namespace llmdse {
 
+// Columns are aligned by characters, not bytes: "µs" is one character wide.
+static size_t width(const std::string& s)
+{
+    size_t n = 0;
+    for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+    return n;
+}
+
 static bool numeric(const std::string& s)
 {
     return !s.empty() && (std::isdigit(static_cast<unsigned char>(s[0])) || s[0] == '-' || s[0] == '.');
@@ -14,14 +22,14 @@ static bool numeric(const std::string& s)
 std::string TextTable::render() const
 {
     std::vector<size_t> w(header_.size(), 0);
-    for (size_t i = 0; i < header_.size(); ++i) w[i] = header_[i].size();
+    for (size_t i = 0; i < header_.size(); ++i) w[i] = width(header_[i]);
     for (const auto& r : rows_)
-        for (size_t i = 0; i < r.size() && i < w.size(); ++i) w[i] = std::max(w[i], r[i].size());
+        for (size_t i = 0; i < r.size() && i < w.size(); ++i) w[i] = std::max(w[i], width(r[i]));
     std::string out;
     auto line = [&](const std::vector<std::string>& r, bool head) {
         for (size_t i = 0; i < w.size(); ++i) {
             const std::string cell = i < r.size() ? r[i] : "";
-            const std::string pad(w[i] - cell.size(), ' ');
+            const std::string pad(w[i] - width(cell), ' ');
             out += (!head && numeric(cell)) ? pad + cell : cell + pad;
             out += i + 1 < w.size() ? "  " : "\n";
         }

@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <iterator>
 
 namespace llmdse {
 
@@ -23,7 +24,7 @@ std::string formatNumber(double v)
 
 std::string formatSi(double v, const char* unit, int digits)
 {
-    static const char* prefixes[] = {"p", "n", "u", "m", "", "k", "M", "G", "T", "P", "E"};
+    static const char* prefixes[] = {"p", "n", "\u00b5", "m", "", "k", "M", "G", "T", "P", "E"};
     if (v == 0 || !std::isfinite(v)) {
         char buf[64];
         std::snprintf(buf, sizeof buf, "%g %s", v, unit);
@@ -38,7 +39,64 @@ std::string formatSi(double v, const char* unit, int digits)
 }
 
 std::string formatBytes(double bytes) { return formatSi(bytes, "B"); }
-std::string formatSeconds(double s) { return formatSi(s, "s"); }
+std::string formatSeconds(double s)
+{
+    if (!std::isfinite(s) || std::fabs(s) < 59.5) return formatSi(s, "s");
+    // Long times as a person reads them: two units, the smaller rounded.
+    struct Unit {
+        double seconds;
+        const char* name;
+    };
+    static const Unit units[] = {{86400, "d"}, {3600, "h"}, {60, "min"}, {1, "s"}};
+    const double a = std::fabs(s);
+    for (size_t i = 0; i + 1 < std::size(units); ++i) {
+        if (a < units[i].seconds) continue;
+        const double small = units[i + 1].seconds;
+        const double total = std::round(a / small); // in the smaller unit
+        const double per = units[i].seconds / small;
+        const long long big = static_cast<long long>(total / per), rest = static_cast<long long>(std::fmod(total, per));
+        char buf[64];
+        if (rest == 0)
+            std::snprintf(buf, sizeof buf, "%s%lld %s", s < 0 ? "-" : "", big, units[i].name);
+        else
+            std::snprintf(buf, sizeof buf, "%s%lld %s %lld %s", s < 0 ? "-" : "", big, units[i].name, rest, units[i + 1].name);
+        return buf;
+    }
+    return formatSi(s, "s");
+}
+
+TimeUnit timeUnitFor(double maxSeconds)
+{
+    const double a = std::fabs(maxSeconds);
+    if (!(a > 0) || !std::isfinite(a)) return {1e3, "ms"};
+    if (a < 1e-3) return {1e6, "\u00b5s"};
+    if (a < 1) return {1e3, "ms"};
+    if (a < 180) return {1, "s"};
+    if (a < 3 * 3600) return {1.0 / 60, "min"};
+    return {1.0 / 3600, "h"};
+}
+
+NiceScale niceScale(double lo, double hi, int maxTicks)
+{
+    NiceScale n;
+    if (!std::isfinite(lo) || !std::isfinite(hi)) return n;
+    if (hi < lo) std::swap(lo, hi);
+    if (hi == lo) hi = lo == 0 ? 1 : lo + std::fabs(lo);
+    maxTicks = std::max(1, maxTicks);
+    const double raw = (hi - lo) / maxTicks;
+    const double mag = std::pow(10.0, std::floor(std::log10(raw)));
+    double step = 10 * mag;
+    for (double m : {1.0, 2.0, 5.0})
+        if (m * mag >= raw * (1 - 1e-9)) {
+            step = m * mag;
+            break;
+        }
+    n.step = step;
+    n.lo = std::floor(lo / step + 1e-9) * step;
+    n.hi = std::ceil(hi / step - 1e-9) * step;
+    n.decimals = std::max(0, -static_cast<int>(std::floor(std::log10(step) + 1e-9)));
+    return n;
+}
 
 const char* toString(Bound b)
 {

@@ -35,10 +35,22 @@ DecoderOpsBuilder::DecoderOpsBuilder(const ModelSpec& m, const Optimizations& o,
     compute_ = computePrecision(o.weights.precision, o.activations);
     tokens_ = double(out.batch) * out.tokensPerSequence;
     int tp = std::max(1, p.tensor);
-    heads_ = ceilDiv(m.heads, tp);
-    kvHeads_ = ceilDiv(m.kvHeads, tp); // fewer KV heads than ranks: replicated
-    ffn_ = ceilDiv(m.intermediate, tp);
+    // 1D splits heads and the MLP width over all tp devices; 2D over y of them, the hidden dimension
+    // of every projection over x, and attention's sequences over x.
+    grid_ = tensorGrid(p, m.hidden, m.intermediate);
+    twoD_ = grid_.x > 1;
+    heads_ = ceilDiv(m.heads, grid_.y);
+    kvHeads_ = ceilDiv(m.kvHeads, grid_.y); // fewer KV heads than ranks: replicated
+    ffn_ = ceilDiv(m.intermediate, grid_.y);
     vocab_ = ceilDiv(m.vocab, tp);
+    hiddenIn_ = std::ceil(double(m.hidden) / grid_.x);
+    const AttentionShards shards = attentionShards(p, grid_, m.kvHeads);
+    attnHeads_ = ceilDiv(m.heads, shards.heads);
+    attnKvHeads_ = ceilDiv(m.kvHeads, shards.heads);
+    attnBatch_ = ceilDiv(out.batch, shards.batch);
+    reshard_ = twoD_ ? grid_.y / shards.heads : 1;
+    attnTokens_ = double(attnBatch_) * out.tokensPerSequence;
+    streamShare_ = twoD_ ? 1.0 / tp : 1.0; // 2D keeps the residual stream sharded between blocks
 }
 
 Op& DecoderOpsBuilder::matmul(const char* name, double m, double n, double k, int count, bool bias, bool sparse)
@@ -120,7 +132,7 @@ void DecoderOpsBuilder::norm(const char* name, double rows, int count)
 
 void DecoderOpsBuilder::residual(const char* name)
 {
-    elementwise(name, OpClass::Residual, tokens_ * m_.hidden, conventions::kResidualFlops, 2, 1, m_.layers);
+    elementwise(name, OpClass::Residual, tokens_ * streamShare_ * m_.hidden, conventions::kResidualFlops, 2, 1, m_.layers);
 }
 
 void DecoderOpsBuilder::communication(const char* name, Collective c, double bytes, int devices, int count,
@@ -146,6 +158,11 @@ void DecoderOpsBuilder::allReduce(const char* name, int count, Placement where)
     communication(name, Collective::AllReduce, tokens_ * m_.hidden * streamB_, p_.tensor, count, where);
 }
 
+void DecoderOpsBuilder::alongAxis(const char* name, Collective c, double bytes, int devices)
+{
+    if (devices > 1) communication(name, c, bytes, devices, m_.layers, Placement::Layer);
+}
+
 namespace {
 
 // Query-key pairs of causal attention over S tokens when each attends at most `window` (0: all).
@@ -160,30 +177,41 @@ double causalPairs(double S, double window)
 void DecoderOpsBuilder::attention()
 {
     const int L = m_.layers;
-    norm("attn.norm", tokens_, L);
-    matmul("attn.qkv_proj", tokens_, (heads_ + 2.0 * kvHeads_) * m_.headDim, m_.hidden, L, m_.qkvBias).projections = 3;
+    const double hd = m_.headDim;
+    const double qkv = (heads_ + 2.0 * kvHeads_) * hd;
+    norm("attn.norm", tokens_ * streamShare_, L);
+    // 2D: gather this x-slice of the hidden vector along y, project (partial sums over x), reduce-scatter
+    // the partial q/k/v along x so each device attends its share of the sequences.
+    if (twoD_) alongAxis("attn.gather_in", Collective::AllGather, tokens_ * hiddenIn_ * streamB_, grid_.y);
+    matmul("attn.qkv_proj", tokens_, qkv, hiddenIn_, L, m_.qkvBias).projections = 3;
+    if (twoD_) alongAxis("attn.reduce_qkv", Collective::ReduceScatter, tokens_ * qkv * streamB_, grid_.x);
+    // Attention split by sequences beyond the KV heads: q/k/v regrouped from heads to sequences (all-to-all).
+    const double rows = tokens_ / grid_.x;
+    if (reshard_ > 1) alongAxis("attn.reshard_in", Collective::AllToAll, rows * qkv * streamB_, reshard_);
     if (causal_) { // a decoder: rotary positions, and k/v kept for later steps (an encoder needs neither)
-        const double hd = m_.headDim;
-        elementwise("attn.rope", OpClass::Rope, tokens_ * (heads_ + kvHeads_) * hd, conventions::kRopeFlops, 1, 1, L);
+        elementwise("attn.rope", OpClass::Rope, attnTokens_ * (attnHeads_ + attnKvHeads_) * hd, conventions::kRopeFlops, 1, 1, L);
         // New k and v appended to the cache, converted to the cache's format.
         const bool convert = o_.kvCache.precision != stream_;
-        Op& kv = elementwise("attn.kv_write", OpClass::KvWrite, tokens_ * 2.0 * kvHeads_ * hd,
+        Op& kv = elementwise("attn.kv_write", OpClass::KvWrite, attnTokens_ * 2.0 * attnKvHeads_ * hd,
                              convert ? conventions::kKvQuantiseFlops : 0.0, 1, 0, L);
-        kv.kvBytes.x0 = tokens_ * 2.0 * kvHeads_ * hd * kvB_;
+        kv.kvBytes.x0 = attnTokens_ * 2.0 * attnKvHeads_ * hd * kvB_;
     }
     // Sliding windows may cover only some layers (Qwen2's max_window_layers): each part gets its own ops.
     const int windowed = causal_ && m_.hasSlidingWindow() ? std::min(m_.slidingWindowLayers, L) : 0;
     if (L - windowed > 0) attentionCore(L - windowed, 0);
     if (windowed > 0) attentionCore(windowed, m_.slidingWindow);
-    matmul("attn.o_proj", tokens_, m_.hidden, heads_ * m_.headDim, L, m_.outputBias);
-    allReduce("attn.all_reduce", L);
+    if (reshard_ > 1) alongAxis("attn.reshard_out", Collective::AllToAll, rows * heads_ * hd * streamB_, reshard_);
+    if (twoD_) alongAxis("attn.gather_ctx", Collective::AllGather, tokens_ * heads_ * hd * streamB_, grid_.x);
+    matmul("attn.o_proj", tokens_, m_.hidden / double(grid_.x), heads_ * hd, L, m_.outputBias);
+    if (twoD_) alongAxis("attn.reduce_out", Collective::ReduceScatter, tokens_ * hiddenIn_ * streamB_, grid_.y);
+    else allReduce("attn.all_reduce", L);
     residual("attn.residual");
 }
 
 void DecoderOpsBuilder::attentionCore(int L, int window)
 {
     const double hd = m_.headDim;
-    const double B = g_.batch;
+    const double B = attnBatch_;
     const double S = g_.tokensPerSequence;
     const bool decode = g_.phase == Phase::Decode;
     const bool windowed = window > 0;
@@ -194,18 +222,18 @@ void DecoderOpsBuilder::attentionCore(int L, int window)
     const auto& spec = o_.spec;
     const bool tree = decode && spec.kind == SpecKind::Medusa && spec.treeNodes > 0 && T > 1;
     const double newPairs = tree ? T * spec.draftLength / 2.0 : T * (T - 1) / 2;
-    const double qo = tokens_ * 2.0 * heads_ * hd * attnB_; // q read, output written
+    const double qo = attnTokens_ * 2.0 * attnHeads_ * hd * attnB_; // q read, output written
     auto attentionOp = [&](const char* name, const char* windowedName) {
         Op op;
         op.name = windowed ? windowedName : name;
         op.cls = OpClass::Attention;
         op.precision = attn_;
         op.count = L;
-        op.m = static_cast<std::int64_t>(tokens_);
-        op.n = heads_;
+        op.m = static_cast<std::int64_t>(attnTokens_);
+        op.n = attnHeads_;
         op.k = static_cast<std::int64_t>(hd);
-        op.attnBatch = g_.batch;
-        op.attnKvHeads = static_cast<int>(kvHeads_);
+        op.attnBatch = attnBatch_;
+        op.attnKvHeads = static_cast<int>(attnKvHeads_);
         op.window = window;
         return op;
     };
@@ -213,12 +241,12 @@ void DecoderOpsBuilder::attentionCore(int L, int window)
         Op op = attentionOp("attn.flash", "attn.flash.window");
         op.actBytes.x0 = qo;
         if (decode) {
-            op.flops.x1 = 4.0 * B * T * heads_ * hd;         // QK^T and PV over c cached tokens
-            op.flops.x0 = 4.0 * B * heads_ * hd * newPairs;
-            op.kvBytes.x1 = 2.0 * B * kvHeads_ * hd * kvB_;  // each KV head read once (GQA-aware)
+            op.flops.x1 = 4.0 * B * T * attnHeads_ * hd;         // QK^T and PV over c cached tokens
+            op.flops.x0 = 4.0 * B * attnHeads_ * hd * newPairs;
+            op.kvBytes.x1 = 2.0 * B * attnKvHeads_ * hd * kvB_;  // each KV head read once (GQA-aware)
         } else {
-            op.flops.x0 = 4.0 * B * heads_ * hd * (causal_ ? causalPairs(S, window) : S * S);
-            op.kvBytes.x0 = 2.0 * B * kvHeads_ * hd * S * attnB_;
+            op.flops.x0 = 4.0 * B * attnHeads_ * hd * (causal_ ? causalPairs(S, window) : S * S);
+            op.kvBytes.x0 = 2.0 * B * attnKvHeads_ * hd * S * attnB_;
         }
         g_.ops.push_back(op);
         return;
@@ -230,11 +258,11 @@ void DecoderOpsBuilder::attentionCore(int L, int window)
     // Unfused prefill materialises every score, masked or not.
     const double pairsPerHead = decode ? newPairs : S * S;
     Op qk = attentionOp("attn.scores", "attn.scores.window");
-    scores(qk.flops, 2.0 * B * heads_ * hd, 2.0 * B * heads_ * hd * pairsPerHead);
-    scores(qk.kvBytes, B * kvHeads_ * hd * kvB_, 0);
-    if (!decode) qk.actBytes.x0 += B * kvHeads_ * hd * S * attnB_;
+    scores(qk.flops, 2.0 * B * attnHeads_ * hd, 2.0 * B * attnHeads_ * hd * pairsPerHead);
+    scores(qk.kvBytes, B * attnKvHeads_ * hd * kvB_, 0);
+    if (!decode) qk.actBytes.x0 += B * attnKvHeads_ * hd * S * attnB_;
     qk.actBytes.x0 += qo / 2;
-    scores(qk.actBytes, B * heads_ * attnB_, B * heads_ * pairsPerHead * attnB_);
+    scores(qk.actBytes, B * attnHeads_ * attnB_, B * attnHeads_ * pairsPerHead * attnB_);
     g_.ops.push_back(qk);
     Op sm = qk;
     sm.name = windowed ? "attn.softmax.window" : "attn.softmax";
@@ -242,8 +270,8 @@ void DecoderOpsBuilder::attentionCore(int L, int window)
     sm.flops = {};
     sm.kvBytes = {};
     sm.actBytes = {};
-    scores(sm.flops, 5.0 * B * heads_, 5.0 * B * heads_ * pairsPerHead);
-    scores(sm.actBytes, 2.0 * B * heads_ * attnB_, 2.0 * B * heads_ * pairsPerHead * attnB_);
+    scores(sm.flops, 5.0 * B * attnHeads_, 5.0 * B * attnHeads_ * pairsPerHead);
+    scores(sm.actBytes, 2.0 * B * attnHeads_ * attnB_, 2.0 * B * attnHeads_ * pairsPerHead * attnB_);
     g_.ops.push_back(sm);
     Op pv = qk;
     pv.name = windowed ? "attn.context.window" : "attn.context";
@@ -253,13 +281,19 @@ void DecoderOpsBuilder::attentionCore(int L, int window)
 void DecoderOpsBuilder::mlp()
 {
     const int L = m_.layers;
-    norm("mlp.norm", tokens_, L);
+    norm("mlp.norm", tokens_ * streamShare_, L);
     const bool gated = m_.mlp == MlpKind::Gated;
-    matmul(gated ? "mlp.gate_up_proj" : "mlp.up_proj", tokens_, (gated ? 2.0 : 1.0) * ffn_, m_.hidden, L, m_.mlpBias).projections =
-        gated ? 2 : 1;
-    elementwise("mlp.act", OpClass::Activation, tokens_ * ffn_, conventions::kGatedActFlops, gated ? 2 : 1, 1, L);
-    matmul("mlp.down_proj", tokens_, m_.hidden, ffn_, L, m_.mlpBias);
-    allReduce("mlp.all_reduce", L);
+    const double up = (gated ? 2.0 : 1.0) * ffn_;
+    // 2D: as attention, the up projection's partial sums are reduce-scattered along x (the activation
+    // runs on 1/x of the rows) and gathered back before the down projection.
+    if (twoD_) alongAxis("mlp.gather_in", Collective::AllGather, tokens_ * hiddenIn_ * streamB_, grid_.y);
+    matmul(gated ? "mlp.gate_up_proj" : "mlp.up_proj", tokens_, up, hiddenIn_, L, m_.mlpBias).projections = gated ? 2 : 1;
+    if (twoD_) alongAxis("mlp.reduce_up", Collective::ReduceScatter, tokens_ * up * streamB_, grid_.x);
+    elementwise("mlp.act", OpClass::Activation, tokens_ / grid_.x * ffn_, conventions::kGatedActFlops, gated ? 2 : 1, 1, L);
+    if (twoD_) alongAxis("mlp.gather_act", Collective::AllGather, tokens_ * ffn_ * streamB_, grid_.x);
+    matmul("mlp.down_proj", tokens_, m_.hidden / double(grid_.x), ffn_, L, m_.mlpBias);
+    if (twoD_) alongAxis("mlp.reduce_out", Collective::ReduceScatter, tokens_ * hiddenIn_ * streamB_, grid_.y);
+    else allReduce("mlp.all_reduce", L);
     residual("mlp.residual");
 }
 
@@ -386,7 +420,7 @@ void DecoderOpsBuilder::kvSelection()
     // SnapKV (Li et al. 2024): the last `window` prompt queries score every cached key per head,
     // the scores are pooled over the query heads of each KV group, and the top positions are
     // gathered into a compact cache of `budget` positions.
-    const double B = g_.batch, S = g_.tokensPerSequence, W = o_.kvCompression.window, keep = o_.kvCompression.budget;
+    const double B = attnBatch_, S = g_.tokensPerSequence, W = o_.kvCompression.window, keep = o_.kvCompression.budget;
     const double hd = m_.headDim;
     Op op;
     op.name = "kv.snap_select";
@@ -394,12 +428,12 @@ void DecoderOpsBuilder::kvSelection()
     op.precision = attn_;
     op.count = m_.layers;
     op.m = static_cast<std::int64_t>(B * W);
-    op.n = heads_;
+    op.n = attnHeads_;
     op.k = static_cast<std::int64_t>(hd);
-    op.attnBatch = g_.batch;
-    op.attnKvHeads = kvHeads_;
-    op.flops.x0 = 2.0 * B * heads_ * W * S * hd + conventions::kSnapScoreFlops * B * heads_ * W * S;
-    op.kvBytes.x0 = B * kvHeads_ * hd * S * kvB_ + 2.0 * 2.0 * B * kvHeads_ * hd * keep * kvB_; // keys read; kept KV moved
+    op.attnBatch = attnBatch_;
+    op.attnKvHeads = attnKvHeads_;
+    op.flops.x0 = 2.0 * B * attnHeads_ * W * S * hd + conventions::kSnapScoreFlops * B * attnHeads_ * W * S;
+    op.kvBytes.x0 = B * attnKvHeads_ * hd * S * kvB_ + 2.0 * 2.0 * B * attnKvHeads_ * hd * keep * kvB_; // keys read; kept KV moved
     g_.ops.push_back(op);
 }
 

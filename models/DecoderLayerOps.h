@@ -21,6 +21,8 @@ private:
     void moe();
     void residual(const char* name);
     void allReduce(const char* name, int count, Placement where = Placement::Layer);
+    // 2D layout: the collective along one axis of the tensor grid (none when that axis has one device).
+    void alongAxis(const char* name, Collective c, double bytes, int devices);
     void communication(const char* name, Collective c, double bytes, int devices, int count, Placement where);
     void attentionCore(int layers, int window); // QK^T, softmax, PV for `layers` layers
     void lmHead();
@@ -45,6 +47,15 @@ private:
     Precision compute_, stream_, attn_;
     double tokens_;              // rows through the layer: batch x query length
     int heads_, kvHeads_, ffn_, vocab_;
+    // Tensor grid (1D: 1 x tp). Projections read hiddenIn_ of the hidden vector; attention runs
+    // attnBatch_ sequences (attnTokens_ rows); the residual stream holds streamShare_ of each row.
+    bool twoD_ = false;
+    TensorGrid grid_;
+    double hiddenIn_, attnTokens_, streamShare_;
+    int attnBatch_;
+    // Attention's own split (attentionShards): heads and KV heads per device, and the devices along y
+    // that exchange q/k/v and the context to go from the projections' split to attention's (1: none).
+    int attnHeads_, attnKvHeads_, reshard_ = 1;
 };
 
 } // namespace llmdse

@@ -253,6 +253,24 @@ std::vector<DesignField> makeFields()
     v.push_back(integer("tp", "tensor-parallel devices", [](Design& d) -> int& { return d.parallel.tensor; }));
     v.push_back(integer("pp", "pipeline-parallel stages", [](Design& d) -> int& { return d.parallel.pipeline; }));
     v.push_back(integer("ep", "expert-parallel devices", [](Design& d) -> int& { return d.parallel.expert; }));
+    {
+        DesignField f;
+        f.key = "tp_layout";
+        f.kind = Kind::Text;
+        f.help = "tensor-parallel layout: 1d (Megatron) or 2d (2D weight-stationary, Pope et al. 2022)";
+        f.parse = [](const QJsonValue& val, const std::string& where) {
+            FieldValue fv;
+            fv.text = parseText(val, where);
+            if (fv.text != "1d" && fv.text != "2d") throw InputError("", where, "must be 1d or 2d, got '" + fv.text + "'");
+            fv.number = fv.text == "2d" ? 1 : 0;
+            return fv;
+        };
+        f.apply = [](Design& d, const FieldValue& fv) {
+            d.parallel.layout = fv.number != 0 ? TensorLayout::TwoD : TensorLayout::OneD;
+        };
+        f.read = [](const Design& d) { return QJsonValue(toString(d.parallel.layout)); };
+        v.push_back(f);
+    }
     v.push_back(number("link_bandwidth", "GB/s", "interconnect bandwidth per direction (0: the hardware's)", 1e9,
                        [](Design& d) -> double& { return d.parallel.linkBandwidthBytesPerS; }, 0));
     v.push_back(number("link_latency", "us", "interconnect latency per message", 1e-6,

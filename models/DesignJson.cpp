@@ -162,6 +162,7 @@ void writeDesign(RecordWriter& w, const Design& d)
         if (i < 3) ids[i] = v;
         w.value(fields.main[i]->key, v);
     }
+    if (d.parallel.layout != TensorLayout::OneD) w.value("tp_layout", QJsonValue(toString(d.parallel.layout)));
     for (size_t i = 0; i < fields.optimizations.size(); ++i) { // only what is switched on
         const QJsonValue v = fields.optimizations[i]->read(d);
         if (!v.isNull() && !same(v, fields.optimizationDefaults[i])) w.value(fields.optimizations[i]->key, v);

@@ -75,11 +75,13 @@ private Q_SLOTS:
         QTest::newRow("kv heads do not divide heads")
             << evaluateModel(file("kv.json", tinyLlamaWith("num_key_value_heads", 3)))
             << QStringList{"kv.json", "num_key_value_heads"};
-        // Projects opened from the command line.
-        QTest::newRow("missing project") << QStringList{file("gone.txt", "x").replace("gone.txt", "gone.llmdse"), "--screenshot", file("shot.png", "")}
-                                         << QStringList{"gone.llmdse", "no such project file"};
-        QTest::newRow("project not a database") << QStringList{file("junk.llmdse", QByteArray(200, 'x')), "--screenshot", file("shot2.png", "")}
-                                                << QStringList{"junk.llmdse", "not a database"};
+        // Projects opened from the command line (the headless build says it has no workbench instead).
+        if (LLMDSE_TEST_GUI) {
+            QTest::newRow("missing project") << QStringList{file("gone.txt", "x").replace("gone.txt", "gone.llmdse"), "--screenshot", file("shot.png", "")}
+                                             << QStringList{"gone.llmdse", "no such project file"};
+            QTest::newRow("project not a database") << QStringList{file("junk.llmdse", QByteArray(200, 'x')), "--screenshot", file("shot2.png", "")}
+                                                    << QStringList{"junk.llmdse", "not a database"};
+        }
         QTest::newRow("bad optimisation key") << (base + QStringList{"--sparsity", "3:4"}) << QStringList{"sparsity", "3:4"};
         QTest::newRow("draft without a draft") << (base + QStringList{"--spec", "draft"}) << QStringList{"spec.draft_model"};
         QTest::newRow("images without encoder") << (base + QStringList{"--images", "2"}) << QStringList{"encoder"};
@@ -154,6 +156,39 @@ private Q_SLOTS:
         derived["peak_tflops"] = QJsonObject{{"fp16", 100}};
         QTest::newRow("template with explicit peaks") << evaluateHardware(file("t-peak.json", QJsonDocument(derived).toJson()))
                                                       << QStringList{"t-peak.json", "peak_tflops", "template"};
+        QTest::newRow("template operand feed without rate")
+            << evaluateHardware(file("t-feed.json", withTemplate("operand_feed", QJsonObject{{"kib", 64}})))
+            << QStringList{"t-feed.json", "template.operand_feed.bytes_per_cycle"};
+        QTest::newRow("template negative kernel cost")
+            << evaluateHardware(file("t-fixed.json", withTemplate("fixed_costs", QJsonObject{{"kernel_us", -1}})))
+            << QStringList{"t-fixed.json", "template.fixed_costs.kernel_us"};
+        QJsonObject effMem = tpl["template"].toObject()["memory"].toObject();
+        effMem["efficiency"] = 1.5;
+        QTest::newRow("template memory efficiency above 1")
+            << evaluateHardware(file("t-eff.json", withTemplate("memory", effMem)))
+            << QStringList{"t-eff.json", "template.memory.efficiency"};
+        auto withInterconnect = [&](const QJsonObject& ic) {
+            QJsonObject o = tpl;
+            o["interconnect"] = ic;
+            return QJsonDocument(o).toJson();
+        };
+        QTest::newRow("torus without dimensions")
+            << evaluateHardware(file("t-torus.json", withInterconnect({{"name", "x"}, {"bandwidth_gb_s", 100}, {"topology", "torus"}})))
+            << QStringList{"t-torus.json", "interconnect.torus_dims"};
+        QTest::newRow("torus dimension of one")
+            << evaluateHardware(file("t-dim.json", withInterconnect({{"name", "x"}, {"topology", "torus"}, {"link_gb_s", 50},
+                                                                     {"torus_dims", QJsonArray{4, 1}}})))
+            << QStringList{"t-dim.json", "interconnect.torus_dims", "dimension 1"};
+        QTest::newRow("unknown topology")
+            << evaluateHardware(file("t-topo.json", withInterconnect({{"name", "x"}, {"bandwidth_gb_s", 100}, {"topology", "mesh"}})))
+            << QStringList{"t-topo.json", "interconnect.topology", "mesh"};
+        QTest::newRow("link rate on a switch")
+            << evaluateHardware(file("t-link.json", withInterconnect({{"name", "x"}, {"link_gb_s", 100}})))
+            << QStringList{"t-link.json", "interconnect.link_gb_s"};
+        QTest::newRow("bad tp layout") << (base + QStringList{"--tp_layout", "3d"}) << QStringList{"tp_layout", "3d"};
+        QTest::newRow("tp beyond heads in 1d")
+            << QStringList{"evaluate", "--model", "llama-2-7b", "--hardware", "h100-sxm", "--tp", "64"}
+            << QStringList{"tp", "attention heads", "tp_layout 2d"};
         QTest::newRow("simulation without template")
             << (base + QStringList{"--estimator", "simulation"}) << QStringList{"hardware", "template"};
         QTest::newRow("template field on a GPU") << (base + QStringList{"--set", "hardware.array_rows=64"})
@@ -200,6 +235,19 @@ private Q_SLOTS:
         QTest::newRow("measurements unknown model")
             << validate("me-model.json", measurements(R"({"device": "h100-sxm", "model": "gpt-9", "phase": "decode", "batch": 1, "context": 9, "latency_ms": 1})"))
             << QStringList{"me-model.json", "runs[1].model", "gpt-9"};
+        QTest::newRow("operator unknown kind")
+            << validate("op-kind.json", R"({"ops": [{"device": "template-a100", "op": "conv", "m": 1, "n": 1, "latency_ms": 1}]})")
+            << QStringList{"op-kind.json", "ops[0].op", "conv"};
+        QTest::newRow("operator huge extent")
+            << validate("op-big.json", R"({"ops": [{"device": "template-a100", "op": "matmul", "m": 1e12, "n": 1, "k": 1, "latency_ms": 1}]})")
+            << QStringList{"op-big.json", "ops[0].m"};
+        QTest::newRow("operator k on a vector op")
+            << validate("op-k.json", R"({"ops": [{"device": "template-a100", "op": "softmax", "m": 4, "n": 8, "k": 2, "latency_ms": 1}]})")
+            << QStringList{"op-k.json", "ops[0].k"};
+        QTest::newRow("operator without template for simulation")
+            << QStringList{"validate", "--estimator", "simulation", "--data",
+                           file("op-sim.json", R"({"ops": [{"device": "h100-sxm", "op": "matmul", "m": 8, "n": 8, "k": 8, "latency_ms": 1}]})")}
+            << QStringList{"op-sim.json", "ops[0].device", "template"};
         QTest::newRow("measurements no runs") << validate("me-empty.json", R"({"runs": []})")
                                               << QStringList{"me-empty.json", "runs"};
         QTest::newRow("calibrate without --out")

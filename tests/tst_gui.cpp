@@ -31,6 +31,7 @@
 #include <QTemporaryDir>
 #include <QUndoStack>
 #include <QJsonArray>
+#include <QRegularExpression>
 #include <QtTest>
 
 using namespace llmdse;
@@ -224,8 +225,15 @@ private Q_SLOTS:
             db.exec("CREATE TABLE results(x)");
         }
         expectError(foreign, "not an llmdse project");
-        QVERIFY_THROWS_EXCEPTION(InputError, w.saveProjectAs(foreign));
+        // Saving never overwrites a database that is not a project: under its own name the
+        // extension is added, and one that has the extension is refused.
+        w.saveProjectAs(foreign);
         QVERIFY(SqliteDatabase(foreign.toStdString()).tableExists("results"));
+        QVERIFY(QFile::exists(foreign + ".llmdse"));
+        const QString foreignProject = dir.filePath("foreign.llmdse");
+        QVERIFY(QFile::copy(foreign, foreignProject));
+        QVERIFY_THROWS_EXCEPTION(InputError, w.saveProjectAs(foreignProject));
+        QVERIFY(SqliteDatabase(foreignProject.toStdString()).tableExists("results"));
         // A project with a damaged sweep column.
         const QString damaged = dir.filePath("damaged.llmdse");
         runProposedSweep(w);
@@ -274,7 +282,8 @@ private Q_SLOTS:
         w.exportComparison(dir.filePath("c.csv"));
         const QStringList csv = read("c.csv").split('\n', Qt::SkipEmptyParts);
         QCOMPARE(csv.size(), 1 + w.comparison()->rowCount());
-        QVERIFY(csv[2].startsWith("time per output token,s,"));
+        QVERIFY(csv.filter(QRegularExpression("^time per output token,s,")).size() == 1);
+        QVERIFY(csv.filter(QRegularExpression("^hardware,,")).size() == 1); // the inputs come first
         w.exportComparison(dir.filePath("c.json"));
         QCOMPARE(QJsonDocument::fromJson(read("c.json").toUtf8())["comparison"].toArray().size(), 2);
         w.exportSweep(dir.filePath("s.csv"));
@@ -440,8 +449,9 @@ private Q_SLOTS:
         QCOMPARE(finished.last().at(0).toBool(), false);
         QCOMPARE(finished.last().at(1).toLongLong(), 105LL);
         QCOMPARE(s->results()->size(), size_t(105));
-        auto* table = w.findChild<QTableView*>();
+        auto* table = w.findChild<QTableView*>("sweepTable");
         QVERIFY(table);
+        QCOMPARE(table->model()->rowCount(), 105);
         s->setStudy(QJsonObject{
             {"base", QJsonObject{{"model", "llama-3-8b"}, {"hardware", "h100-sxm"}}},
             {"grid", QJsonObject{{"batch", QJsonArray{1, 2, 4, 8, 16, 32, 64, 128}},
@@ -488,14 +498,18 @@ private Q_SLOTS:
         w.pinCurrent();
         CompareModel* c = w.comparison();
         QCOMPARE(c->columnCount(), 2);
-        QCOMPARE(c->headerData(0, Qt::Vertical).toString(), QString("time to first token"));
+        QCOMPARE(c->headerData(0, Qt::Vertical).toString(), QString("model")); // the inputs first
+        QCOMPARE(c->headerData(c->rowOfMetric(0), Qt::Vertical).toString(), QString("time to first token"));
         const int tpot = 1;
         QVERIFY(c->value(tpot, 1) < 0.8 * c->value(tpot, 0)); // 4-bit weights stream a quarter of the bytes
-        QVERIFY(c->data(c->index(tpot, 0)).toString().endsWith("ms"));
+        QVERIFY(c->data(c->index(c->rowOfMetric(tpot), 0)).toString().endsWith("ms"));
+        // Labelled by what differs: the weight format; the other inputs are the same.
+        QCOMPARE(c->label(0), QString("weights fp16"));
+        QCOMPARE(c->label(1), QString("weights int4:g128"));
         QVERIFY(w.showView("compare"));
         c->unpin(0);
         QCOMPARE(c->columnCount(), 1);
-        QVERIFY(c->headerData(0, Qt::Horizontal).toString().contains("int4"));
+        QVERIFY(c->headerData(0, Qt::Horizontal).toString().contains("llama-3-8b"));
     }
 
     // Reports: a PDF whose first page renders (poppler's pdftoppm, installed by scripts/setup.sh) and an

@@ -4,6 +4,7 @@
 #include "testsupport/TestSupport.h"
 #include "core/Errors.h"
 #include "estimators/measured/LlamaCpp.h"
+#include "estimators/measured/LlamaCppCheck.h"
 #include "models/engine/ReferenceEngine.h"
 #include "models/gguf/GgufExport.h"
 #include "models/gguf/GgufWriter.h"
@@ -148,6 +149,35 @@ private Q_SLOTS:
         const auto r = runWithEnv({"check", "--runtime", "llama.cpp", "--model", "smollm-135m"}, "LLMDSE_LLAMACPP", fake.path());
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains("llama_version") && r.err.contains("release"), qPrintable(r.err));
+    }
+
+    // Needs no llama.cpp: exports of tiny models (about 80 KB each) into a cache that holds two.
+    void ggufCacheKeepsTheMostRecentlyUsed()
+    {
+        QTemporaryDir cache;
+        const QByteArray oldHome = qgetenv("XDG_CACHE_HOME");
+        qputenv("XDG_CACHE_HOME", cache.path().toUtf8());
+        qputenv("LLMDSE_GGUF_CACHE_GB", "0.0002");
+        ModelSource src;
+        src.spec.id = "cache-probe", src.spec.family = "llama";
+        src.spec.hidden = 64, src.spec.layers = 1, src.spec.heads = 4, src.spec.kvHeads = 2, src.spec.headDim = 16;
+        src.spec.intermediate = 128, src.spec.vocab = 512, src.spec.maxPosition = 256, src.spec.tiedEmbeddings = true;
+        src.spec.validate();
+        auto exportSeed = [&](std::uint64_t seed) {
+            src.seed = seed;
+            const std::string path = cachedGguf(src, GgmlType::Q8_0);
+            QTest::qWait(30); // file times order the uses
+            return QString::fromStdString(path);
+        };
+        const QString a = exportSeed(1), b = exportSeed(2);
+        QVERIFY(QFile::exists(a) && QFile::exists(b));
+        QCOMPARE(exportSeed(1), a); // a used again: b is now the oldest use
+        const QString c = exportSeed(3);
+        QVERIFY2(QFile::exists(a) && QFile::exists(c), "the recently used files stay");
+        QVERIFY2(!QFile::exists(b), "the least recently used file goes");
+        qunsetenv("LLMDSE_GGUF_CACHE_GB");
+        if (oldHome.isEmpty()) qunsetenv("XDG_CACHE_HOME");
+        else qputenv("XDG_CACHE_HOME", oldHome);
     }
 
     void exportOptionsAreChecked()

@@ -4,10 +4,17 @@
 // buffer too small to keep an operand), plus its cache.
 #include "core/AcceleratorTemplateJson.h"
 #include "core/Errors.h"
+#include "core/Parallelism.h"
+#include "core/RuntimeZoo.h"
+#include "core/Statistics.h"
 #include "estimators/analytical/AnalyticalEstimator.h"
+#include "estimators/analytical/MemoryModel.h"
 #include "estimators/simulation/MatmulSimulator.h"
 #include "estimators/simulation/SimulationEstimator.h"
+#include "estimators/communication/CollectiveModel.h"
 #include "estimators/sweep/SweepRunner.h"
+#include "estimators/validation/OperatorPrediction.h"
+#include "estimators/validation/PublishedRuns.h"
 #include "models/DesignFields.h"
 #include "models/DesignJson.h"
 #include "testsupport/ScopedTmpfs.h"
@@ -129,6 +136,193 @@ private Q_SLOTS:
         const double minimal = (s.m * s.k + s.k * s.n + s.m * s.n) * 2;
         QVERIFY_NEAR(roomy.dramBytes, minimal, 1e-9);
         QVERIFY2(tight.dramBytes > 2 * minimal, qPrintable(QString::number(tight.dramBytes / minimal)));
+    }
+
+    // ---- Templates of published chips against published measurements ------------------------------
+
+    // Each template's derived peak is its datasheet's figure (nothing else was set to reach it); the MI210's
+    // at the 1.4 GHz LLMCompass describes it with instead of the 1.7 GHz peak engine clock.
+    void publishedTemplatesHaveDatasheetPeaks()
+    {
+        auto peak = [](const char* hw, Precision p) {
+            return designFromJson({{"model", "llama-2-7b"}, {"hardware", hw}}).hardware.peakFlops[int(p)] / 1e12;
+        };
+        QVERIFY_NEAR(peak("template-a100", Precision::FP16), 312.0, 0.01);
+        QVERIFY_NEAR(peak("template-a100", Precision::INT8), 624.0, 0.01);
+        QVERIFY_NEAR(peak("template-mi210", Precision::FP16), 181 * 1.4 / 1.7, 0.01);
+        QVERIFY_NEAR(peak("template-tpu-v4", Precision::BF16), 275.0, 0.01);
+        QVERIFY_NEAR(peak("template-groq", Precision::FP16), 188.0, 0.03);
+        QVERIFY_NEAR(peak("template-groq", Precision::INT8), 750.0, 0.03);
+    }
+
+    // A100: the LLMCompass artifact's 8192^3 fp16 GEMM (3.96 ms, 89% of peak) is recovered within 15%
+    // because the tensor cores are fed from register files; fed straight from shared memory (128 bytes
+    // per clock per SM) the same template runs far below peak.
+    void a100RecoversMeasuredGemm()
+    {
+        OperatorMeasurement m;
+        m.device = "template-a100";
+        m.m = m.n = m.k = 8192;
+        m.latencyS = 3.9614e-3;
+        Design d = designForOperator(m, RuntimeProfile{});
+        const double fed = predictOperator("simulation", d, m);
+        QVERIFY_NEAR(fed, m.latencyS, 0.15);
+        d.hardware.accel->feed.reset();
+        const double unfed = predictOperator("simulation", d, m);
+        QVERIFY2(unfed > 1.5 * fed, qPrintable(QString("%1 vs %2").arg(unfed).arg(fed)));
+        // The fixed per-kernel cost (21 us) dominates a GEMM of 64-wide weights, as measured (29.6 us).
+        m.n = m.k = 64;
+        m.latencyS = 29.6e-6;
+        const double small = predictOperator("simulation", designForOperator(m, RuntimeProfile{}), m);
+        QVERIFY(small > 21e-6 && small < 1.1 * m.latencyS);
+    }
+
+    // The bundled operator measurements (GEMM sweeps on an A100 and an MI210, a GPT-3 layer's GEMMs):
+    // the simulation estimator's median |error| stays within 15%, and on the A100 at most 3 points above
+    // the analytical estimator's on the same template. Per device medians are printed: on the MI210 the
+    // simulated arrays run at their peak where the card reaches about 80% of it, a gap the analytical
+    // estimator closes with the runtime profile's GEMM efficiency.
+    void operatorMeasurementsMedianError()
+    {
+        const MeasurementSet set = loadMeasurements(test::sourceDir().toStdString() + "/resources/validation/operator-measurements.json");
+        QVERIFY(set.ops.size() >= 50);
+        std::map<std::string, std::vector<double>> byDevice[2];
+        std::vector<double> all[2];
+        const char* estimators[2] = {"simulation", "analytical"};
+        for (const OperatorMeasurement& m : set.ops)
+            for (int e = 0; e < 2; ++e) {
+                const Design d = designForOperator(m, resolveRuntime(defaultRuntimeId(HardwareClass::GPU)));
+                const double err = std::fabs(predictOperator(estimators[e], d, m) / m.latencyS - 1);
+                all[e].push_back(err);
+                byDevice[e][m.device].push_back(err);
+            }
+        for (int e = 0; e < 2; ++e)
+            for (const auto& [device, errs] : byDevice[e])
+                qInfo("%s on %s: median |error| %.1f%% over %zu rows", estimators[e], device.c_str(), 100 * median(errs), errs.size());
+        const double sim = median(all[0]), ana = median(all[1]);
+        qInfo("all rows: simulation %.1f%%, analytical %.1f%%", 100 * sim, 100 * ana);
+        QVERIFY2(sim <= 0.15, qPrintable(QString::number(sim)));
+        const double simA100 = median(byDevice[0]["template-a100"]), anaA100 = median(byDevice[1]["template-a100"]);
+        QVERIFY2(simA100 <= 0.15 && simA100 <= anaA100 + 0.03, qPrintable(QString("%1 vs %2").arg(simA100).arg(anaA100)));
+    }
+
+    // Whole models on many chips: PaLM 540B on 64 TPU v4 (2D weight-stationary layout over a 4x4x4
+    // torus) and Llama-2 70B on Groq chips whose only memory is SRAM. Median |error| within 30%.
+    void acceleratorPublishedRows()
+    {
+        const auto rows = loadPublishedRuns(test::sourceDir().toStdString() + "/resources/validation/accelerator-published.json");
+        QVERIFY(rows.size() >= 5);
+        const PublishedComparison c = comparePublished(rows, SimulationEstimator(std::make_shared<SimCache>("")));
+        for (size_t i = 0; i < rows.size(); ++i)
+            qInfo("%-12s %-16s tp %3d pp %2d batch %3d %5d/%-4d %-8s published %9.2f simulated %9.2f  %+6.1f%%",
+                  rows[i].model.c_str(), rows[i].hardware.c_str(), rows[i].tp, rows[i].pp, rows[i].batch, rows[i].prompt,
+                  rows[i].output, rows[i].metric.c_str(), rows[i].value, c.predicted[i], 100 * c.errors[i]);
+        qInfo("median |error| %.1f%% over %zu rows", 100 * c.medianAbsError, rows.size());
+        QVERIFY2(c.medianAbsError <= 0.30, qPrintable(QString::number(c.medianAbsError)));
+    }
+
+    // ---- Template expressiveness ------------------------------------------------------------------
+
+    // A ring all-reduce over a 4x4x4 torus runs one ring per dimension: 2 x (3 + 3 + 3) hops instead of
+    // 2 x 63, each over a third of the chip's links; a group filling two dimensions uses two thirds.
+    void torusCollectivesSpanTheirDimensions()
+    {
+        CollectiveLink torus;
+        torus.topology = Topology::Torus;
+        torus.torusDims = {4, 4, 4, 0};
+        const CollectiveShape s64 = collectiveShape(CollectivePattern::Ring, Collective::AllReduce, 64, torus);
+        QCOMPARE(s64.steps, 18.0);
+        QCOMPARE(s64.bandwidthShare, 1.0);
+        QCOMPARE(collectiveShape(CollectivePattern::Ring, Collective::AllReduce, 64).steps, 126.0);
+        const CollectiveShape s16 = collectiveShape(CollectivePattern::Ring, Collective::AllGather, 16, torus);
+        QCOMPARE(s16.steps, 6.0);
+        QVERIFY_NEAR(s16.bandwidthShare, 2.0 / 3, 1e-12);
+        // Beyond the torus, the rest is one more ring.
+        QCOMPARE(collectiveShape(CollectivePattern::Ring, Collective::AllGather, 128, torus).steps, 10.0);
+        // The same buffer: fewer hops of latency on the torus than on a ring of equal per-chip bandwidth.
+        CollectiveLink ring = torus;
+        ring.topology = Topology::Ring;
+        ring.latencyS = torus.latencyS = 1e-6;
+        ring.bandwidthBytesPerS = torus.bandwidthBytesPerS = 270e9;
+        const CollectiveAlgorithm plain{"ring", CollectivePattern::Ring};
+        QVERIFY(collectiveSeconds(plain, torus, Collective::AllReduce, 1 << 20, 64) <
+                collectiveSeconds(plain, ring, Collective::AllReduce, 1 << 20, 64));
+        // Parsed from hardware JSON: link_gb_s is per link, six links on a 3D torus.
+        const Design tpu = designFromJson({{"model", "llama-2-7b"}, {"hardware", "template-tpu-v4"}});
+        QCOMPARE(tpu.hardware.interconnect.topology, Topology::Torus);
+        QVERIFY_NEAR(tpu.hardware.interconnect.bandwidthBytesPerS, 6 * 45e9, 1e-12);
+    }
+
+    // The 2D weight-stationary layout: tp beyond the head count, and less traffic per device than 1D.
+    void twoDLayoutSplitsHiddenAndHeads()
+    {
+        QJsonObject o{{"model", "palm-540b"}, {"hardware", "template-tpu-v4"}, {"tp", 64}, {"batch", 64}, {"prompt", 128}, {"output", 8}};
+        QVERIFY_THROWS_EXCEPTION(InputError, designFromJson(o).validate());
+        o["tp_layout"] = "2d";
+        const Design d2 = designFromJson(o);
+        d2.validate();
+        const TensorGrid g = tensorGrid(d2.parallel, d2.model.hidden, d2.model.intermediate);
+        QCOMPARE(g.x * g.y, 64);
+        QVERIFY(g.x > 1 && g.y > 1 && g.y <= d2.model.heads);
+        // Multi-query attention is sharded by sequences over all 64 devices: each caches 1/64 of the KV.
+        QJsonObject single = o;
+        single["tp"] = 1;
+        single.remove("tp_layout");
+        QVERIFY_NEAR(memoryFootprint(d2).kvCacheBytes * 64, memoryFootprint(designFromJson(single)).kvCacheBytes, 1e-9);
+        auto traffic = [](const Design& d) {
+            OpGraph gr;
+            buildDecode(d.model, d.opts, d.parallel, d.workload.batch, gr);
+            double bytes = 0;
+            for (const Op& op : gr.ops)
+                if (op.cls == OpClass::Communication)
+                    bytes += op.count * op.commBytes *
+                             collectiveShape(CollectivePattern::Ring, op.collective, op.commParticipants).traffic;
+            return bytes;
+        };
+        o["tp"] = 32; // 1D is allowed here (48 heads)
+        const Design two = designFromJson(o);
+        o["tp_layout"] = "1d";
+        const Design one = designFromJson(o);
+        QVERIFY2(traffic(two) < 0.7 * traffic(one), qPrintable(QString("%1 vs %2").arg(traffic(two)).arg(traffic(one))));
+        // Saved and loaded.
+        QCOMPARE(designFromJson(toJson(two)).parallel.layout, TensorLayout::TwoD);
+    }
+
+    // On-chip-only memory: the Groq-like chip's SRAM is its memory, counted as SRAM (no DRAM PHYs), and a
+    // model spread over enough chips fits.
+    void sramOnlyChipHoldsTheModelAcrossChips()
+    {
+        const Design one = designFromJson({{"model", "llama-2-70b"}, {"hardware", "template-groq"}, {"weights", "int8"}});
+        QVERIFY(one.hardware.accel->memory.onChip());
+        QVERIFY(one.hardware.sramBytes >= one.hardware.accel->memory.capacityBytes);
+        SimulationEstimator sim(std::make_shared<SimCache>(""));
+        QVERIFY(!sim.evaluate(one).memory.fits);
+        // 8 chips per layer, one layer per pipeline stage: 640 chips.
+        const Design many = designFromJson({{"model", "llama-2-70b"}, {"hardware", "template-groq"}, {"weights", "int8"},
+                                            {"tp", 8}, {"pp", 80}, {"batch", 1}, {"prompt", 128}, {"output", 16}});
+        const Metrics m = sim.evaluate(many);
+        QVERIFY2(m.memory.fits, m.memory.fitMessage().c_str());
+        QCOMPARE(m.devices, 640);
+    }
+
+    // Fixed costs: a template's per-kernel cost replaces the runtime's in both estimators alike (for the
+    // kernels the runtime launches), and a per-layer cost is paid once per layer per forward pass.
+    void fixedCostsChargedAlike()
+    {
+        Design d = templateDesign({{"batch", 1}, {"output", 8}, {"runtime", "dataflow"}}); // one kernel per op
+        SimulationEstimator sim(std::make_shared<SimCache>(""));
+        AnalyticalEstimator ana;
+        const Metrics s0 = sim.evaluate(d), a0 = ana.evaluate(d);
+        d.hardware.accel->fixed.kernelS = 20e-6;
+        const Metrics s1 = sim.evaluate(d), a1 = ana.evaluate(d);
+        QVERIFY_NEAR(s1.tpotS - s0.tpotS, a1.tpotS - a0.tpotS, 0.05);
+        // Four projections per layer at least, each now 19.5 us dearer than the runtime's 0.5 us.
+        QVERIFY(s1.tpotS - s0.tpotS > 4 * 19.5e-6 * d.model.layers);
+        d.hardware.accel->fixed.kernelS = 0;
+        d.hardware.accel->fixed.layerS = 10e-6;
+        const Metrics s2 = sim.evaluate(d), a2 = ana.evaluate(d);
+        QVERIFY_NEAR(s2.tpotS - s0.tpotS, d.model.layers * 10e-6, 0.01);
+        QVERIFY_NEAR(a2.tpotS - a0.tpotS, d.model.layers * 10e-6, 0.05);
     }
 
     void needsATemplate()

@@ -15,6 +15,7 @@
 #include <QJsonDocument>
 #include <QtTest>
 #include <filesystem>
+#include <map>
 #include <set>
 
 using namespace llmdse;
@@ -78,6 +79,17 @@ int limitPages(sqlite3* db, char**, const sqlite3_api_routines*)
     sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
     return SQLITE_OK;
 }
+
+// Keeps every row's metrics by point index, for checking what the runner decided.
+struct CollectingSink : ResultSink {
+    std::map<std::int64_t, MetricRow> metrics;
+    void begin(const SweepSchema&) override {}
+    void write(const std::vector<SweepRow>& rows) override
+    {
+        for (const SweepRow& r : rows) metrics[r.index] = r.metrics;
+    }
+    void finish() override {}
+};
 
 void deletePoints(const QString& db, const char* where)
 {
@@ -431,6 +443,39 @@ private Q_SLOTS:
     }
 
     // FILE.pareto.csv / .json: the output's format, refused when it exists, replaced with --overwrite.
+    // Constraints keep the points that miss them off the front (they are still written); a bad one is
+    // refused naming its place in the study.
+    void constraintsKeepPointsOffTheFront()
+    {
+        QJsonObject o = QJsonDocument::fromJson(kGridStudy).object();
+        o["constraints"] = QJsonArray{"tpot_s <= 0.006", "memory_bytes < 1e10"};
+        const Study s = parseStudy(o, "study.json");
+        QCOMPARE(s.constraints.size(), size_t(2));
+        QCOMPARE(QString::fromStdString(s.constraints[0].text()), QString("tpot_s <= 0.006"));
+        SweepOptions opts;
+        opts.pareto = true;
+        CollectingSink rows;
+        const SweepSummary bound = runSweep(s, rows, false, opts);
+        QCOMPARE(bound.evaluated, 12);
+        QVERIFY(!bound.front.empty());
+        for (const auto& p : bound.front) {
+            const MetricRow& m = rows.metrics.at(p.index);
+            QVERIFY(m[size_t(MetricId::TpotS)] <= 0.006 && m[size_t(MetricId::MemoryBytes)] < 1e10);
+        }
+        int admitted = 0;
+        for (const auto& [index, m] : rows.metrics) admitted += s.admits(m) && m[size_t(MetricId::Fits)] != 0;
+        QVERIFY(admitted < 12); // the bound bites
+        for (const char* bad : {"tpot_s = 0.05", "speed < 3", "tpot_s < fast"}) {
+            o["constraints"] = QJsonArray{bad};
+            try {
+                parseStudy(o, "study.json");
+                QFAIL(bad);
+            } catch (const InputError& e) {
+                QVERIFY2(QString(e.what()).contains("constraints[0]"), e.what());
+            }
+        }
+    }
+
     void paretoSideFile()
     {
         const QString studyFile = test::writeFile(dir_, "side-study.json", kGridStudy);

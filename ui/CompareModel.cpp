@@ -1,101 +1,209 @@
 #include "ui/CompareModel.h"
-#include "core/Units.h"
+#include "estimators/analytical/FitAdvice.h"
+#include "models/DesignJson.h"
+#include "ui/HeadlineMetrics.h"
 
+#include <QBrush>
+#include <QColor>
+#include <QFont>
+#include <QJsonValue>
 #include <cmath>
+#include <set>
 
 namespace llmdse {
 
 namespace {
 
-struct Row {
-    const char* name;
-    double (*get)(const Metrics&);
-    std::string (*format)(double);
-};
+// Inputs in the order a reader expects them; any other key (optimisations, edited properties) follows by name.
+const char* kInputOrder[] = {"model", "hardware", "runtime", "estimator", "batch", "prompt", "output", "context",
+                             "weights", "activations", "kv", "fused_attention", "tp", "pp", "ep"};
 
-std::string seconds(double v) { return formatSeconds(v); }
-std::string tokensPerS(double v) { return formatSi(v, "tokens/s"); }
-std::string joules(double v) { return formatSi(v, "J"); }
-std::string perJoule(double v) { return QString::number(v, 'g', 4).toStdString() + " tokens/J"; }
-std::string watts(double v) { return formatSi(v, "W"); }
-std::string bytes(double v) { return formatBytes(v); }
-std::string mm2(double v) { return std::isnan(v) ? "n/a" : QString::number(v, 'f', 1).toStdString() + " mm2"; }
+QString valueText(const QJsonValue& v)
+{
+    if (v.isUndefined() || v.isNull()) return "-";
+    if (v.isString()) return v.toString();
+    if (v.isBool()) return v.toBool() ? "yes" : "no";
+    if (v.isDouble()) return QString::number(v.toDouble(), 'g', 8);
+    return "…";
+}
 
-const Row kRows[] = {
-    {"time to first token", [](const Metrics& m) { return m.ttftS; }, seconds},
-    {"time per output token", [](const Metrics& m) { return m.tpotS; }, seconds},
-    {"end-to-end latency", [](const Metrics& m) { return m.e2eS; }, seconds},
-    {"decode throughput", [](const Metrics& m) { return m.decodeTokensPerS; }, tokensPerS},
-    {"energy per token", [](const Metrics& m) { return m.energyPerTokenJ; }, joules},
-    {"tokens per joule", [](const Metrics& m) { return m.tokensPerJ; }, perJoule},
-    {"average power", [](const Metrics& m) { return m.avgPowerW; }, watts},
-    {"memory per device", [](const Metrics& m) { return m.memory.totalBytes(); }, bytes},
-    {"area", [](const Metrics& m) { return m.areaMm2 >= 0 ? m.areaMm2 : std::nan(""); }, mm2},
-};
-constexpr int kRowCount = int(sizeof kRows / sizeof kRows[0]);
+// "int8:g128" for a format or a preset, "batch 8" for a number: how a difference reads in a label.
+QString labelPart(const QString& key, const QJsonValue& v)
+{
+    if (key == "model" || key == "hardware" || key == "runtime" || key == "estimator") return valueText(v);
+    if (key == "weights" || key == "kv" || key == "activations") return key + " " + valueText(v);
+    if (v.isBool()) return (v.toBool() ? "" : "no ") + key;
+    return key + " " + valueText(v);
+}
 
 } // namespace
 
-int CompareModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : kRowCount; }
+int CompareModel::metricCount() { return int(headlineMetrics(Metrics{}).size()); }
+
+QString CompareModel::metricName(int metric)
+{
+    const auto h = headlineMetrics(Metrics{});
+    return metric >= 0 && metric < int(h.size()) ? h[size_t(metric)].title() : QString();
+}
+
+QString CompareModel::metricUnit(int metric)
+{
+    const auto h = headlineMetrics(Metrics{});
+    return metric >= 0 && metric < int(h.size()) ? h[size_t(metric)].unit() : QString();
+}
+
+int CompareModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : inputRowCount() + metricCount(); }
 int CompareModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(pinned_.size()); }
 
-QString CompareModel::metricName(int row) { return row >= 0 && row < kRowCount ? kRows[row].name : QString(); }
-
-double CompareModel::value(int row, int column) const
+double CompareModel::value(int metric, int column) const
 {
-    if (row < 0 || row >= kRowCount || column < 0 || column >= columnCount()) return std::nan("");
-    return kRows[row].get(pinned_[size_t(column)].metrics);
+    if (metric < 0 || metric >= metricCount() || column < 0 || column >= columnCount()) return std::nan("");
+    return headlineMetrics(pinned_[size_t(column)].metrics)[size_t(metric)].value;
+}
+
+QString CompareModel::inputText(int inputRow, int column) const
+{
+    if (inputRow < 0 || inputRow >= inputRowCount() || column < 0 || column >= columnCount()) return {};
+    return valueText(inputs_[size_t(column)].value(inputKeys_[inputRow]));
+}
+
+bool CompareModel::inputDiffers(int inputRow) const
+{
+    for (int c = 1; c < columnCount(); ++c)
+        if (inputs_[size_t(c)].value(inputKeys_[inputRow]) != inputs_[0].value(inputKeys_[inputRow])) return true;
+    return false;
+}
+
+bool CompareModel::fits(int column) const
+{
+    return column >= 0 && column < columnCount() && designFits(pinned_[size_t(column)].metrics);
+}
+
+QString CompareModel::label(int column) const
+{
+    if (column < 0 || column >= columnCount()) return {};
+    const QString& given = pinned_[size_t(column)].label;
+    return given.isEmpty() ? autoLabels_.value(column) : given;
 }
 
 QVariant CompareModel::data(const QModelIndex& index, int role) const
 {
     if (!index.isValid()) return {};
-    const double v = value(index.row(), index.column());
-    if (role == Qt::DisplayRole) return QString::fromStdString(kRows[index.row()].format(v));
+    const int row = index.row(), c = index.column();
+    if (row < inputRowCount()) {
+        if (role == Qt::DisplayRole) return inputText(row, c);
+        if (role == Qt::FontRole && inputDiffers(row)) {
+            QFont f;
+            f.setBold(true);
+            return f;
+        }
+        if (role == Qt::BackgroundRole) return QBrush(QColor(inputDiffers(row) ? "#eef3fb" : "#f7f7f7"));
+        return {};
+    }
+    const int metric = row - inputRowCount();
+    const double v = value(metric, c);
+    const Headline h = headlineMetrics(pinned_[size_t(c)].metrics)[size_t(metric)];
+    const bool memoryRow = QLatin1String(h.key) == QLatin1String("memory");
+    if (role == Qt::DisplayRole) {
+        QString t = headlineText(h);
+        if (memoryRow && !fits(c)) t += " (does not fit)";
+        return t;
+    }
     if (role == Qt::UserRole) return v;
     if (role == Qt::TextAlignmentRole) return int(Qt::AlignRight | Qt::AlignVCenter);
+    if (role == Qt::ForegroundRole && !fits(c)) return QBrush(QColor(memoryRow ? "#b00020" : "#777"));
+    if (role == Qt::ToolTipRole && !fits(c))
+        return QString("This design does not fit: %1").arg(QString::fromStdString(infeasibility(pinned_[size_t(c)].metrics)));
     return {};
 }
 
 QVariant CompareModel::headerData(int section, Qt::Orientation o, int role) const
 {
-    if (role == Qt::DisplayRole) {
-        if (o == Qt::Vertical) return metricName(section);
-        if (section >= 0 && section < columnCount()) return pinned_[size_t(section)].label;
+    if (o == Qt::Vertical) {
+        if (role != Qt::DisplayRole) return {};
+        if (section < inputRowCount()) return inputKeys_.value(section);
+        return metricName(section - inputRowCount());
     }
-    if (role == Qt::ToolTipRole && o == Qt::Horizontal && section >= 0 && section < columnCount()) {
+    if (section < 0 || section >= columnCount()) return {};
+    if (role == Qt::DisplayRole) return label(section) + (fits(section) ? QString() : QString(" ⚠"));
+    if (role == Qt::ToolTipRole) {
         const auto& p = pinned_[size_t(section)];
-        return QString("%1 on %2, batch %3, prompt %4, output %5, weights %6; %7 estimator")
-            .arg(QString::fromStdString(p.design.model.id), QString::fromStdString(p.design.hardware.id))
-            .arg(p.design.workload.batch)
-            .arg(p.design.workload.prompt)
-            .arg(p.design.workload.output)
-            .arg(QString::fromStdString(toString(p.design.opts.weights)), p.estimator);
+        QString tip = QString("%1 on %2, batch %3, prompt %4, output %5, weights %6; %7 estimator")
+                          .arg(QString::fromStdString(p.design.model.id), QString::fromStdString(p.design.hardware.id))
+                          .arg(p.design.workload.batch)
+                          .arg(p.design.workload.prompt)
+                          .arg(p.design.workload.output)
+                          .arg(QString::fromStdString(toString(p.design.opts.weights)), p.estimator);
+        if (!fits(section)) tip += "\nDoes not fit: " + QString::fromStdString(infeasibility(p.metrics));
+        return tip + "\nDouble-click to rename; right-click for more";
     }
     return {};
 }
 
-void CompareModel::pin(PinnedDesign p)
+void CompareModel::refresh()
 {
-    const int c = columnCount();
-    beginInsertColumns({}, c, c);
+    inputs_.clear();
+    for (const auto& p : pinned_) {
+        QJsonObject o = toJson(p.design);
+        o["model"] = QString::fromStdString(p.design.model.id); // a config's id, not its path
+        o["estimator"] = p.estimator;
+        inputs_.push_back(o);
+    }
+    std::set<QString> keys;
+    for (const auto& o : inputs_)
+        for (auto it = o.begin(); it != o.end(); ++it) keys.insert(it.key());
+    QStringList ordered;
+    for (const char* k : kInputOrder)
+        if (keys.erase(k)) ordered << k;
+    for (const QString& k : keys) ordered << k;
+    inputKeys_ = ordered;
+    // Labels: each design by the inputs that differ between the pinned designs; one design by its model and hardware.
+    autoLabels_.clear();
+    QStringList differing;
+    for (int r = 0; r < inputRowCount(); ++r)
+        if (inputDiffers(r)) differing << inputKeys_[r];
+    for (const auto& o : inputs_) {
+        QStringList parts;
+        for (const QString& k : differing) parts << labelPart(k, o.value(k));
+        if (parts.isEmpty()) parts << valueText(o.value("model")) << valueText(o.value("hardware"));
+        autoLabels_ << parts.join(", ");
+    }
+}
+
+int CompareModel::pin(PinnedDesign p)
+{
+    QJsonObject in = toJson(p.design);
+    for (int c = 0; c < columnCount(); ++c)
+        if (toJson(pinned_[size_t(c)].design) == in && pinned_[size_t(c)].estimator == p.estimator) return c;
+    beginResetModel(); // labels and input rows of every column may change
     pinned_.push_back(std::move(p));
-    endInsertColumns();
+    refresh();
+    endResetModel();
+    return -1;
+}
+
+void CompareModel::rename(int column, const QString& label)
+{
+    if (column < 0 || column >= columnCount()) return;
+    pinned_[size_t(column)].label = label.trimmed();
+    Q_EMIT headerDataChanged(Qt::Horizontal, column, column);
 }
 
 void CompareModel::clear()
 {
     beginResetModel();
     pinned_.clear();
+    refresh();
     endResetModel();
 }
 
 void CompareModel::unpin(int column)
 {
     if (column < 0 || column >= columnCount()) return;
-    beginRemoveColumns({}, column, column);
+    beginResetModel();
     pinned_.erase(pinned_.begin() + column);
-    endRemoveColumns();
+    refresh();
+    endResetModel();
 }
 
 } // namespace llmdse

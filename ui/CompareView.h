@@ -1,7 +1,10 @@
 #pragma once
-// The Compare view: pinned designs as columns of a table and as grouped bars
-// (each metric relative to the first pinned design).
+// The Compare view: pinned designs as columns of a table (inputs, then metrics)
+// and as grouped bars (each metric relative to the first pinned design). A
+// column's header renames it (double-click) and has a context menu: rename,
+// open in the docks, unpin.
 #include <QImage>
+#include <QJsonObject>
 #include <QWidget>
 
 class QChartView;
@@ -16,9 +19,16 @@ class CompareView : public QWidget {
 public:
     explicit CompareView(CompareModel* model, QWidget* parent = nullptr);
     QImage chartImage() const; // the grouped bars, for reports
+    int currentColumn() const; // the selected design's column; -1 for none
+    void unpinCurrent();       // the selected design, or the last pinned when none is selected
+    void renameColumn(int column); // asks for a name
+
+Q_SIGNALS:
+    void openDesign(const QJsonObject& design);
 
 private:
     void replot();
+    void showHeaderMenu(const QPoint& at);
     CompareModel* model_;
     QTableView* table_;
     QChartView* chart_;

@@ -2,19 +2,24 @@
 #include "core/Errors.h"
 #include "core/Units.h"
 #include "estimators/Estimator.h"
+#include "estimators/analytical/FitAdvice.h"
+#include "models/DesignFields.h"
 #include "models/DesignJson.h"
+#include "ui/HeadlineMetrics.h"
+#include "ui/OpTableModel.h"
 #include "ui/ReportFile.h"
 #include "ui/ResultsView.h"
 
 #include <QDateTime>
 #include <QJsonObject>
+#include <utility>
+#include <vector>
 
 namespace llmdse {
 
 namespace {
 
 QString q(const std::string& s) { return QString::fromStdString(s).toHtmlEscaped(); }
-const auto row = reportRow;
 
 } // namespace
 
@@ -23,55 +28,82 @@ QString DesignReport::html() const
     const Design& d = design;
     const Metrics& m = metrics;
     QString h = reportHead("llmdse report");
-    h += QString("<h1>%1 on %2</h1><p class=\"src\">llmdse report, %3; estimator %4</p>")
-             .arg(q(d.model.id), q(d.hardware.name), QDateTime::currentDateTimeUtc().toString(Qt::ISODate),
-                  estimatorVersion.toHtmlEscaped());
-    h += "<h2>Inputs</h2>" + designInputsHtml(d);
-    h += "<h2>Metrics</h2><table>";
-    h += row("time to first token", q(formatSeconds(m.ttftS)));
-    h += row("time per output token", q(formatSeconds(m.tpotS)));
-    h += row("end-to-end latency", q(formatSeconds(m.e2eS)));
-    h += row("decode throughput", q(formatSi(m.decodeTokensPerS, "tokens/s")));
-    h += row("energy per token", q(formatSi(m.energyPerTokenJ, "J")));
-    h += row("tokens per joule", QString::number(m.tokensPerJ, 'g', 4) + " tokens/J");
-    h += row("average power", q(formatSi(m.avgPowerW, "W")) + QString(" (%1 device(s))").arg(m.devices));
-    h += row("memory", q(m.memory.fitMessage()));
-    if (m.areaMm2 >= 0) h += row("area", QString::number(m.areaMm2, 'f', 1) + " mm²");
-    if (m.fpgaUtilisation >= 0) h += row("FPGA utilisation", QString::number(100 * m.fpgaUtilisation, 'f', 1) + "%");
-    h += "</table><h2>Charts</h2><p>" + reportImage(breakdown) + "</p><p>" + reportImage(roofline) + "</p>";
-    h += "<h2>Per operator</h2><p class=\"src\">prefill: whole phase; decode: one step; all layers</p><table>"
-         "<tr><th>phase</th><th>op</th><th>count</th><th>FLOPs</th><th>bytes</th><th>time</th><th>bound</th></tr>";
-    for (const OpCost& op : m.ops)
-        h += QString("<tr><td>%1</td><td>%2</td><td>%3</td><td>%4</td><td>%5</td><td>%6</td><td>%7</td></tr>")
-                 .arg(q(op.phase), q(op.name))
-                 .arg(op.count)
-                 .arg(q(formatSi(op.flops, "")), q(formatBytes(op.bytes)), q(formatSeconds(op.timeS)), toString(op.bound));
-    h += "</table><h2>Provenance</h2>" + designProvenanceHtml(d, estimatorVersion, estimatorProvenance);
+    h += QString("<h1>%1 on %2</h1><p class=\"src\">llmdse design report, %3 UTC; estimator %4; %5 device(s)</p>")
+             .arg(q(d.model.id), q(d.hardware.name), QDateTime::currentDateTimeUtc().toString("yyyy-MM-dd HH:mm"),
+                  estimatorVersion.toHtmlEscaped())
+             .arg(m.devices);
+    if (!designFits(m)) {
+        h += "<p class=\"bad\">This design does not fit: " + q(infeasibility(m)) + ".";
+        const auto remedies = fitRemedies(d);
+        QStringList r;
+        for (const auto& s : remedies) r << q(s);
+        if (!r.isEmpty()) h += " It would fit with any one of: " + r.join("; ") + ".";
+        h += " The figures are what it would do if it fit.</p>";
+    }
+    h += "<h2>Inputs</h2>" + designInputsHtml(d, estimator) + "<h2>Headline metrics</h2>" + designMetricsHtml(m);
+    h += "<h2>Where the time goes</h2>" + reportImage(breakdown, 0.72); // small enough to stay on the first page
+    h += reportSection("Roofline and operators", true) + reportImage(roofline, 0.85);
+    OpTableModel ops;
+    ops.setOps(m.ops);
+    h += "<p class=\"src\">One row per operator, all layers together; prefill: the whole prompt, decode: one step.</p>" +
+         reportTable(ops);
+    h += reportSection("Provenance", true) + designProvenanceHtml(d, estimatorVersion, estimatorProvenance);
     h += "</body></html>";
     return h;
 }
 
-QString designInputsHtml(const Design& d)
+QString designInputsHtml(const Design& d, const QString& estimator)
 {
-    QString h = "<table>";
-    const QJsonObject in = toJson(d);
-    for (auto it = in.begin(); it != in.end(); ++it)
-        h += row(it.key().toHtmlEscaped(), it.value().isString() ? it.value().toString().toHtmlEscaped()
-                                           : it.value().isBool() ? QString(it.value().toBool() ? "true" : "false")
-                                                                 : QString::number(it.value().toDouble(), 'g', 8));
+    QString h = "<table width=\"100%\"><thead><tr><th>input</th><th>value</th><th>meaning</th></tr></thead>";
+    QJsonObject in = toJson(d);
+    in["model"] = QString::fromStdString(d.model.id); // a config's id, not its path (the provenance has the source)
+    for (auto it = in.begin(); it != in.end(); ++it) {
+        const DesignField* f = findDesignField(it.key().toStdString());
+        const QJsonValue& v = it.value();
+        QString value = v.isString() ? v.toString().toHtmlEscaped()
+                        : v.isBool() ? QString(v.toBool() ? "yes" : "no")
+                                     : QString::fromStdString(formatNumber(v.toDouble()));
+        if (f && !f->unit.empty()) value += " " + q(f->unit);
+        h += QString("<tr><td>%1</td><td align=\"right\" style=\"white-space:nowrap\">%2</td><td class=\"src\">%3</td></tr>")
+                 .arg(it.key().toHtmlEscaped(), value, f ? q(f->help) : QString());
+    }
+    if (!estimator.isEmpty())
+        h += QString("<tr><td>estimator</td><td align=\"right\">%1</td><td class=\"src\">how the figures are computed</td></tr>")
+                 .arg(estimator.toHtmlEscaped());
     return h + "</table>";
+}
+
+QString designMetricsHtml(const Metrics& m)
+{
+    std::vector<std::pair<QString, QString>> rows;
+    for (const Headline& x : headlineMetrics(m)) rows.push_back({x.title().toHtmlEscaped(), headlineText(x).toHtmlEscaped()});
+    if (m.fpgaUtilisation >= 0) rows.push_back({"FPGA utilisation", QString::number(100 * m.fpgaUtilisation, 'f', 1) + " %"});
+    rows.push_back({"prefill", q(formatSeconds(m.prefill.timeS))});
+    rows.push_back({"decode, all steps", q(formatSeconds(m.decodeTotal.timeS))});
+    rows.push_back({"energy per request", q(formatSi(m.totalEnergyJ, "J"))});
+    // Two metrics a row: the first page holds the inputs, these and the time chart.
+    QString h = "<table width=\"100%\"><thead><tr><th>metric</th><th>value</th><th>metric</th><th>value</th></tr></thead>";
+    const size_t half = (rows.size() + 1) / 2;
+    for (size_t r = 0; r < half; ++r) {
+        h += "<tr>";
+        for (size_t i : {r, r + half})
+            h += i < rows.size() ? QString("<td>%1</td><td align=\"right\">%2</td>").arg(rows[i].first, rows[i].second)
+                                 : QString("<td></td><td></td>");
+        h += "</tr>";
+    }
+    return h + "</table><p class=\"src\">Intervals are shown beside a figure when the estimate carries one.</p>";
 }
 
 QString designProvenanceHtml(const Design& d, const QString& estimatorVersion, const QString& estimatorProvenance)
 {
     auto src = [](const QString& s) { return "<span class=\"src\">" + s + "</span>"; };
-    QString h = "<table>";
-    h += row("hardware " + q(d.hardware.id), src(q(d.hardware.source)));
-    h += row("runtime " + q(d.runtime.id), src(q(d.runtime.provenance)));
-    h += row("model " + q(d.model.id), src(q(d.model.source)));
-    h += row("estimator " + estimatorVersion.toHtmlEscaped(),
-             src(estimatorProvenance.isEmpty() ? QString("roofline + runtime profile (see runtime)")
-                                               : estimatorProvenance.toHtmlEscaped()));
+    QString h = "<table width=\"100%\"><thead><tr><th>what</th><th>source</th></tr></thead>";
+    auto row = [&](const QString& what, const QString& from) { h += "<tr><td>" + what + "</td><td>" + src(from) + "</td></tr>"; };
+    row("hardware " + q(d.hardware.id), q(d.hardware.source));
+    row("runtime " + q(d.runtime.id), q(d.runtime.provenance));
+    row("model " + q(d.model.id), q(d.model.source));
+    row("estimator " + estimatorVersion.toHtmlEscaped(),
+        estimatorProvenance.isEmpty() ? QString("roofline + runtime profile (see runtime)") : estimatorProvenance.toHtmlEscaped());
     return h + "</table>";
 }
 
@@ -86,11 +118,11 @@ DesignReport makeDesignReport(const Design& d, const QString& estimatorId)
     DesignReport r{d, est->evaluate(d, true), estimatorId, QString::fromStdString(est->version()),
                    QString::fromStdString(est->provenance()), {}, {}};
     ResultsView view;
-    view.resize(1400, 900);
+    view.resize(1400, 1000);
     view.showEstimate(d, r.metrics, estimatorId);
     view.show(); // offscreen: lays the charts out so they render at their size
-    r.breakdown = view.breakdownImage();
-    r.roofline = view.rooflineImage();
+    r.breakdown = view.breakdownImage(QSize(900, 300));
+    r.roofline = view.rooflineImage(QSize(900, 560));
     return r;
 }
 

@@ -1,7 +1,10 @@
 #pragma once
-// A report of one design: every input, the metrics with units, the per-operator
-// table, the charts as images and the provenance of every preset, profile and
-// estimator. HTML (images embedded) or PDF (the same document, paged).
+// A report of one design as an engineering document. Page 1: the design's inputs
+// with their units and meaning, the headline metrics (with intervals when the
+// estimate carries them), whether it fits and what would make it, and where the
+// time goes. Then the roofline and the per-operator table (its header repeated on
+// every page), and the provenance of every preset, profile and estimator.
+// HTML (images embedded) or PDF (the same document, paged).
 #include "core/Design.h"
 #include "core/Metrics.h"
 
@@ -22,8 +25,10 @@ struct DesignReport {
 };
 
 // Report sections shared by every report that shows a design: its inputs (design-file keys,
-// edits included) and the provenance of its presets, profile and estimator, as HTML tables.
-QString designInputsHtml(const Design& d);
+// edits included, with units and meaning), its headline metrics, and the provenance of its
+// presets, profile and estimator, as HTML tables.
+QString designInputsHtml(const Design& d, const QString& estimator = {});
+QString designMetricsHtml(const Metrics& m);
 QString designProvenanceHtml(const Design& d, const QString& estimatorVersion, const QString& estimatorProvenance);
 
 // Evaluates `d` and renders the Results view's charts offscreen (needs a QApplication).

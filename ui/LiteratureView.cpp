@@ -1,4 +1,5 @@
 #include "ui/LiteratureView.h"
+#include "ui/ChartAxes.h"
 #include "ui/ChartSwap.h"
 #include "core/Literature.h"
 
@@ -72,14 +73,8 @@ void LiteratureView::plot(const Design* d, const Metrics* m)
         lo = std::min(lo, tps), hi = std::max(hi, tps);
         plo = std::min(plo, m->avgPowerW), phi = std::max(phi, m->avgPowerW);
     }
-    auto* x = new QLogValueAxis;
-    x->setTitleText("power (W)");
-    x->setLabelFormat("%g");
-    x->setRange(plo / 2, phi * 2);
-    auto* y = new QLogValueAxis;
-    y->setTitleText("decode tokens/s (batch 1)");
-    y->setLabelFormat("%g");
-    y->setRange(lo / 2, hi * 2);
+    QLogValueAxis* x = decadeAxis(plo, phi, "power (W)");
+    QLogValueAxis* y = decadeAxis(lo, hi, "decode tokens/s (batch 1)");
     chart->addAxis(x, Qt::AlignBottom);
     chart->addAxis(y, Qt::AlignLeft);
     for (auto& [name, entry] : byClass) {

@@ -19,6 +19,16 @@
 #include "ui/ZooPanels.h"
 
 #include <QApplication>
+#include <QDir>
+#include <QRegularExpression>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QResizeEvent>
+#include <QScreen>
+#include <QTextBrowser>
+#include <QTreeWidget>
+#include <algorithm>
+#include <cmath>
 #include <QCloseEvent>
 #include <QDockWidget>
 #include <QDragEnterEvent>
@@ -49,6 +59,9 @@ namespace llmdse {
 namespace {
 
 constexpr int kMaxRecent = 8;
+constexpr int kStateVersion = 2; // bump when the docks change, so a saved layout of older docks is not applied
+constexpr int kLeftDockWidth = 230, kRightDockWidth = 300;
+const QSize kDefaultSize(1440, 900);
 bool isWorkloadKey(const QString& k) { return WorkloadPanel::ownsKey(k); }
 
 void dropPrefixed(QJsonObject& o, std::initializer_list<const char*> prefixes)
@@ -67,13 +80,15 @@ MainWindow::MainWindow(QWidget* parent)
       undo_(new QUndoStack(this))
 {
     setWindowTitle("untitled[*] - llmdse");
-    resize(1440, 900);
+    resize(kDefaultSize.boundedTo(QGuiApplication::primaryScreen() ? QGuiApplication::primaryScreen()->availableSize()
+                                                                     : kDefaultSize));
     setAcceptDrops(true);
     auto dock = [this](const char* title, QWidget* w, Qt::DockWidgetArea area) {
         auto* d = new QDockWidget(title, this);
         d->setObjectName(QString(title).remove(' ').remove('&'));
         d->setWidget(w);
         addDockWidget(area, d);
+        sideDocks_.push_back(d);
         return d;
     };
     dock("Model", model_, Qt::LeftDockWidgetArea);
@@ -83,6 +98,7 @@ MainWindow::MainWindow(QWidget* parent)
     workloadScroll->setWidgetResizable(true);
     workloadScroll->setFrameShape(QFrame::NoFrame);
     workloadScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    workloadScroll->setMinimumWidth(workload_->minimumSizeHint().width() + 16); // never cut: the dock is at least this wide
     QDockWidget* workloadDock = dock("Workload and Optimizations", workloadScroll, Qt::RightDockWidgetArea);
 
     // Properties: every parameter of the chosen model, hardware (template) and runtime, editable.
@@ -99,7 +115,7 @@ MainWindow::MainWindow(QWidget* parent)
     table->verticalHeader()->hide();
     table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     table->horizontalHeader()->setSectionResizeMode(DesignFieldModel::Key, QHeaderView::Stretch);
-    table->setMinimumWidth(270);
+    table->setMinimumWidth(220);
     table->verticalHeader()->setDefaultSectionSize(table->fontMetrics().height() + 6);
     table->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed |
                            QAbstractItemView::AnyKeyPressed);
@@ -117,8 +133,11 @@ MainWindow::MainWindow(QWidget* parent)
     workloadDock->raise();
 
     auto* scroll = new QScrollArea;
+    scroll->setObjectName("resultsScroll");
     scroll->setWidget(results_);
     scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    tabs_->setObjectName("views");
     tabs_->addTab(scroll, "Results");
     sweep_ = new SweepView([this] { return currentDesign(); });
     tabs_->addTab(sweep_, "Sweep");
@@ -129,12 +148,19 @@ MainWindow::MainWindow(QWidget* parent)
     connect(sweep_, &SweepView::finished, this, [this] { setWindowModified(true); });
     compareView_ = new CompareView(compare_);
     tabs_->addTab(compareView_, "Compare");
+    connect(compareView_, &CompareView::openDesign, this, [this](const QJsonObject& d) {
+        loadDesign(d);
+        showView("results");
+    });
     tabs_->addTab(literature_, "Literature");
     check_ = new CheckView([this] { return currentDesign(); });
     tabs_->addTab(check_, "Check");
     serving_ = new ServingView([this] { return currentDesign(); }, [this] { return estimatorId(); });
     tabs_->addTab(serving_, "Serving");
     setCentralWidget(tabs_);
+    resizeDocks({sideDocks_[0], workloadDock}, {kLeftDockWidth, kRightDockWidth}, Qt::Horizontal);
+    resizeDocks({sideDocks_[0], sideDocks_[1]}, {360, 440}, Qt::Vertical);
+    defaultState_ = saveState(kStateVersion);
     buildMenus();
 
     connect(model_, &ModelPanel::changed, this, [this] {
@@ -157,6 +183,7 @@ MainWindow::MainWindow(QWidget* parent)
                 haveEstimate_ = true;
                 results_->showEstimate(d, m, estimatorId());
                 literature_->showDesign(d, m);
+                sweep_->showOpenDesign(m);
                 statusBar()->showMessage(QString("%1 on %2: estimated in %3 ms by the %4 estimator")
                                              .arg(QString::fromStdString(d.model.id), QString::fromStdString(d.hardware.id))
                                              .arg(s * 1e3, 0, 'f', 2)
@@ -170,10 +197,54 @@ MainWindow::MainWindow(QWidget* parent)
     hardware_->select("h100-sxm");
     applying_ = false;
     lastSnapshot_ = snapshot();
-    QSettings settings;
+    QSettings settings; // per user: where the window was and how its docks were arranged
     restoreGeometry(settings.value("window/geometry").toByteArray());
-    restoreState(settings.value("window/state").toByteArray());
+    layoutRestored_ = restoreState(settings.value("window/state").toByteArray(), kStateVersion); // an older layout is ignored
     estimate();
+}
+
+void MainWindow::resetLayout()
+{
+    for (QDockWidget* d : sideDocks_) {
+        d->setFloating(false);
+        d->show();
+    }
+    restoreState(defaultState_, kStateVersion);
+    fitDocksToWindow();
+    statusBar()->showMessage("Layout reset", 4000);
+}
+
+void MainWindow::fitDocksToWindow()
+{
+    // A wide screen gives the side docks room too (the hardware tree's memory column, the workload's combo boxes).
+    const int w = width();
+    resizeDocks({sideDocks_[0], sideDocks_[2]},
+                {std::clamp(w * 16 / 100, kLeftDockWidth, 340), std::clamp(w * 21 / 100, kRightDockWidth, 420)}, Qt::Horizontal);
+}
+
+void MainWindow::showEvent(QShowEvent* e)
+{
+    QMainWindow::showEvent(e);
+    if (!shownOnce_ && !layoutRestored_) fitDocksToWindow(); // the size it opens at may not be the one it was built at
+    shownOnce_ = true;
+}
+
+void MainWindow::resizeEvent(QResizeEvent* e)
+{
+    QMainWindow::resizeEvent(e);
+    const int before = e->oldSize().width(), now = e->size().width();
+    if (before <= 0 || now == before || !isVisible()) return;
+    // The side docks keep their share of the window: narrower when it shrinks, wider again when it grows
+    // (by themselves Qt's docks keep their width and the central view takes every change).
+    QList<QDockWidget*> docks;
+    QList<int> widths;
+    for (QDockWidget* d : sideDocks_) {
+        if (d->isFloating() || d->isHidden() || dockWidgetArea(d) == Qt::NoDockWidgetArea) continue;
+        docks << d;
+        widths << std::clamp(int(std::lround(d->width() * double(now) / before)), d->minimumSizeHint().width(),
+                             std::max(d->minimumSizeHint().width(), now * 3 / 10));
+    }
+    if (!docks.isEmpty()) resizeDocks(docks, widths, Qt::Horizontal);
 }
 
 MainWindow::~MainWindow() = default;
@@ -194,14 +265,11 @@ void MainWindow::buildMenus()
     fillRecentMenu();
     file->addAction("&Save project", QKeySequence::Save, this, [this] {
         QString f = projectPath_;
-        if (f.isEmpty())
-            f = QFileDialog::getSaveFileName(this, "Save the project", QSettings().value("lastDir").toString(),
-                                             "llmdse projects (*.llmdse)");
+        if (f.isEmpty()) f = askExportPath("Save the project", "project", "llmdse projects (*.llmdse)");
         if (!f.isEmpty()) guardedAction([&] { saveProjectAs(f); });
     });
     file->addAction("Save project &as...", QKeySequence::SaveAs, this, [this] {
-        const QString f = QFileDialog::getSaveFileName(this, "Save the project as", QSettings().value("lastDir").toString(),
-                                                       "llmdse projects (*.llmdse)");
+        const QString f = askExportPath("Save the project as", "project", "llmdse projects (*.llmdse)");
         if (!f.isEmpty()) guardedAction([&] { saveProjectAs(f); });
     });
     file->addSeparator();
@@ -213,7 +281,7 @@ void MainWindow::buildMenus()
         });
     });
     file->addAction("Save design &file as...", this, [this] {
-        const QString f = QFileDialog::getSaveFileName(this, "Save the design as", {}, "Design JSON (*.json)");
+        const QString f = askExportPath("Save the design as", "design", "Design JSON (*.json)");
         if (f.isEmpty()) return;
         guardedAction([&] {
             QSaveFile out(f);
@@ -224,21 +292,22 @@ void MainWindow::buildMenus()
     });
     QMenu* exp = file->addMenu("&Export");
     const QString reportFilter = "PDF report (*.pdf);;HTML report (*.html)";
-    auto exportAction = [this, exp](const QString& title, const QString& filter, void (MainWindow::*fn)(const QString&) const) {
-        exp->addAction(title, this, [this, title, filter, fn] {
-            const QString f = QFileDialog::getSaveFileName(this, title, QSettings().value("lastDir").toString(), filter);
+    auto exportAction = [this, exp](const QString& title, const QString& kind, const QString& filter,
+                                    void (MainWindow::*fn)(const QString&) const) {
+        exp->addAction(title, this, [this, title, kind, filter, fn] {
+            const QString f = askExportPath(title, kind, filter);
             if (f.isEmpty()) return;
             if (guardedAction([&] { (this->*fn)(f); })) statusBar()->showMessage("Exported " + f, 8000);
         });
     };
-    exportAction("Design report...", reportFilter, &MainWindow::exportDesign);
-    exportAction("Design data...", "CSV, one row per op (*.csv);;JSON (*.json)", &MainWindow::exportDesign);
+    exportAction("Design report...", "report", reportFilter, &MainWindow::exportDesign);
+    exportAction("Design data...", "operators", "CSV, one row per op (*.csv);;JSON (*.json)", &MainWindow::exportDesign);
     exp->addSeparator();
-    exportAction("Comparison report...", reportFilter, &MainWindow::exportComparison);
-    exportAction("Comparison data...", "CSV (*.csv);;JSON (*.json)", &MainWindow::exportComparison);
+    exportAction("Comparison report...", "comparison", reportFilter, &MainWindow::exportComparison);
+    exportAction("Comparison data...", "comparison", "CSV (*.csv);;JSON (*.json)", &MainWindow::exportComparison);
     exp->addSeparator();
-    exportAction("Sweep report...", reportFilter, &MainWindow::exportSweep);
-    exportAction("Sweep data...", "CSV (*.csv);;JSON (*.json);;SQLite (*.sqlite)", &MainWindow::exportSweep);
+    exportAction("Sweep report...", "sweep", reportFilter, &MainWindow::exportSweep);
+    exportAction("Sweep data...", "sweep", "CSV (*.csv);;JSON (*.json);;SQLite (*.sqlite)", &MainWindow::exportSweep);
     file->addSeparator();
     file->addAction("&Quit", QKeySequence::Quit, this, &QWidget::close);
 
@@ -254,22 +323,145 @@ void MainWindow::buildMenus()
 
     QMenu* designMenu = menuBar()->addMenu("&Design");
     designMenu->addAction("&Pin for comparison", QKeySequence("Ctrl+P"), this, &MainWindow::pinCurrent);
+    designMenu->addAction("&Unpin the selected design", QKeySequence("Ctrl+Shift+P"), this,
+                          [this] { compareView_->unpinCurrent(); });
+    designMenu->addAction("Unpin &all", this, [this] { compare_->clear(); });
     QMenu* view = menuBar()->addMenu("&View");
     view->addActions(createPopupMenu()->actions());
+    view->addSeparator();
+    view->addAction("&Reset layout", this, &MainWindow::resetLayout);
+    buildHelpMenu();
+}
+
+void MainWindow::buildHelpMenu()
+{
+    QMenu* help = menuBar()->addMenu("&Help");
+    help->addAction("Workbench &guide", QKeySequence::HelpContents, this, [this] {
+        // The README's workbench section, compiled in so it matches this build; screenshots left out.
+        QFile f(":/guide/README.md");
+        QString text = f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QString();
+        const int begin = text.indexOf("\n## The workbench");
+        const int end = begin < 0 ? -1 : text.indexOf("\n## ", begin + 5);
+        text = begin < 0 ? text : text.mid(begin, end < 0 ? -1 : end - begin);
+        text.remove(QRegularExpression("!\\[[^\\]]*\\]\\([^)]*\\)\\n?"));
+        auto* dialog = new QDialog(this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->setWindowTitle("llmdse: the workbench");
+        auto* browser = new QTextBrowser;
+        browser->setObjectName("guideBrowser");
+        browser->setOpenExternalLinks(true);
+        browser->setMarkdown(text);
+        auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close);
+        connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::close);
+        auto* l = new QVBoxLayout(dialog);
+        l->addWidget(browser);
+        l->addWidget(buttons);
+        dialog->resize(820, 640);
+        dialog->show();
+    });
+    help->addAction("&Keyboard shortcuts", this, [this] {
+        auto* dialog = new QDialog(this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->setWindowTitle("llmdse: keyboard shortcuts");
+        auto* list = new QTreeWidget;
+        list->setObjectName("shortcutList");
+        list->setHeaderLabels({"action", "keys"});
+        list->setRootIsDecorated(false);
+        std::function<void(const QMenu*, const QString&)> walk = [&](const QMenu* m, const QString& path) {
+            for (const QAction* a : m->actions()) {
+                const QString name = path + QString(a->text()).remove('&').remove("...");
+                if (a->menu()) walk(a->menu(), name + " > ");
+                else if (!a->shortcut().isEmpty())
+                    new QTreeWidgetItem(list, {name, a->shortcut().toString(QKeySequence::NativeText)});
+            }
+        };
+        for (const QAction* a : menuBar()->actions())
+            if (a->menu()) walk(a->menu(), QString(a->text()).remove('&') + " > ");
+        new QTreeWidgetItem(list, {"Results > operator table: sort", "click a column header"});
+        new QTreeWidgetItem(list, {"Compare: rename a design", "double-click its header"});
+        new QTreeWidgetItem(list, {"Sweep: apply the table filter", "Enter"});
+        list->resizeColumnToContents(0);
+        auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close);
+        connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::close);
+        auto* l = new QVBoxLayout(dialog);
+        l->addWidget(list);
+        l->addWidget(buttons);
+        dialog->resize(560, 460);
+        dialog->show();
+    });
+    help->addSeparator();
+    help->addAction("&About llmdse", this, [this] {
+        QMessageBox::about(
+            this, "About llmdse",
+            QString("<h3>llmdse</h3><p>%1, built with Qt %2 (running on %3).</p>"
+                    "<p>Design-space exploration for LLM inference hardware: estimates, sweeps, comparisons and "
+                    "checks on this computer.</p>"
+                    "<p><b>Sources.</b> Every hardware preset, runtime profile and model names its source: in its tooltip, "
+                    "in the Properties dock, in each report's provenance and in <code>llmdse zoo</code>. The Literature "
+                    "view's published measurements come from the data release of Li et al., arXiv 2410.04466. "
+                    "The calibrated GPU profiles' measurements and the script that took them are in the repository's "
+                    "<code>resources/validation</code>.</p>")
+                .arg(QCoreApplication::applicationVersion().isEmpty() ? QString("llmdse") : QCoreApplication::applicationVersion(),
+                     QT_VERSION_STR, qVersion()));
+    });
+}
+
+QString MainWindow::proposedExportPath(const QString& kind, const QString& extension) const
+{
+    QString folder = QSettings().value("lastDir").toString();
+    QString base;
+    if (!projectPath_.isEmpty()) {
+        folder = QFileInfo(projectPath_).absolutePath();
+        base = QFileInfo(projectPath_).completeBaseName();
+    } else {
+        base = QString("%1-%2").arg(QString::fromStdString(design_.model.id), QString::fromStdString(design_.hardware.id));
+        if (!haveEstimate_) base = "llmdse";
+    }
+    if (folder.isEmpty()) folder = QDir::homePath();
+    base.replace(QRegularExpression("[^A-Za-z0-9._-]+"), "-");
+    return QDir(folder).filePath((kind == "project" ? base : base + "-" + kind) + "." + extension);
+}
+
+QString MainWindow::askExportPath(const QString& title, const QString& kind, const QString& filter)
+{
+    // The first filter's extension names the proposal; a name typed without one gets the chosen filter's.
+    auto extensionOf = [](const QString& f) {
+        const auto m = QRegularExpression("\\*\\.([A-Za-z0-9]+)").match(f);
+        return m.hasMatch() ? m.captured(1) : QString();
+    };
+    QFileDialog dialog(this, title, proposedExportPath(kind, extensionOf(filter)), filter);
+    dialog.setAcceptMode(QFileDialog::AcceptSave);
+    dialog.setDefaultSuffix(extensionOf(filter));
+    connect(&dialog, &QFileDialog::filterSelected, &dialog,
+            [&dialog, extensionOf](const QString& f) { dialog.setDefaultSuffix(extensionOf(f)); });
+    if (dialog.exec() != QDialog::Accepted || dialog.selectedFiles().isEmpty()) return {};
+    const QString path = dialog.selectedFiles().front();
+    QSettings().setValue("lastDir", QFileInfo(path).absolutePath());
+    return path;
 }
 
 QString MainWindow::estimatorId() const { return workload_->estimator(); }
 
-void MainWindow::pinCurrent()
+bool MainWindow::pinCurrent()
 {
-    if (!haveEstimate_) return;
-    const QString label = QString("%1 / %2 / b%3 %4")
-                              .arg(QString::fromStdString(design_.model.id), QString::fromStdString(design_.hardware.id))
-                              .arg(design_.workload.batch)
-                              .arg(QString::fromStdString(toString(design_.opts.weights)));
-    compare_->pin({label, design_, metrics_, estimatorId()});
+    if (!haveEstimate_) {
+        statusBar()->showMessage("Nothing to pin: the design has no estimate", 8000);
+        return false;
+    }
+    const int existing = compare_->pin({{}, design_, metrics_, estimatorId()});
+    if (existing >= 0) {
+        statusBar()->showMessage(QString("Already pinned as \u201c%1\u201d (column %2 in Compare); not pinned again")
+                                     .arg(compare_->label(existing))
+                                     .arg(existing + 1),
+                                 10000);
+        return false;
+    }
     setWindowModified(true);
-    statusBar()->showMessage("Pinned " + label + " (" + QString::number(compare_->columnCount()) + " in Compare)");
+    statusBar()->showMessage(QString("Pinned \u201c%1\u201d (%2 in Compare)")
+                                 .arg(compare_->label(compare_->columnCount() - 1))
+                                 .arg(compare_->columnCount()),
+                             8000);
+    return true;
 }
 
 bool MainWindow::showView(const QString& name)
@@ -361,6 +553,8 @@ void MainWindow::estimate()
 {
     const QJsonObject o = currentDesign();
     if (o["model"].toString().isEmpty() || o["hardware"].toString().isEmpty()) return;
+    sweep_->designChanged(); // the builder's base follows the docks (unless the study was edited as JSON)
+    check_->refresh();       // the RAM and time the Check view expects
     try {
         const Design d = designFromJson(o);
         fields_->setDesign(d, overrides_);
@@ -372,6 +566,7 @@ void MainWindow::estimate()
 
 void MainWindow::showFailure(const QString& message)
 {
+    haveEstimate_ = false; // nothing stale can be pinned or exported as this design
     results_->showError(message);
     statusBar()->showMessage("Cannot estimate: " + message);
     Q_EMIT resultsShown();
@@ -390,8 +585,9 @@ void MainWindow::newProject()
     setWindowModified(false);
 }
 
-void MainWindow::saveProjectAs(const QString& path)
+void MainWindow::saveProjectAs(const QString& given)
 {
+    const QString path = given.endsWith(".llmdse", Qt::CaseInsensitive) ? given : given + ".llmdse";
     Project p;
     p.design = snapshot();
     for (const auto& pin : compare_->pinned()) p.pinned.push_back({pin.label, toJson(pin.design), pin.estimator});
@@ -496,7 +692,7 @@ bool MainWindow::maybeSave()
     if (answer == QMessageBox::Cancel) return false;
     if (answer == QMessageBox::Discard) return true;
     QString f = projectPath_;
-    if (f.isEmpty()) f = QFileDialog::getSaveFileName(this, "Save the project", {}, "llmdse projects (*.llmdse)");
+    if (f.isEmpty()) f = askExportPath("Save the project", "project", "llmdse projects (*.llmdse)");
     return !f.isEmpty() && guardedAction([&] { saveProjectAs(f); });
 }
 
@@ -508,7 +704,7 @@ void MainWindow::closeEvent(QCloseEvent* e)
     }
     QSettings settings;
     settings.setValue("window/geometry", saveGeometry());
-    settings.setValue("window/state", saveState());
+    settings.setValue("window/state", saveState(kStateVersion));
     e->accept();
 }
 

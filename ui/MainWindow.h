@@ -8,7 +8,9 @@
 #include <QJsonObject>
 #include <QMainWindow>
 #include <functional>
+#include <vector>
 
+class QDockWidget;
 class QMenu;
 class QTabWidget;
 class QUndoStack;
@@ -45,8 +47,12 @@ public:
     ServingView* serving() const { return serving_; }
     DesignFieldModel* properties() const { return fields_; }
     QUndoStack* undoStack() const { return undo_; }
-    // Pins the design and metrics on screen for the Compare view.
-    void pinCurrent();
+    // Pins the design and metrics on screen for the Compare view; false when it is already pinned
+    // (a warning says which column) or there is no estimate to pin.
+    bool pinCurrent();
+    CompareView* compareView() const { return compareView_; }
+    // View > Reset layout: the docks where they start, at their starting widths.
+    void resetLayout();
     // Brings a view to the front by its tab name; false for an unknown name.
     bool showView(const QString& name);
     const Metrics& lastMetrics() const { return metrics_; }
@@ -55,6 +61,7 @@ public:
     void resetProperties();
 
     // Projects and exports; each throws InputError naming the file (the menu actions show it).
+    // A project path without the .llmdse extension gets it (the Open dialog lists only those).
     void saveProjectAs(const QString& path);
     void openProject(const QString& path);
     void newProject();
@@ -62,6 +69,9 @@ public:
     void exportDesign(const QString& path) const;
     void exportComparison(const QString& path) const;
     void exportSweep(const QString& path) const;
+    // Where an export is proposed: the project's folder (else the last one used), named after the
+    // project (else the design) and the kind: "study-comparison.pdf".
+    QString proposedExportPath(const QString& kind, const QString& extension) const;
 
 Q_SIGNALS:
     void resultsShown();
@@ -70,9 +80,13 @@ protected:
     void dragEnterEvent(QDragEnterEvent* e) override;
     void dropEvent(QDropEvent* e) override;
     void closeEvent(QCloseEvent* e) override;
+    void resizeEvent(QResizeEvent* e) override;
+    void showEvent(QShowEvent* e) override;
 
 private:
     void buildMenus();
+    void buildHelpMenu();
+    QString askExportPath(const QString& title, const QString& kind, const QString& filter);
     void edited();                              // any dock changed: record an undo step, re-estimate
     void applySnapshot(const QJsonObject& s);   // undo/redo: the whole design
     QJsonObject snapshot() const;
@@ -82,6 +96,7 @@ private:
     void fillRecentMenu();
     bool guardedAction(const std::function<void()>& action);
     bool maybeSave();
+    std::vector<QDockWidget*> sideDocks_;
     ModelPanel* model_;
     HardwarePanel* hardware_;
     WorkloadPanel* workload_;
@@ -97,6 +112,9 @@ private:
     DesignFieldModel* fields_;
     QUndoStack* undo_;
     QMenu* recentMenu_ = nullptr;
+    QByteArray defaultState_; // the docks as built, for View > Reset layout
+    bool layoutRestored_ = false, shownOnce_ = false;
+    void fitDocksToWindow();
     QJsonObject overrides_;     // edited properties: dotted keys -> values
     QJsonObject lastSnapshot_;  // the design as of the last recorded edit
     bool applying_ = false;     // set while undo/redo/load drives the docks

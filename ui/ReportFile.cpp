@@ -4,6 +4,9 @@
 #include <QAbstractItemModel>
 #include <QBuffer>
 #include <QFile>
+#include <QFont>
+#include <QMarginsF>
+#include <QPageLayout>
 #include <QPageSize>
 #include <QPdfWriter>
 #include <QSaveFile>
@@ -11,20 +14,32 @@
 
 namespace llmdse {
 
+namespace {
+constexpr int kTextWidthPx = 1000; // the PDF's text width at its 150 dpi, in the document's pixels
+}
+
 QString reportHead(const QString& title)
 {
     return "<html><head><meta charset=\"utf-8\"><title>" + title.toHtmlEscaped() +
-           "</title><style>body{font-family:sans-serif} td,th{padding:2px 8px;border-bottom:1px solid #ddd} "
-           "table{border-collapse:collapse} .src{color:#555;font-size:small}</style></head><body>";
+           "</title><style>body{font-family:sans-serif;font-size:10pt} h1{font-size:17pt;margin-bottom:2px} "
+           "h2{font-size:13pt;margin-top:14px;margin-bottom:4px} h3{font-size:11pt;margin-bottom:2px} "
+           "td,th{padding:2px 6px;border-bottom:1px solid #ddd} th{background:#eef1f6;text-align:left} "
+           "table{border-collapse:collapse} .src{color:#555;font-size:8pt} .num{text-align:right} "
+           ".bad{color:#b00020;font-weight:bold}</style></head><body>";
 }
 
-QString reportImage(const QImage& img)
+QString reportImage(const QImage& img, double fraction)
 {
     QByteArray png;
     QBuffer buf(&png);
     buf.open(QIODevice::WriteOnly);
     img.save(&buf, "PNG");
-    return QString("<img width=\"640\" src=\"data:image/png;base64,%1\"/>").arg(QString::fromLatin1(png.toBase64()));
+    const int w = int(kTextWidthPx * fraction);
+    const int h = img.width() > 0 ? img.height() * w / img.width() : 0;
+    return QString("<img width=\"%1\" height=\"%2\" src=\"data:image/png;base64,%3\"/>")
+        .arg(w)
+        .arg(h)
+        .arg(QString::fromLatin1(png.toBase64()));
 }
 
 QString reportRow(const QString& key, const QString& value)
@@ -32,17 +47,37 @@ QString reportRow(const QString& key, const QString& value)
     return QString("<tr><td>%1</td><td align=\"right\">%2</td></tr>").arg(key, value);
 }
 
+QString reportSection(const QString& title, bool newPage)
+{
+    return QString("<h2%1>%2</h2>").arg(newPage ? " style=\"page-break-before: always\"" : "", title.toHtmlEscaped());
+}
+
+QString reportColumns(const QString& left, const QString& right)
+{
+    return "<table width=\"100%\" style=\"border:none\"><tr><td width=\"50%\" valign=\"top\" style=\"border:none\">" + left +
+           "</td><td width=\"50%\" valign=\"top\" style=\"border:none\">" + right + "</td></tr></table>";
+}
+
 QString reportTable(const QAbstractItemModel& m, int maxRows)
 {
-    QString h = "<table><tr><th></th>";
-    for (int c = 0; c < m.columnCount(); ++c)
-        h += "<th>" + m.headerData(c, Qt::Horizontal).toString().toHtmlEscaped() + "</th>";
-    h += "</tr>";
+    const bool rowNames = m.rowCount() > 0 && !m.headerData(0, Qt::Vertical).toString().isEmpty() &&
+                          m.headerData(0, Qt::Vertical).toString() != "1";
+    QString h = "<table width=\"100%\"><thead><tr>";
+    if (rowNames) h += "<th></th>";
+    for (int c = 0; c < m.columnCount(); ++c) h += "<th>" + m.headerData(c, Qt::Horizontal).toString().toHtmlEscaped() + "</th>";
+    h += "</tr></thead>";
     const int rows = std::min(m.rowCount(), maxRows);
     for (int r = 0; r < rows; ++r) {
-        h += "<tr><td>" + m.headerData(r, Qt::Vertical).toString().toHtmlEscaped() + "</td>";
-        for (int c = 0; c < m.columnCount(); ++c)
-            h += "<td align=\"right\">" + m.data(m.index(r, c)).toString().toHtmlEscaped() + "</td>";
+        h += "<tr>";
+        if (rowNames) h += "<td>" + m.headerData(r, Qt::Vertical).toString().toHtmlEscaped() + "</td>";
+        for (int c = 0; c < m.columnCount(); ++c) {
+            const QModelIndex i = m.index(r, c);
+            const bool right = m.data(i, Qt::TextAlignmentRole).toInt() & Qt::AlignRight;
+            const bool bold = m.data(i, Qt::FontRole).value<QFont>().bold();
+            QString text = m.data(i).toString().toHtmlEscaped();
+            if (bold) text = "<b>" + text + "</b>";
+            h += QString("<td%1>%2</td>").arg(right ? " align=\"right\"" : "", text);
+        }
         h += "</tr>";
     }
     h += "</table>";
@@ -64,10 +99,13 @@ void writeReportFile(const QString& path, const QString& title, const QString& h
     if (!path.endsWith(".pdf", Qt::CaseInsensitive)) throw InputError(file, "--out", "expected a .html or .pdf file");
     {
         QPdfWriter pdf(path);
-        pdf.setPageSize(QPageSize(QPageSize::A4));
+        pdf.setPageLayout(QPageLayout(QPageSize(QPageSize::A4), QPageLayout::Portrait, QMarginsF(15, 15, 15, 15),
+                                      QPageLayout::Millimeter));
         pdf.setResolution(150);
         pdf.setTitle(title);
+        pdf.setCreator("llmdse");
         QTextDocument doc;
+        doc.setDocumentMargin(0);
         doc.setHtml(html);
         doc.print(&pdf);
     }

@@ -1,7 +1,10 @@
 #pragma once
 // Writing a report: the same HTML document either as an .html file (images
 // embedded as data URLs) or as a paged A4 .pdf (QTextDocument on QPdfWriter).
-// Every report kind (design, comparison, sweep) builds its HTML with these.
+// Every report kind (design, comparison, sweep) builds its HTML with these, so
+// they read alike: a first page with the inputs, the headline figures and the
+// main chart; sections that start on a new page; tables whose header row
+// repeats on every page they run over.
 #include <QImage>
 #include <QString>
 
@@ -13,9 +16,16 @@ namespace llmdse {
 void writeReportFile(const QString& path, const QString& title, const QString& html);
 
 QString reportHead(const QString& title);          // <html>...<body> with the shared style
-QString reportImage(const QImage& img);             // <img> with the PNG embedded
+// <img> with the PNG embedded; `fraction` of the text width (1: the whole width).
+QString reportImage(const QImage& img, double fraction = 1.0);
 QString reportRow(const QString& key, const QString& value);
-// The model's cells as an HTML table (display role), at most `maxRows` rows.
+// A section heading; `newPage` starts it on a new page in the PDF.
+QString reportSection(const QString& title, bool newPage = false);
+// The model's cells as an HTML table (display role) with its header in <thead>, which the PDF
+// repeats on every page; the vertical header becomes the first column when the model has one.
+// At most `maxRows` rows.
 QString reportTable(const QAbstractItemModel& m, int maxRows = 1000);
+// Two blocks side by side (the first page's inputs beside its figures).
+QString reportColumns(const QString& left, const QString& right);
 
 } // namespace llmdse

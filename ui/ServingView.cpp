@@ -1,4 +1,5 @@
 #include "ui/ServingView.h"
+#include "ui/ChartAxes.h"
 #include "ui/ChartSwap.h"
 #include "core/Errors.h"
 #include "core/Units.h"
@@ -259,15 +260,16 @@ void ServingView::show(const ServingOutcome& o, const QString& what)
     }
     status_->setText(what + ". Step costs: the estimator on a grid of batch x context x prefill tokens, interpolated.");
     auto* chart = new QChart;
-    chart->setTitle("Latency percentiles (ms, log scale)");
+    chart->setTitle("Latency percentiles (log scale)");
     auto* series = new QBarSeries;
     const std::pair<const char*, const Distribution*> parts[] = {
         {"TTFT", &s.ttftS}, {"TPOT", &s.tpotS}, {"ITL", &s.itlS}, {"end-to-end", &s.e2eS}};
+    const TimeUnit unit = timeUnitFor(s.e2eS.p99); // the longest figure sets the unit
     double lo = 1e300, hi = 0;
     for (auto [name, x] : {std::pair{"p50", &Distribution::p50}, {"p90", &Distribution::p90}, {"p99", &Distribution::p99}}) {
         auto* set = new QBarSet(name);
         for (const auto& p : parts) {
-            const double v = std::max(1e-3, p.second->*x * 1e3);
+            const double v = std::max(1e-6, p.second->*x * unit.perSecond);
             *set << v;
             lo = std::min(lo, v), hi = std::max(hi, v);
         }
@@ -276,10 +278,7 @@ void ServingView::show(const ServingOutcome& o, const QString& what)
     chart->addSeries(series);
     auto* x = new QBarCategoryAxis;
     x->append({"TTFT", "TPOT", "ITL", "end-to-end"});
-    auto* y = new QLogValueAxis;
-    y->setLabelFormat("%g");
-    y->setRange(lo / 2, hi * 2);
-    y->setTitleText("ms");
+    QLogValueAxis* y = decadeAxis(lo, hi, QString("time (%1)").arg(QString::fromUtf8(unit.name)));
     chart->addAxis(x, Qt::AlignBottom);
     chart->addAxis(y, Qt::AlignLeft);
     series->attachAxis(x);

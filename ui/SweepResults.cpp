@@ -1,6 +1,7 @@
 #include "ui/SweepResults.h"
 
 #include "core/Errors.h"
+#include "models/DesignFields.h"
 
 #include <QRegularExpression>
 #include <QtConcurrent/QtConcurrentRun>
@@ -127,6 +128,7 @@ void SweepTableModel::setFilter(const SweepFilter& f)
 {
     filter_ = f;
     reorder();
+    Q_EMIT filterChanged();
 }
 
 void SweepTableModel::reorder()
@@ -187,19 +189,29 @@ QVariant SweepTableModel::data(const QModelIndex& index, int role) const
         if (role == Qt::UserRole) return results_->param(size_t(c - 1), row);
         return results_->paramText(size_t(c - 1), row);
     }
-    const double v = results_->metric(MetricId(c - 1 - axes), row);
+    const MetricId m = MetricId(c - 1 - axes);
+    const double v = results_->metric(m, row);
     if (role == Qt::UserRole) return v;
-    return std::isnan(v) ? QString("-") : QString::number(v, 'g', 5);
+    return QString::fromStdString(formatMetric(m, v));
 }
 
 QVariant SweepTableModel::headerData(int section, Qt::Orientation o, int role) const
 {
-    if (role != Qt::DisplayRole || o != Qt::Horizontal || !results_) return QAbstractTableModel::headerData(section, o, role);
+    if (o != Qt::Horizontal || !results_) return QAbstractTableModel::headerData(section, o, role);
     const int axes = int(results_->schema().paramNames.size());
+    if (role == Qt::ToolTipRole && section > axes) {
+        const MetricId m = MetricId(section - 1 - axes);
+        return QString("%1 [%2]").arg(metricTitle(m), metricUnit(m));
+    }
+    if (role != Qt::DisplayRole) return QAbstractTableModel::headerData(section, o, role);
     if (section == 0) return "point";
-    if (section <= axes) return QString::fromStdString(results_->schema().paramNames[size_t(section - 1)]);
-    const MetricId m = MetricId(section - 1 - axes);
-    return QString("%1 [%2]").arg(metricName(m), metricUnit(m));
+    if (section <= axes) {
+        // The parameter's name as filters use it, with its unit when it has one.
+        const std::string& name = results_->schema().paramNames[size_t(section - 1)];
+        const DesignField* f = findDesignField(name);
+        return QString::fromStdString(f && !f->unit.empty() ? name + " [" + f->unit + "]" : name);
+    }
+    return metricName(MetricId(section - 1 - axes)); // cells carry their units; the name is what filters use
 }
 
 } // namespace llmdse

@@ -59,7 +59,7 @@ SweepFilter parseSweepFilter(const QString& text, const SweepSchema& schema);
 
 // The Sweep view's table: every row of a SweepResults, filtered and sorted off
 // the UI thread (a million rows take longer than a frame); the view sees only
-// the finished order.
+// the finished order. Cells show units ("7.97 ms"); Qt::UserRole gives the raw SI number.
 class SweepTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
@@ -71,11 +71,13 @@ public:
     QVariant headerData(int section, Qt::Orientation o, int role = Qt::DisplayRole) const override;
     void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override; // starts in the background
     void setFilter(const SweepFilter& f);                                       // likewise
+    const SweepFilter& filter() const { return filter_; }
     size_t resultRow(int row) const { return order_[size_t(row)]; }            // the SweepResults row shown at `row`
     bool reordering() const { return pending_ > 0; }
 
 Q_SIGNALS:
     void reordered(qint64 rows); // a sort or filter finished and is shown
+    void filterChanged();        // a new filter was set (the rows follow once reordered)
 
 private:
     void reorder();

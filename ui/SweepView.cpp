@@ -1,128 +1,110 @@
 #include "ui/SweepView.h"
-#include "ui/ChartSwap.h"
 #include "core/Errors.h"
 #include "estimators/sweep/SweepRunner.h"
 #include "models/DesignJson.h"
+#include "ui/ChartAxes.h"
+#include "ui/ChartSwap.h"
+#include "ui/FlowLayout.h"
+#include "ui/StudyBuilder.h"
+#include "ui/SweepScatter.h"
 
 #include <QChart>
 #include <QChartView>
 #include <QComboBox>
+#include <QCursor>
 #include <QElapsedTimer>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QCursor>
 #include <QLabel>
 #include <QLineEdit>
-#include <QToolTip>
 #include <QLogValueAxis>
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScatterSeries>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableView>
-#include <QValueAxis>
+#include <QTextBlock>
+#include <QToolTip>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 #include <cmath>
 
 namespace llmdse {
 
-// What the scatter shows of a sweep: the cloud binned on a log grid, one point per occupied cell
-// (its outline and gaps survive while the chart draws a few thousand markers whatever the sweep's
-// size; Qt Charts draws each marker as an item, and 20,000 take ~200 ms to paint), the front whole.
-struct ScatterData {
-    QList<QPointF> cloud, front;
-    std::vector<size_t> rows; // result rows of cloud then front points
-    double x0 = 1e300, x1 = 0, y0 = 1e300, y1 = 0;
-};
-
 namespace {
 
-ScatterData scatterData(const SweepResults& r, const std::vector<std::int64_t>& front, MetricId mx, MetricId my)
-{
-    ScatterData d;
-    const size_t n = r.size();
-    auto finite = [](double v) { return std::isfinite(v) && v > 0; };
-    for (size_t i = 0; i < n; ++i) {
-        const double x = r.metric(mx, i), y = r.metric(my, i);
-        if (!finite(x) || !finite(y)) continue;
-        d.x0 = std::min(d.x0, x), d.x1 = std::max(d.x1, x), d.y0 = std::min(d.y0, y), d.y1 = std::max(d.y1, y);
-    }
-    constexpr int kCellsX = 72, kCellsY = 48;
-    const double lx0 = std::log(d.x0), ly0 = std::log(d.y0);
-    const double sx = d.x1 > d.x0 ? (kCellsX - 1) / (std::log(d.x1) - lx0) : 0;
-    const double sy = d.y1 > d.y0 ? (kCellsY - 1) / (std::log(d.y1) - ly0) : 0;
-    std::vector<char> taken(size_t(kCellsX) * kCellsY, 0);
-    for (size_t i = 0; i < n && d.x1 > 0; ++i) {
-        const double x = r.metric(mx, i), y = r.metric(my, i);
-        if (!finite(x) || !finite(y)) continue;
-        const size_t cell = size_t((std::log(x) - lx0) * sx) * kCellsY + size_t((std::log(y) - ly0) * sy);
-        if (taken[cell]) continue;
-        taken[cell] = 1;
-        d.cloud.append({x, y});
-        d.rows.push_back(i);
-    }
-    const std::int64_t first = n ? r.index(0) : 0;
-    for (std::int64_t idx : front) {
-        const size_t i = size_t(idx - first);
-        if (i < n) {
-            d.front.append({r.metric(mx, i), r.metric(my, i)});
-            d.rows.push_back(i);
-        }
-    }
-    return d;
-}
+// Colours that stay apart for readers with the common colour-vision deficiencies (Okabe-Ito).
+const char* kPalette[kMaxColours] = {"#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"};
+
+QString errorHtml(const QString& text) { return QString("<span style='color:#b00020'>%1</span>").arg(text.toHtmlEscaped()); }
+
+QString axisTitle(MetricId m, const AxisUnit& u) { return QString("%1 (%2)").arg(metricTitle(m), u.name); }
 
 } // namespace
 
 SweepView::SweepView(std::function<QJsonObject()> currentDesign, QWidget* parent)
-    : QWidget(parent), currentDesign_(std::move(currentDesign)), editor_(new QPlainTextEdit),
+    : QWidget(parent), currentDesign_(std::move(currentDesign)), studyTabs_(new QTabWidget),
+      builder_(new StudyBuilder(currentDesign_)), editor_(new QPlainTextEdit), follow_(new QLabel),
       runButton_(new QPushButton("Run sweep")), cancelButton_(new QPushButton("Cancel")), progress_(new QProgressBar),
-      status_(new QLabel), x_(new QComboBox), y_(new QComboBox), chart_(new QChartView), filter_(new QLineEdit),
-      table_(new QTableView),
-      model_(new SweepTableModel(this))
+      status_(new QLabel), x_(new QComboBox), y_(new QComboBox), colour_(new QComboBox), chart_(new QChartView),
+      filter_(new QLineEdit), table_(new QTableView), model_(new SweepTableModel(this))
 {
     editor_->setObjectName("studyEditor");
     editor_->setFont(QFont("monospace"));
+    studyTabs_->setObjectName("studyTabs");
+    studyTabs_->addTab(builder_, "Builder");
+    studyTabs_->addTab(editor_, "JSON (advanced)");
+    follow_->setObjectName("studyFollows");
+    follow_->setWordWrap(true);
     runButton_->setObjectName("runSweep");
     cancelButton_->setObjectName("cancelSweep");
     cancelButton_->setEnabled(false);
-    for (int m = 0; m < kMetricCount; ++m) {
-        x_->addItem(metricName(MetricId(m)));
-        y_->addItem(metricName(MetricId(m)));
+    status_->setObjectName("sweepStatus");
+    status_->setWordWrap(true);
+    for (QComboBox* c : {x_, y_}) {
+        for (int m = 0; m < kMetricCount; ++m) c->addItem(metricTitle(MetricId(m)), metricName(MetricId(m)));
+        c->setToolTip("the metric on this axis");
     }
-    x_->setCurrentText("tpot_s");
-    y_->setCurrentText("tokens_per_j");
+    x_->setCurrentIndex(x_->findData("tpot_s"));
+    y_->setCurrentIndex(y_->findData("tokens_per_j"));
+    colour_->setObjectName("sweepColour");
+    colour_->setToolTip("colour the designs by one of the study's parameters");
+    colour_->addItem("one colour", QString());
     table_->setObjectName("sweepTable");
     table_->setModel(model_);
     table_->setSortingEnabled(true); // SweepTableModel sorts off the UI thread
     filter_->setObjectName("sweepFilter");
-    filter_->setPlaceholderText("Filter rows, e.g.  tpot_s < 0.05, hardware = h100-sxm, batch >= 8   (Enter)");
+    filter_->setPlaceholderText("Filter rows and chart, e.g.  tpot_s < 0.05, hardware = h100-sxm, batch >= 8   (Enter)");
     // A million rows: no per-row header, fixed row heights, column widths from a sample of rows.
     table_->verticalHeader()->hide();
     table_->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     table_->horizontalHeader()->setResizeContentsPrecision(64);
     table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     chart_->setRenderHint(QPainter::Antialiasing);
+    chart_->setMinimumHeight(130);
 
-    auto* controls = new QHBoxLayout;
-    controls->addWidget(runButton_);
-    controls->addWidget(cancelButton_);
-    controls->addWidget(progress_, 1);
-    controls->addWidget(new QLabel("x"));
-    controls->addWidget(x_);
-    controls->addWidget(new QLabel("y"));
-    controls->addWidget(y_);
+    auto* runRow = new QHBoxLayout;
+    runRow->addWidget(runButton_);
+    runRow->addWidget(cancelButton_);
+    runRow->addWidget(progress_, 1);
+    auto* axes = new QWidget; // the chart's choices wrap in a narrow window instead of widening it
+    auto* axesFlow = new FlowLayout(axes);
+    for (auto [label, box] : std::initializer_list<std::pair<const char*, QComboBox*>>{{"x", x_}, {"y", y_}, {"colour", colour_}})
+        axesFlow->addWidget(labelledField(label, box));
     auto* top = new QWidget;
     auto* topLayout = new QVBoxLayout(top);
     topLayout->setContentsMargins(0, 0, 0, 0);
-    topLayout->addWidget(editor_);
-    topLayout->addLayout(controls);
+    topLayout->addWidget(studyTabs_, 1);
+    topLayout->addWidget(follow_);
+    topLayout->addLayout(runRow);
+    topLayout->addWidget(axes);
     topLayout->addWidget(status_);
     auto* split = new QSplitter(Qt::Vertical);
+    split->setChildrenCollapsible(false);
     split->addWidget(top);
     split->addWidget(chart_);
     auto* tableBox = new QWidget;
@@ -131,45 +113,123 @@ SweepView::SweepView(std::function<QJsonObject()> currentDesign, QWidget* parent
     tableLayout->addWidget(filter_);
     tableLayout->addWidget(table_);
     split->addWidget(tableBox);
-    split->setSizes({220, 380, 260});
+    split->setSizes({300, 360, 220});
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(split);
 
     connect(runButton_, &QPushButton::clicked, this, &SweepView::run);
     connect(cancelButton_, &QPushButton::clicked, this, &SweepView::cancel);
-    connect(x_, &QComboBox::currentTextChanged, this, &SweepView::plot);
-    connect(y_, &QComboBox::currentTextChanged, this, &SweepView::plot);
+    connect(x_, &QComboBox::currentIndexChanged, this, &SweepView::plot);
+    connect(y_, &QComboBox::currentIndexChanged, this, &SweepView::plot);
+    connect(colour_, &QComboBox::currentIndexChanged, this, &SweepView::plot);
     connect(filter_, &QLineEdit::returnPressed, this, [this] { setFilter(filter_->text()); });
     connect(model_, &SweepTableModel::reordered, this, [this](qint64 rows) {
         if (results_) status_->setText(QString("Showing %L1 of %L2 rows").arg(rows).arg(results_->size()));
     });
+    connect(model_, &SweepTableModel::filterChanged, this, &SweepView::plot); // the chart shows what the table keeps
     connect(table_, &QTableView::doubleClicked, this, [this](const QModelIndex& i) { openRow(model_->resultRow(i.row())); });
+    connect(builder_, &StudyBuilder::changed, this, &SweepView::builderChanged);
+    connect(builder_, &StudyBuilder::rebuilt, this, [this] {
+        follows_ = true;
+        updateFollowLabel();
+    });
+    connect(editor_, &QPlainTextEdit::textChanged, this, &SweepView::jsonEdited);
+    connect(studyTabs_, &QTabWidget::currentChanged, this, [this](int tab) {
+        if (tab != 0 || !typed_) return;
+        // Back to the builder after typing JSON: it shows the study when it can.
+        const QJsonDocument doc = QJsonDocument::fromJson(editor_->toPlainText().toUtf8());
+        if (doc.isObject() && builder_->setStudy(doc.object())) typed_ = false;
+        else status_->setText("The JSON study uses what the builder cannot show (random sampling, or it does not parse); "
+                              "it runs as written. Rebuild from panels starts a study the builder shows.");
+    });
+    updateFollowLabel();
 }
 
 QString SweepView::studyText() const { return editor_->toPlainText(); }
+QString SweepView::status() const { return status_->text(); }
+
+void SweepView::updateFollowLabel()
+{
+    follow_->setText(follows_ ? QString("<span style='color:#555'>The study's base is the design in the docks and follows "
+                                        "it.</span>")
+                              : QString("<b>The study's base is its own</b> (edited as JSON, or opened with a project): it "
+                                        "no longer follows the docks. <i>Rebuild from panels</i> in the builder takes the "
+                                        "docks' design again."));
+}
+
+void SweepView::builderChanged()
+{
+    if (settingText_) return;
+    try {
+        const QJsonObject s = builder_->study();
+        settingText_ = true;
+        editor_->setPlainText(QString::fromUtf8(QJsonDocument(s).toJson(QJsonDocument::Indented)));
+        settingText_ = false;
+        typed_ = false;
+        if (!running_) status_->setText(QString());
+    } catch (const std::exception& e) {
+        status_->setText(errorHtml("Builder: " + QString::fromUtf8(e.what())));
+    }
+}
+
+void SweepView::jsonEdited()
+{
+    if (settingText_) return;
+    follows_ = false; // typed by hand: the docks no longer drive the study
+    typed_ = true;    // and run() runs it as typed, not the builder's study
+    updateFollowLabel();
+}
+
+void SweepView::designChanged()
+{
+    if (follows_ && !editor_->toPlainText().isEmpty()) builder_->rebuildFromPanels();
+}
 
 void SweepView::setFilter(const QString& text)
 {
+    if (filter_->text() != text) filter_->setText(text);
     if (!results_) return;
     try {
         model_->setFilter(parseSweepFilter(text, results_->schema()));
         status_->setText("Filtering ...");
     } catch (const std::exception& e) {
-        status_->setText(QString("<span style='color:#b00020'>%1</span>").arg(QString::fromUtf8(e.what()).toHtmlEscaped()));
+        status_->setText(errorHtml(QString::fromUtf8(e.what())));
     }
+}
+
+void SweepView::setColourBy(const QString& field)
+{
+    const int i = colour_->findData(field);
+    if (i >= 0) colour_->setCurrentIndex(i);
+}
+
+int SweepView::colourAxis() const
+{
+    if (!results_) return kColourNone;
+    const std::string key = colour_->currentData().toString().toStdString();
+    const auto& names = results_->schema().paramNames;
+    for (size_t a = 0; a < names.size(); ++a)
+        if (names[a] == key) return int(a);
+    return kColourNone;
 }
 
 void SweepView::restore(const QString& studyText, std::shared_ptr<SweepResults> results, std::vector<std::int64_t> front)
 {
     cancel();
+    settingText_ = true;
     editor_->setPlainText(studyText);
+    settingText_ = false;
+    const QJsonDocument doc = QJsonDocument::fromJson(studyText.toUtf8());
+    if (doc.isObject()) builder_->setStudy(doc.object());
+    follows_ = studyText.isEmpty(); // a saved study keeps its own base
+    updateFollowLabel();
     results_ = std::move(results);
     front_ = std::move(front);
     study_.reset();
     if (results_) {
         try {
-            const QJsonDocument doc = QJsonDocument::fromJson(QByteArray::fromStdString(results_->schema().studyJson));
-            study_ = std::make_shared<Study>(parseStudy(doc.object(), "study"));
+            const QJsonDocument saved = QJsonDocument::fromJson(QByteArray::fromStdString(results_->schema().studyJson));
+            study_ = std::make_shared<Study>(parseStudy(saved.object(), "study"));
         } catch (const std::exception&) {
             study_.reset(); // rows still show; only opening a point needs the study
         }
@@ -183,17 +243,17 @@ void SweepView::restore(const QString& studyText, std::shared_ptr<SweepResults> 
 QImage SweepView::chartImage()
 {
     if (results_ && shownGeneration_ != plotGeneration_) { // the background binning has not landed yet
-        const MetricId mx = parseMetric(x_->currentText().toStdString(), "x");
-        const MetricId my = parseMetric(y_->currentText().toStdString(), "y");
-        showScatter(scatterData(*results_, front_, mx, my), mx, my);
+        const MetricId mx = MetricId(x_->currentIndex()), my = MetricId(y_->currentIndex());
+        showScatter(scatterData(*results_, front_, mx, my, model_->filter(), colourAxis()), mx, my);
         shownGeneration_ = plotGeneration_;
     }
     if (!chart_->isVisible()) chart_->resize(1100, 600); // never shown: lay it out at a report's size
     return chart_->grab().toImage();
 }
 
-size_t SweepView::rowAt(const QPointF& p, MetricId mx, MetricId my) const
+size_t SweepView::rowAt(const QPointF& shown, MetricId mx, MetricId my) const
 {
+    const QPointF p(shown.x() / scaleX_, shown.y() / scaleY_); // back to SI
     // A plotted point is one of plotted_ exactly; otherwise the nearest in log space.
     for (size_t r : plotted_)
         if (float(results_->metric(mx, r)) == float(p.x()) && float(results_->metric(my, r)) == float(p.y())) return r;
@@ -212,39 +272,69 @@ void SweepView::openRow(size_t row)
     if (!study_ || !results_ || row >= results_->size()) return;
     PointGenerator gen(*study_);
     std::array<double, kMaxAxes> params{};
-    Q_EMIT openDesign(toJson(gen.at(results_->index(row), params.data())));
+    QJsonObject d = toJson(gen.at(results_->index(row), params.data()));
+    if (study_->estimator != "analytical") d["_estimator"] = QString::fromStdString(study_->estimator);
+    Q_EMIT openDesign(d);
 }
 
 void SweepView::showEvent(QShowEvent* e)
 {
-    // First shown: a study around the design in the docks.
-    if (editor_->toPlainText().isEmpty()) {
-        QJsonObject base = currentDesign_();
-        for (const char* k : {"weights", "batch"}) base.remove(k);
-        setStudy({{"base", base},
-                  {"grid", QJsonObject{{"batch", QJsonArray{1, 2, 4, 8, 16, 32, 64}},
-                                       {"weights", QJsonArray{"fp16", "int8:g128", "int4:g128"}},
-                                       {"hardware", QJsonArray{"h100-sxm", "h200-sxm", "a100-80gb", "mi300x", "l4"}}}},
-                  {"objectives", QJsonArray{"tpot_s", "-tokens_per_j"}}});
-    }
+    if (editor_->toPlainText().isEmpty()) proposeStudy(); // first shown: a study around the design in the docks
     QWidget::showEvent(e);
+}
+
+void SweepView::proposeStudy()
+{
+    builder_->clearRows();
+    builder_->rebuildFromPanels();
+    builder_->addParameter("batch", StudyBuilder::Spacing::Log, {}, "1", "64", 7);
+    builder_->addParameter("weights", StudyBuilder::Spacing::Values, "fp16, int8:g128, int4:g128");
+    builder_->addParameter("hardware", StudyBuilder::Spacing::Values, "h100-sxm, h200-sxm, a100-80gb, mi300x, l4");
+    builder_->addObjective("tpot_s", false);
+    builder_->addObjective("tokens_per_j", true);
 }
 
 void SweepView::setStudy(const QJsonObject& study)
 {
+    if (!builder_->setStudy(study)) studyTabs_->setCurrentIndex(1);
+    settingText_ = true;
     editor_->setPlainText(QString::fromUtf8(QJsonDocument(study).toJson(QJsonDocument::Indented)));
+    settingText_ = false;
+    typed_ = false;
+    follows_ = false;
+    updateFollowLabel();
+}
+
+void SweepView::showStudyError(const QString& message, int offset)
+{
+    status_->setText(errorHtml(message));
+    if (offset < 0) return;
+    studyTabs_->setCurrentIndex(1); // show where
+    QTextCursor c = editor_->textCursor();
+    c.setPosition(std::min(offset, editor_->document()->characterCount() - 1));
+    editor_->setTextCursor(c);
+    editor_->setFocus();
 }
 
 void SweepView::run()
 {
     if (running_) return;
-    const QJsonDocument doc = QJsonDocument::fromJson(editor_->toPlainText().toUtf8());
+    if (studyTabs_->currentIndex() == 0 && !typed_) builderChanged(); // the builder as shown
+    const QString text = editor_->toPlainText();
+    QJsonParseError perr;
+    const QJsonDocument doc = QJsonDocument::fromJson(text.toUtf8(), &perr);
+    if (perr.error != QJsonParseError::NoError) {
+        // The parser counts UTF-8 bytes; the editor counts characters: convert, then name line and column.
+        const int at = QString::fromUtf8(text.toUtf8().left(perr.offset)).size();
+        const QString before = text.left(at);
+        const int line = int(before.count('\n')) + 1, column = at - int(before.lastIndexOf('\n'));
+        return showStudyError(QString("study: line %1, column %2: %3").arg(line).arg(column).arg(perr.errorString()), at);
+    }
     try {
         if (!doc.isObject()) throw InputError("study", "", "the study is not a JSON object");
         study_ = std::make_shared<Study>(parseStudy(doc.object(), "study"));
     } catch (const std::exception& e) {
-        status_->setText(QString("<span style='color:#b00020'>%1</span>").arg(QString::fromUtf8(e.what()).toHtmlEscaped()));
-        return;
+        return showStudyError(QString::fromUtf8(e.what()));
     }
     running_ = true;
     runButton_->setEnabled(false);
@@ -297,14 +387,26 @@ void SweepView::done(bool cancelled, qlonglong evaluated, QString error, std::ve
     runButton_->setEnabled(true);
     cancelButton_->setEnabled(false);
     front_ = std::move(front);
+    // The colour choices are the study's parameters; hardware when it is one (the usual question).
+    const QString colour = colour_->currentData().toString();
+    colour_->blockSignals(true);
+    colour_->clear();
+    colour_->addItem("one colour", QString());
+    for (const auto& n : results_->schema().paramNames) colour_->addItem(QString::fromStdString(n), QString::fromStdString(n));
+    const int keep = colour_->findData(colour.isEmpty() ? QString("hardware") : colour);
+    colour_->setCurrentIndex(keep >= 0 ? keep : 0);
+    colour_->blockSignals(false);
     model_->setResults(results_);
+    std::int64_t infeasible = 0;
+    for (size_t i = 0; i < results_->size(); ++i) infeasible += results_->metric(MetricId::Fits, i) == 0;
     if (!error.isEmpty())
-        status_->setText(QString("<span style='color:#b00020'>%1</span>").arg(error.toHtmlEscaped()));
+        status_->setText(errorHtml(error));
     else
-        status_->setText(QString("%1 %L2 points in %3 s; Pareto front: %4 points (highlighted)")
+        status_->setText(QString("%1 %L2 points in %3 s; %L4 do not fit (grey, never on the front); Pareto front: %5 points")
                              .arg(cancelled ? "Cancelled after" : "Evaluated")
                              .arg(evaluated)
                              .arg(seconds, 0, 'f', 2)
+                             .arg(infeasible)
                              .arg(front_.size()));
     plot();
     Q_EMIT finished(cancelled, evaluated);
@@ -315,17 +417,17 @@ void SweepView::plot()
     if (!results_ || results_->size() == 0) {
         auto* chart = new QChart;
         chart->setTitle("Run a sweep to see its designs here");
+        openMarker_ = nullptr;
         replaceChart(chart_, chart);
         return;
     }
     // Binning a million points takes tens of milliseconds: off the UI thread; the latest request wins.
-    const MetricId mx = parseMetric(x_->currentText().toStdString(), "x");
-    const MetricId my = parseMetric(y_->currentText().toStdString(), "y");
+    const MetricId mx = MetricId(x_->currentIndex()), my = MetricId(y_->currentIndex());
     const quint64 gen = ++plotGeneration_;
     SweepView* self = this;
     const AsyncGuard::Handle post = guard_.handle(); // not a QPointer check: see AsyncGuard
-    (void)QtConcurrent::run([self, post, gen, r = results_, front = front_, mx, my] {
-        auto data = std::make_shared<ScatterData>(scatterData(*r, front, mx, my));
+    (void)QtConcurrent::run([self, post, gen, r = results_, front = front_, mx, my, filter = model_->filter(), colour = colourAxis()] {
+        auto data = std::make_shared<ScatterData>(scatterData(*r, front, mx, my, filter, colour));
         post.post([self, gen, r, data, mx, my] {
             if (!self || gen != self->plotGeneration_ || r != self->results_) return; // superseded
             if (self->shownGeneration_ == gen) return; // already drawn synchronously (chartImage)
@@ -335,52 +437,97 @@ void SweepView::plot()
     });
 }
 
+void SweepView::showOpenDesign(const Metrics& m)
+{
+    MetricRow row;
+    extractMetrics(m, row);
+    open_ = row;
+    placeOpenMarker();
+}
+
+void SweepView::placeOpenMarker()
+{
+    if (!openMarker_ || !open_) return;
+    const MetricId mx = MetricId(x_->currentIndex()), my = MetricId(y_->currentIndex());
+    const double x = (*open_)[size_t(mx)], y = (*open_)[size_t(my)];
+    openMarker_->clear();
+    if (std::isfinite(x) && std::isfinite(y) && x > 0 && y > 0) openMarker_->append(x * scaleX_, y * scaleY_);
+}
+
 void SweepView::showScatter(const ScatterData& d, MetricId mx, MetricId my)
 {
     auto* chart = new QChart;
-    chart->setTitle(QString("%1 against %2 (%L3 points; %L4 cells drawn)")
-                        .arg(y_->currentText(), x_->currentText())
-                        .arg(results_->size())
-                        .arg(d.cloud.size()));
-    auto* all = new QScatterSeries;
-    all->setName("designs");
-    all->setMarkerSize(5);
-    auto* best = new QScatterSeries;
-    best->setName("Pareto front");
-    best->setMarkerSize(10);
-    best->setColor(QColor("#d62728"));
-    all->replace(d.cloud);
-    best->replace(d.front);
-    plotted_ = d.rows;
-    chart->addSeries(all);
-    chart->addSeries(best);
-    auto* ax = new QLogValueAxis;
-    ax->setTitleText(QString("%1 [%2]").arg(metricName(mx), metricUnit(mx)));
-    ax->setLabelFormat("%g");
-    auto* ay = new QLogValueAxis;
-    ay->setTitleText(QString("%1 [%2]").arg(metricName(my), metricUnit(my)));
-    ay->setLabelFormat("%g");
-    if (d.x1 > 0) ax->setRange(d.x0 / 1.5, d.x1 * 1.5);
-    if (d.y1 > 0) ay->setRange(d.y0 / 1.5, d.y1 * 1.5);
+    const bool filtered = d.kept < results_->size();
+    chart->setTitle(QString("%1 against %2: %L3 %4points")
+                        .arg(metricTitle(my), metricTitle(mx))
+                        .arg(filtered ? qlonglong(d.kept) : qlonglong(results_->size()))
+                        .arg(filtered ? QString("of %L1 (filtered) ").arg(results_->size()) : QString()));
+    std::vector<std::pair<QScatterSeries*, const ScatterGroup*>> series;
+    plotted_.clear();
+    // Axes in the unit that fits (ms, GB ...): points are scaled to it, and scaled back to find their rows.
+    const AxisUnit ux = axisUnitFor(metricUnit(mx), d.x1), uy = axisUnitFor(metricUnit(my), d.y1);
+    scaleX_ = ux.factor;
+    scaleY_ = uy.factor;
+    auto add = [&](const ScatterGroup& g, const QColor& colour, qreal size, bool hollow) {
+        auto* s = new QScatterSeries;
+        s->setName(g.name);
+        s->setMarkerSize(size);
+        s->setColor(hollow ? QColor(Qt::transparent) : colour);
+        s->setBorderColor(hollow ? colour : colour.darker(130));
+        QList<QPointF> pts;
+        pts.reserve(g.points.size());
+        for (const QPointF& p : g.points) pts.append({p.x() * ux.factor, p.y() * uy.factor});
+        s->replace(pts);
+        plotted_.insert(plotted_.end(), g.rows.begin(), g.rows.end());
+        chart->addSeries(s);
+        series.push_back({s, &g});
+        return s;
+    };
+    add(d.infeasible, QColor("#9e9e9e"), 6, true);
+    for (size_t i = 0; i < d.groups.size(); ++i)
+        if (!d.groups[i].points.isEmpty() || d.groups.size() == 1) add(d.groups[i], QColor(kPalette[i % kMaxColours]), 6, false);
+    QScatterSeries* best = add(d.front, QColor("#d62728"), 11, true);
+    QPen ring(QColor("#d62728"));
+    ring.setWidth(2);
+    best->setPen(ring);
+    openMarker_ = new QScatterSeries;
+    openMarker_->setName("open in the docks");
+    openMarker_->setMarkerShape(QScatterSeries::MarkerShapeRectangle);
+    openMarker_->setMarkerSize(14);
+    openMarker_->setColor(Qt::transparent);
+    QPen box(Qt::black);
+    box.setWidth(2);
+    openMarker_->setPen(box);
+    chart->addSeries(openMarker_);
+    QAbstractAxis* ax = spanAxis(d.x1 > 0 ? d.x0 * ux.factor : 1e-3, d.x1 > 0 ? d.x1 * ux.factor : 1, axisTitle(mx, ux));
+    QAbstractAxis* ay = spanAxis(d.y1 > 0 ? d.y0 * uy.factor : 1e-3, d.y1 > 0 ? d.y1 * uy.factor : 1, axisTitle(my, uy));
     chart->addAxis(ax, Qt::AlignBottom);
     chart->addAxis(ay, Qt::AlignLeft);
-    for (auto* s : {all, best}) {
+    for (auto* s : chart->series()) {
         s->attachAxis(ax);
         s->attachAxis(ay);
-        connect(s, &QScatterSeries::clicked, this, [this, mx, my](const QPointF& p) { openRow(rowAt(p, mx, my)); });
+    }
+    for (auto [s, g] : series) {
+        connect(s, &QScatterSeries::clicked, this, [this, mx, my](const QPointF& p) {
+            QToolTip::hideText(); // the view changes: a tooltip left showing would float over the Results
+            openRow(rowAt(p, mx, my));
+        });
         connect(s, &QScatterSeries::hovered, this, [this, mx, my](const QPointF& p, bool entered) {
             if (!entered) return QToolTip::hideText();
             const size_t r = rowAt(p, mx, my);
             QString tip = QString("point %1").arg(results_->index(r));
             for (size_t a = 0; a < results_->schema().paramNames.size(); ++a)
                 tip += QString("\n%1 = %2").arg(QString::fromStdString(results_->schema().paramNames[a]), results_->paramText(a, r));
-            tip += QString("\n%1 = %2 %3\n%4 = %5 %6\nclick to open")
-                       .arg(metricName(mx)).arg(results_->metric(mx, r), 0, 'g', 4).arg(metricUnit(mx))
-                       .arg(metricName(my)).arg(results_->metric(my, r), 0, 'g', 4).arg(metricUnit(my));
+            tip += QString("\n%1 = %2\n%3 = %4%5\nclick to open in the docks")
+                       .arg(metricTitle(mx), QString::fromStdString(formatMetric(mx, results_->metric(mx, r))))
+                       .arg(metricTitle(my), QString::fromStdString(formatMetric(my, results_->metric(my, r))))
+                       .arg(results_->metric(MetricId::Fits, r) == 0 ? "\ndoes not fit in memory" : "");
             QToolTip::showText(QCursor::pos(), tip, chart_);
         });
     }
+    chart->legend()->setAlignment(Qt::AlignRight);
     replaceChart(chart_, chart);
+    placeOpenMarker();
     Q_EMIT plotted();
 }
 

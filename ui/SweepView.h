@@ -1,9 +1,14 @@
 #pragma once
-// The Sweep view: a study (JSON, prefilled around the current design), Run
-// and Cancel with progress while oneTBB evaluates it in the background, a
-// scatter of two metrics with the Pareto front highlighted (the cloud binned
-// to one point per cell of a log grid; the front whole), and a sortable,
-// filterable virtual table of every point. Clicking a plotted point opens that design in the docks.
+// The Sweep view: a study set up in the builder (parameters from the design's
+// parameter list, objectives, constraints; the base follows the docks until the
+// study is edited as JSON, and "Rebuild from panels" takes them again) or as JSON
+// (the advanced view; parse errors give line and column); Run and Cancel with
+// progress while oneTBB evaluates it in the background; a scatter of two metrics
+// coloured by a chosen field, following the table's filter, with designs that do
+// not fit apart, the Pareto front highlighted and the open design marked; and a
+// sortable, filterable virtual table of every point with units. Clicking a point
+// opens that design in the docks.
+#include "estimators/sweep/MetricColumns.h"
 #include "ui/AsyncGuard.h"
 #include "ui/SweepResults.h"
 
@@ -13,6 +18,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 
 class QChartView;
 class QComboBox;
@@ -21,19 +27,22 @@ class QLineEdit;
 class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
+class QScatterSeries;
+class QTabWidget;
 class QTableView;
 
 namespace llmdse {
 
 struct Study;
 struct ScatterData;
+class StudyBuilder;
 
 class SweepView : public QWidget {
     Q_OBJECT
 public:
     explicit SweepView(std::function<QJsonObject()> currentDesign, QWidget* parent = nullptr);
     ~SweepView() override { cancel(); } // a sweep still running stops; it posts nothing here (AsyncGuard)
-    void setStudy(const QJsonObject& study);
+    void setStudy(const QJsonObject& study); // shown in the builder when it can, and as JSON
     void run();
     void cancel();
     bool running() const { return running_; }
@@ -45,7 +54,15 @@ public:
     void restore(const QString& studyText, std::shared_ptr<SweepResults> results, std::vector<std::int64_t> front);
     QImage chartImage(); // the scatter (as of the current results), for reports
     SweepTableModel* table() const { return model_; }
+    StudyBuilder* builder() const { return builder_; }
     void setFilter(const QString& text); // the table's filter (see SweepFilter); errors show in the status line
+    void setColourBy(const QString& field); // "" for one colour, else an axis of the results
+    QString status() const;
+    // The docks' design changed: the builder's base follows it unless the study was edited as JSON.
+    void designChanged();
+    bool followsDocks() const { return follows_; }
+    // The design open in the docks, marked on the scatter (its metrics as a sweep records them).
+    void showOpenDesign(const Metrics& m);
 
 protected:
     void showEvent(QShowEvent* e) override;
@@ -56,20 +73,33 @@ Q_SIGNALS:
     void plotted(); // the scatter shows the current results
 
 private:
+    void proposeStudy();
+    void builderChanged();
+    void jsonEdited();
+    void showStudyError(const QString& message, int offset = -1);
+    void updateFollowLabel();
     void done(bool cancelled, qlonglong evaluated, QString error, std::vector<std::int64_t> front, double seconds);
     void plot(); // bins the points in the background, then showScatter()
     void showScatter(const ScatterData& d, MetricId mx, MetricId my);
+    void placeOpenMarker();
+    int colourAxis() const;
     size_t rowAt(const QPointF& p, MetricId mx, MetricId my) const;
     void openRow(size_t row);
     std::function<QJsonObject()> currentDesign_;
+    QTabWidget* studyTabs_;
+    StudyBuilder* builder_;
     QPlainTextEdit* editor_;
+    QLabel* follow_;
     QPushButton *runButton_, *cancelButton_;
     QProgressBar* progress_;
     QLabel* status_;
-    QComboBox *x_, *y_;
+    QComboBox *x_, *y_, *colour_;
     QChartView* chart_;
     QLineEdit* filter_;
-    std::vector<size_t> plotted_; // result rows of the plotted points, in series order
+    std::vector<size_t> plotted_; // result rows of the plotted points
+    double scaleX_ = 1, scaleY_ = 1; // axis values per SI unit
+    QScatterSeries* openMarker_ = nullptr;
+    std::optional<MetricRow> open_;
     QTableView* table_;
     SweepTableModel* model_;
     std::shared_ptr<SweepResults> results_;
@@ -77,6 +107,9 @@ private:
     std::vector<std::int64_t> front_;
     std::shared_ptr<std::atomic<bool>> cancel_;
     bool running_ = false;
+    bool follows_ = true;      // the builder's base is the docks' design
+    bool typed_ = false;       // the JSON was typed (or set) by hand since the builder last wrote it
+    bool settingText_ = false; // the editor is being filled by code, not typed in
     quint64 plotGeneration_ = 0, shownGeneration_ = 0;
     AsyncGuard guard_{this}; // last: destroyed first
 };

@@ -27,6 +27,9 @@ QFormLayout* group(QVBoxLayout* into, const char* title)
     auto* box = new QGroupBox(title);
     auto* form = new QFormLayout(box);
     form->setContentsMargins(6, 4, 6, 4);
+    // A narrow dock puts a field under its label instead of cutting it off.
+    form->setRowWrapPolicy(QFormLayout::WrapLongRows);
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     into->addWidget(box);
     return form;
 }
@@ -75,6 +78,8 @@ QComboBox* WorkloadPanel::combo(const char* key, const QStringList& items, const
     c->setObjectName(key);
     c->addItems(items);
     c->setEditable(true); // any group size: int4:g32 ...
+    c->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon); // long names must not widen the dock
+    c->setMinimumContentsLength(9);
     c->setCurrentText(value);
     connect(c, &QComboBox::currentTextChanged, this, [this] {
         updateEnabled();

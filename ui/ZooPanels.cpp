@@ -1,9 +1,12 @@
 #include "ui/ZooPanels.h"
 #include "core/HardwareZoo.h"
+#include "core/Json.h"
 #include "models/ModelZoo.h"
 
 #include <QFileDialog>
+#include <QDir>
 #include <QFileInfo>
+#include <QJsonObject>
 #include <QHeaderView>
 #include <QLineEdit>
 #include <QListWidget>
@@ -13,6 +16,28 @@
 #include <map>
 
 namespace llmdse {
+
+namespace {
+
+// An opened config is named by its model: Hugging Face writes the repository it came from as
+// `_name_or_path`; without one, the folder holding the file names it (config.json itself never does).
+QString modelFileLabel(const QString& path)
+{
+    QString name;
+    try {
+        const QJsonObject o = readJsonObjectFile(path.toStdString());
+        for (const char* key : {"_name_or_path", "name_or_path"})
+            if (o.value(key).isString() && !o.value(key).toString().trimmed().isEmpty())
+                name = o.value(key).toString().trimmed().section('/', -1, -1, QString::SectionSkipEmpty);
+    } catch (const std::exception&) {
+        // unreadable: the estimate will say why; the list shows the file's place
+    }
+    const QFileInfo f(path);
+    if (name.isEmpty()) name = f.fileName() == "config.json" ? f.dir().dirName() : f.completeBaseName();
+    return name + "  (" + f.fileName() + ")";
+}
+
+} // namespace
 
 ModelPanel::ModelPanel(QWidget* parent) : QWidget(parent), search_(new QLineEdit), list_(new QListWidget)
 {
@@ -57,7 +82,7 @@ bool ModelPanel::select(const QString& idOrPath)
             list_->setCurrentRow(i);
             return true;
         }
-    auto* item = new QListWidgetItem(QFileInfo(idOrPath).fileName() + "  (file)");
+    auto* item = new QListWidgetItem(modelFileLabel(idOrPath));
     item->setData(Qt::UserRole, idOrPath);
     item->setToolTip(idOrPath);
     list_->addItem(item);
@@ -69,7 +94,10 @@ HardwarePanel::HardwarePanel(QWidget* parent) : QWidget(parent), tree_(new QTree
 {
     tree_->setObjectName("hardwareTree");
     tree_->setHeaderLabels({"preset", "memory"});
-    tree_->header()->setSectionResizeMode(0, QHeaderView::Stretch);
+    // The preset's name is what a user picks by: it keeps its width, the memory column gives way.
+    tree_->header()->setStretchLastSection(true);
+    tree_->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    tree_->setTextElideMode(Qt::ElideRight);
     std::map<std::string, QTreeWidgetItem*> groups;
     for (const auto& h : hardwareZoo()) {
         auto& g = groups[toString(h.cls)];
@@ -81,6 +109,7 @@ HardwarePanel::HardwarePanel(QWidget* parent) : QWidget(parent), tree_(new QTree
         auto* item = new QTreeWidgetItem(g, {QString::fromStdString(h.id), QString::fromStdString(h.mainMemory().name)});
         item->setData(0, Qt::UserRole, QString::fromStdString(h.id));
         item->setToolTip(0, QString::fromStdString(h.name + "\n" + h.source));
+        item->setToolTip(1, QString::fromStdString(h.mainMemory().name));
     }
     auto* open = new QPushButton("Open hardware JSON...");
     auto* layout = new QVBoxLayout(this);

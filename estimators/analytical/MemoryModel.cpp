@@ -54,7 +54,10 @@ MemoryFootprint memoryFootprint(const Design& d)
     const double kvB = d.opts.kvCache.bytesPerElementWithScales();
     const PipelinePlan plan = planPipeline(d);
     // Attention is data-parallel across the expert-parallel group: each member caches its share.
-    const double sequences = std::ceil(w.batch / ep);
+    // A 2D tensor layout also shards attention's sequences, and its heads over fewer devices (attentionShards).
+    const TensorGrid grid = tensorGrid(p, m.hidden, m.intermediate);
+    const AttentionShards shards = attentionShards(p, grid, m.kvHeads);
+    const double sequences = std::ceil(std::ceil(w.batch / ep) / shards.batch);
     MemoryFootprint f;
     f.weightsBytes = weightsOf(m, d, projectionBytesPerWeight(d), tp, pp, ep);
 
@@ -66,7 +69,7 @@ MemoryFootprint memoryFootprint(const Design& d)
     const double candidates = spec.verifyTokens() - 1;
     const double generated = d.opts.kvCompression.keptOf(prompt) + w.output + w.reasoning;
     const double positions = std::max(generated, double(w.context) + 1) + candidates;
-    const double kvHeadsPerDevice = std::ceil(double(m.kvHeads) / tp);
+    const double kvHeadsPerDevice = std::ceil(double(m.kvHeads) / shards.heads);
     const double layersHere = std::ceil(m.layers / pp);
     f.kvCacheBytes = sequences * m.cachedLayerPositions(positions, layersHere) * 2.0 * kvHeadsPerDevice * m.headDim * kvB;
 
@@ -86,7 +89,7 @@ MemoryFootprint memoryFootprint(const Design& d)
 
     // Prefill holds the residual stream, one projection output and the logits of one microbatch at once.
     const double rows = double(plan.microbatch) * prompt;
-    const double heads = std::ceil(double(m.heads) / tp);
+    const double heads = std::ceil(double(m.heads) / grid.y);
     const double widest = std::max({(heads + 2.0 * kvHeadsPerDevice) * m.headDim,
                                     2.0 * std::ceil(double(m.intermediate) / tp),
                                     m.isMoe() ? 2.0 * m.expertIntermediate * m.expertsPerToken : 0.0});

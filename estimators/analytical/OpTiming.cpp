@@ -36,7 +36,28 @@ TargetRates::TargetRates(const Design& d, Phase phase)
     link.latencyS = d.parallel.linkLatencyS >= 0 ? d.parallel.linkLatencyS : hw.interconnect.latencyS;
     link.peerAccess = hw.interconnect.peerAccess;
     link.switchReduction = hw.interconnect.switchReduction;
+    link.topology = hw.interconnect.topology;
+    link.torusDims = hw.interconnect.torusDims;
     expertDevices = std::max(1, d.parallel.expert);
+    kernelS = kernelFixedS(d);
+    passS = passFixedS(d);
+}
+
+double kernelFixedS(const Design& d)
+{
+    const auto& t = d.hardware.accel;
+    return t && t->fixed.kernelS > 0 ? t->fixed.kernelS : d.runtime.kernelOverheadS;
+}
+
+double passFixedS(const Design& d)
+{
+    const auto& t = d.hardware.accel;
+    return d.runtime.stepOverheadS + (t ? t->fixed.layerS * d.model.layers : 0.0);
+}
+
+int kernelLaunches(const Op& op, const RuntimeProfile& rt)
+{
+    return rt.impl(op.cls).kernels * (rt.separateProjections && op.cls == OpClass::Matmul ? op.projections : 1);
 }
 
 double OpTime::at(double c) const
@@ -50,8 +71,7 @@ OpTime timeOp(const Op& op, const TargetRates& r)
     const OpImplementation& impl = rt.impl(op.cls);
     OpTime t;
     t.precision = r.executed[int(op.precision)];
-    const int launches = impl.kernels * (rt.separateProjections && op.cls == OpClass::Matmul ? op.projections : 1);
-    t.overhead = launches * rt.kernelOverheadS;
+    t.overhead = kernelLaunches(op, rt) * r.kernelS;
     if (op.cls == OpClass::Matmul && op.m > 1 && impl.kernels > 0) {
         t.overhead += rt.gemmSetupS;
         if (rt.gemmPackWeightsPerS > 0) t.overhead += op.weightElements / rt.gemmPackWeightsPerS;

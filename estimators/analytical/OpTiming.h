@@ -18,6 +18,8 @@ struct TargetRates {
     double elementwiseBw = 1;      // bytes/s for elementwise kernels
     double pimBw = 0, pimFlops = 0;
     CollectiveLink link;
+    double kernelS = 0;            // fixed cost per kernel launch (kernelFixedS)
+    double passS = 0;              // fixed cost per forward pass (passFixedS)
     int expertDevices = 1;         // routed work is paced by the busiest of these
     const RuntimeProfile* runtime = nullptr;
     bool decode = false;
@@ -38,5 +40,13 @@ struct OpTime {
 };
 
 OpTime timeOp(const Op& op, const TargetRates& r);
+
+// Fixed costs both estimators charge alike. Per kernel: an accelerator template's own dispatch cost when it
+// states one (fixed_costs.kernel_us), else the runtime profile's. Per forward pass: the runtime's host-side
+// step cost plus the template's per-layer cost (statically scheduled chips synchronise at each layer).
+double kernelFixedS(const Design& d);
+double passFixedS(const Design& d);
+// Kernels one repetition of `op` launches under the runtime (projections launched separately count each).
+int kernelLaunches(const Op& op, const RuntimeProfile& rt);
 
 } // namespace llmdse

@@ -73,8 +73,9 @@ PhaseCost costPhase(const OpGraph& g, const TargetRates& rates, const EnergyMode
             ops->push_back(std::move(c));
         }
     }
-    // Every forward pass (a prefill, each decode step) pays the runtime's fixed host-side cost once.
-    phase.breakdown.overhead += n * rates.runtime->stepOverheadS;
+    // Every forward pass (a prefill, each decode step) pays the runtime's fixed host-side cost once, and
+    // a statically scheduled template its per-layer synchronisation.
+    phase.breakdown.overhead += n * rates.passS;
     const double raw = phase.breakdown.total();
     const double time = energy.cappedTime(raw, dynamic);
     phase.breakdown.compute += time - raw; // a power-capped chip slows its busiest (compute) work

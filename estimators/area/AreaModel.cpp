@@ -30,7 +30,11 @@ AreaBreakdown estimateArea(const AcceleratorTemplate& t)
     const double bank = t.localSramBytes / std::max(1, t.localSramBanks);
     b.localSramMm2 = cores * a.sramMm2(t.localSramBytes, bank, nm);
     b.globalBufferMm2 = a.sramMm2(t.globalBufferBytes, a.sramMaxUnitBytes(), nm);
-    b.memoryPhyMm2 = a.memoryInterfaceMm2(t.memory, nm);
+    // An SRAM-only chip's main memory is banks on the die (no PHYs); register files and operand buffers
+    // are counted as SRAM too.
+    b.memoryPhyMm2 = t.memory.onChip() ? a.sramMm2(t.memory.capacityBytes, t.memory.capacityBytes / t.memory.channels, nm)
+                                       : a.memoryInterfaceMm2(t.memory, nm);
+    if (t.feed) b.localSramMm2 += cores * t.arraysPerCore * a.sramMm2(t.feed->bytes, t.feed->bytes, nm);
     if (t.pim) {
         // Each unit's FLOPs per cycle as fp16 multiply-adds, in DRAM-process logic.
         const double macs = double(t.memory.channels) * t.pim->unitsPerChannel * t.pim->unitFlopsPerCycle / 2;

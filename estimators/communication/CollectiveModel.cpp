@@ -1,6 +1,7 @@
 #include "estimators/communication/CollectiveModel.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace llmdse {
 
@@ -28,11 +29,33 @@ CollectiveShape collectiveShape(CollectivePattern pattern, Collective c, int dev
     return {p - 1, share};
 }
 
+CollectiveShape collectiveShape(CollectivePattern pattern, Collective c, int devices, const CollectiveLink& link)
+{
+    CollectiveShape s = collectiveShape(pattern, c, devices);
+    if (link.topology != Topology::Torus || pattern != CollectivePattern::Ring || c == Collective::Send) return s;
+    // The group fills the torus dimensions in order; beyond the torus, what is left is one more ring.
+    int dims = 0, spanned = 0;
+    double rest = std::max(1, devices), hops = 0;
+    for (int d : link.torusDims) {
+        if (d <= 0) continue;
+        ++dims;
+        if (rest <= 1) continue;
+        const double extent = std::min<double>(d, rest);
+        hops += extent - 1;
+        rest = std::ceil(rest / extent);
+        ++spanned;
+    }
+    if (rest > 1) hops += rest - 1, ++spanned, ++dims;
+    s.steps = (c == Collective::AllReduce ? 2 : 1) * hops;
+    s.bandwidthShare = dims > 0 ? double(std::max(1, spanned)) / dims : 1.0;
+    return s;
+}
+
 double collectiveSeconds(const CollectiveAlgorithm& a, const CollectiveLink& link, Collective c, double bytes, int devices)
 {
-    const CollectiveShape s = collectiveShape(a.pattern, c, devices);
+    const CollectiveShape s = collectiveShape(a.pattern, c, devices, link);
     return a.baseS + s.steps * (link.latencyS + a.stepS) + (std::max(1, devices) - 1) * a.peerS +
-           bytes * s.traffic / (link.bandwidthBytesPerS * a.busEfficiency);
+           bytes * s.traffic / (link.bandwidthBytesPerS * s.bandwidthShare * a.busEfficiency);
 }
 
 CollectiveCost collectiveCost(const std::vector<CollectiveAlgorithm>& algorithms, const CollectiveLink& link,

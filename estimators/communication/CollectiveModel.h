@@ -14,10 +14,12 @@
 namespace llmdse {
 
 struct CollectiveLink {
-    double bandwidthBytesPerS = 1; // per direction, per device
-    double latencyS = 0;           // per step
+    double bandwidthBytesPerS = 1; // per direction, per device, all its links
+    double latencyS = 0;           // per step (one hop)
     bool peerAccess = false;
     bool switchReduction = false;
+    Topology topology = Topology::Switch;
+    std::array<int, kMaxTorusDims> torusDims{};
 };
 
 struct CollectiveCost {
@@ -25,11 +27,16 @@ struct CollectiveCost {
     const CollectiveAlgorithm* algorithm = nullptr; // null: the plain ring fallback
 };
 
-// Steps and bytes moved per device (as a multiple of the buffer) of one algorithm.
+// Steps and bytes moved per device (as a multiple of the buffer) of one algorithm, and the share of the
+// device's link bandwidth it moves them over.
 struct CollectiveShape {
     double steps = 0, traffic = 0;
+    double bandwidthShare = 1;
 };
 CollectiveShape collectiveShape(CollectivePattern pattern, Collective c, int devices);
+// On the link's topology: a ring algorithm over part of a torus runs one ring per dimension it spans
+// (sum of (extent - 1) steps, doubled for an all-reduce) over those dimensions' links only.
+CollectiveShape collectiveShape(CollectivePattern pattern, Collective c, int devices, const CollectiveLink& link);
 
 double collectiveSeconds(const CollectiveAlgorithm& a, const CollectiveLink& link, Collective c, double bytes, int devices);
 

@@ -20,6 +20,20 @@ double seconds(std::chrono::steady_clock::time_point t0)
 
 } // namespace
 
+Design hostCheckDesign(const ModelSpec& spec, const HostMeasurements& host, int batch, int prompt, int output,
+                       const QuantFormat& weights)
+{
+    Design d;
+    d.model = spec;
+    d.hardware = hostHardware(host);
+    d.runtime = referenceEngineProfile(host);
+    d.workload = {batch, prompt, output, 0};
+    d.opts.weights = weights;
+    d.opts.activations = Precision::FP32;
+    d.opts.kvCache = {Precision::FP32, 0};
+    return d;
+}
+
 HostCheckResult runHostCheck(ModelWeights weights, const HostCheckRequest& req,
                              const std::function<void(int, int)>& progress)
 {
@@ -38,15 +52,7 @@ HostCheckResult runHostCheck(ModelWeights weights, const HostCheckRequest& req,
     ReferenceEngine engine(std::move(weights));
     const ModelSpec& spec = engine.spec();
     auto predict = [&](const HostMeasurements& host) {
-        Design d;
-        d.model = spec;
-        d.hardware = hostHardware(host);
-        d.runtime = referenceEngineProfile(host);
-        d.workload = {B, S, N, 0};
-        d.opts.weights = req.weights;
-        d.opts.activations = Precision::FP32;
-        d.opts.kvCache = {Precision::FP32, 0};
-        return AnalyticalEstimator().evaluate(d, true);
+        return AnalyticalEstimator().evaluate(hostCheckDesign(spec, host, B, S, N, req.weights), true);
     };
     // Measured: prefill, then N-1 decode steps, each phase with its own counters.
     std::vector<std::vector<int>> prompts(static_cast<size_t>(B), std::vector<int>(static_cast<size_t>(S)));
@@ -56,7 +62,11 @@ HostCheckResult runHostCheck(ModelWeights weights, const HostCheckRequest& req,
     std::vector<Metrics> predictions;
     HostCheckResult r;
     r.model = spec.id;
+    auto stopIfCancelled = [&req] {
+        if (req.cancel && req.cancel->load()) throw InputError("", "cancel", "the check was cancelled");
+    };
     for (int run = 0; run <= req.repeat; ++run) {
+        stopIfCancelled();
         if (progress) progress(run, req.repeat);
         if (run > 0 && (req.pairedHost || predictions.empty()))
             predictions.push_back(predict(req.pairedHost ? hostMeasurements(true) : hostMeasurements()));
@@ -69,6 +79,7 @@ HostCheckResult runHostCheck(ModelWeights weights, const HostCheckRequest& req,
         std::vector<std::vector<int>> step(static_cast<size_t>(B), std::vector<int>(1));
         t0 = std::chrono::steady_clock::now();
         for (int i = 1; i < N; ++i) {
+            stopIfCancelled();
             for (int b = 0; b < B; ++b) {
                 Eigen::Index best;
                 logits.row(b).maxCoeff(&best);

@@ -10,6 +10,7 @@
 #include "models/gguf/GgufReader.h"
 
 #include <QCryptographicHash>
+#include <QDateTime>
 #include <QDir>
 #include <QDirIterator>
 #include <QFileInfo>
@@ -52,6 +53,27 @@ QByteArray contentKey(const ModelSource& s, GgmlType type)
     return key;
 }
 
+// Exports of 1-2B models in four formats fill tens of GB; the cache keeps the most recently
+// used files within LLMDSE_GGUF_CACHE_GB (default 32) and removes the rest, oldest use first.
+qint64 cacheLimitBytes()
+{
+    bool ok = false;
+    const double gb = qEnvironmentVariable("LLMDSE_GGUF_CACHE_GB").toDouble(&ok);
+    return qint64((ok && gb >= 0 ? gb : 32.0) * 1e9);
+}
+
+void makeRoom(const QString& folder, qint64 incoming)
+{
+    QFileInfoList files = QDir(folder).entryInfoList({"*.gguf"}, QDir::Files, QDir::Time); // newest use first
+    qint64 total = incoming;
+    for (const QFileInfo& f : files) total += f.size();
+    const qint64 limit = cacheLimitBytes();
+    while (total > limit && !files.isEmpty()) {
+        const QFileInfo oldest = files.takeLast();
+        if (QFile::remove(oldest.filePath())) total -= oldest.size();
+    }
+}
+
 } // namespace
 
 ModelSpec ModelSource::shape() const
@@ -70,11 +92,15 @@ std::string cachedGguf(const ModelSource& source, GgmlType type)
     if (QFileInfo::exists(path)) {
         try {
             readGguf(path.toStdString()); // a file cut short by a crash is exported again
+            QFile f(path); // its time is its last use, for the cache's eviction order
+            if (f.open(QIODevice::ReadWrite)) f.setFileTime(QDateTime::currentDateTime(), QFileDevice::FileModificationTime);
             return path.toStdString();
         } catch (const InputError&) {
             QFile::remove(path);
         }
     }
+    // Sized from the parameter count (norms and the vocabulary are small beside it).
+    makeRoom(cacheFolder(), qint64(double(ggmlBytes(type, kGgmlBlock)) / kGgmlBlock * shape.totalParams()));
     const ModelWeights w = source.checkpoint.empty() ? syntheticWeights(source.spec, source.seed) : loadCheckpoint(source.checkpoint);
     exportGguf(w, type, path.toStdString());
     return path.toStdString();

@@ -24,7 +24,8 @@ struct ModelSource {
 };
 
 // The GGUF file of `source` in `type`, exported on first use into the cache folder
-// ($XDG_CACHE_HOME/llmdse/gguf/) under a name that hashes everything it depends on.
+// ($XDG_CACHE_HOME/llmdse/gguf/) under a name that hashes everything it depends on. The folder
+// keeps the most recently used files within $LLMDSE_GGUF_CACHE_GB (default 32 GB).
 std::string cachedGguf(const ModelSource& source, GgmlType type);
 
 // The llmdse weight format a GGUF format corresponds to (q8_0 -> int8 in groups of 32, ...).

@@ -48,12 +48,30 @@ struct Costing {
     double rowsK; // K values an array column consumes per cycle (rows x packing)
 };
 
+// With an operand-feed level each of a core's arrays keeps a block of the tile's accumulators in its
+// register file; the core's arrays split the tile a1 ways along m and a2 along n (a1 x a2 = arrays), and
+// each block reads its rows of A and its columns of B from the local SRAM once per k step. Returns the
+// local-SRAM bytes of one tile for the cheapest split.
+double registerBlockedReads(double sm, double sn, double sk, double aBytes, double bBytes, int arrays)
+{
+    double best = std::numeric_limits<double>::infinity();
+    for (int a1 = 1; a1 <= arrays; ++a1) {
+        if (arrays % a1) continue;
+        const double a2 = arrays / a1;
+        // A block is never narrower than one row or column: extra arrays along a short side re-read nothing new.
+        const double splitsN = std::min(a2, sn), splitsM = std::min(double(a1), sm);
+        best = std::min(best, sk * (sm * aBytes * splitsN + sn * bBytes * splitsM));
+    }
+    return best;
+}
+
 OpSim evaluate(const Costing& c, double tm, double tn, double tk, bool nOuter)
 {
     const MatmulShape& s = c.s;
     const TemplateRates& r = c.r;
-    const double R = r.rows, C = r.cols, P = r.cores;
+    const double R = r.rows, C = r.cols, P = r.cores, A = r.arrays;
     const double nM = std::ceil(s.m / tm), nN = std::ceil(s.n / tn);
+    const bool feed = r.hasFeed() && c.engine != Engine::Vector;
 
     // Off-chip traffic per instance under this loop order; the global buffer keeps
     // an operand (half its capacity each) when it fits, else it is fetched again.
@@ -79,30 +97,34 @@ OpSim evaluate(const Costing& c, double tm, double tn, double tk, bool nOuter)
             for (int l = 0; l < ck.classes; ++l) {
                 const double sm = cm.size[i], sn = cn.size[j], sk = ck.size[l];
                 const double count = cm.count[i] * cn.count[j] * ck.count[l];
-                double cyc, localRead;
+                double cyc, arrayRead;
                 const double nFolds = std::ceil(sn / C);
                 if (c.engine == Engine::ArrayWs) {
-                    // Weights held in the PEs, next fold's weights shifted in (R cycles) while this one streams.
+                    // Weights held in the PEs, next fold's weights shifted in (R cycles) while this one streams;
+                    // the core's arrays take folds side by side.
                     const double folds = std::ceil(sk / c.rowsK) * nFolds;
-                    cyc = folds * std::max(sm, R);
-                    localRead = sm * sk * s.aBytes * nFolds + sk * sn * s.bBytes + 2 * sm * sn * kAccBytes;
+                    cyc = std::ceil(folds / A) * std::max(sm, R);
+                    arrayRead = sm * sk * s.aBytes * nFolds + sk * sn * s.bBytes + 2 * sm * sn * kAccBytes;
                 } else if (c.engine == Engine::ArrayOs) {
                     // Outputs held in the PEs; A and B stream through for sk / packing cycles per fold.
                     const double folds = std::ceil(sm / R) * nFolds;
-                    cyc = folds * std::ceil(sk / c.mpp);
-                    localRead = sm * sk * s.aBytes * nFolds + sk * sn * s.bBytes * std::ceil(sm / R) + sm * sn * kAccBytes;
+                    cyc = std::ceil(folds / A) * std::ceil(sk / c.mpp);
+                    arrayRead = sm * sk * s.aBytes * nFolds + sk * sn * s.bBytes * std::ceil(sm / R) + sm * sn * kAccBytes;
                 } else {
                     cyc = std::ceil(sm * sn * sk / (r.lanes * c.mpp)); // 32-bit lanes pack narrower operands
-                    localRead = sm * sk * s.aBytes + sk * sn * s.bBytes + sm * sn * kAccBytes;
+                    arrayRead = sm * sk * s.aBytes + sk * sn * s.bBytes + sm * sn * kAccBytes;
                 }
+                // The arrays read the operand-feed level when there is one, which reads the local SRAM per block.
+                const double localRead = feed ? registerBlockedReads(sm, sn, sk, s.aBytes, s.bBytes, r.arrays) : arrayRead;
+                const double tFeed = feed ? arrayRead / r.feedPerCycle : 0;
                 const double fill = sm * sk * s.aBytes + sk * sn * s.bBytes;
                 const double tileDram = dram * (sm * sn * sk) / volume;
                 const double tLocal = localRead / r.localPerCycle;
                 const double tGlobal = fill / globalPerCore;
                 const double tDram = tileDram / dramPerCore;
-                cycles += count * std::max({cyc, tLocal, tGlobal, tDram});
+                cycles += count * std::max({cyc, tFeed, tLocal, tGlobal, tDram});
                 compute += count * cyc;
-                onchip += count * std::max(tLocal, tGlobal);
+                onchip += count * std::max({tFeed, tLocal, tGlobal});
                 offchip += count * tDram;
                 local += count * localRead;
                 global += count * fill;
@@ -122,7 +144,7 @@ OpSim evaluate(const Costing& c, double tm, double tn, double tk, bool nOuter)
     o.globalBytes = (global + oAll) * s.instances * s.causal;
     o.localBytes = local * s.instances * s.causal;
     const double macs = volume * s.instances * s.causal;
-    const double peakMacs = c.engine == Engine::Vector ? r.lanes * c.mpp : R * C * c.mpp;
+    const double peakMacs = c.engine == Engine::Vector ? r.lanes * c.mpp : R * C * A * c.mpp;
     o.utilisation = macs / (peakMacs * P * o.cycles);
     const double comp = compute, mem = std::max(onchip, offchip);
     o.bound = comp >= mem ? Bound::Compute : Bound::Memory;
@@ -160,9 +182,13 @@ OpSim simulateMatmul(const MatmulShape& s, const TemplateRates& r)
             for (double tm : tileOptions(s.m, unitM))
                 for (double tn : tileOptions(s.n, unitN))
                     for (double tk : tileOptions(s.k, unitK)) {
-                        const double need = 2 * (tm * tk * s.aBytes + tk * tn * s.bBytes) + tm * tn * kAccBytes;
+                        // Accumulators live in the operand-feed level when there is one (and must fit there),
+                        // else beside the double-buffered operands in the local SRAM.
+                        const bool feed = r.hasFeed() && c.engine != Engine::Vector;
+                        const double acc = tm * tn * kAccBytes;
+                        const double need = 2 * (tm * tk * s.aBytes + tk * tn * s.bBytes) + (feed ? 0 : acc);
                         // Second pass: nothing fitted; take the smallest tiles and let them spill.
-                        if (pass == 0 && need > r.localBytes) continue;
+                        if (pass == 0 && (need > r.localBytes || (feed && acc > r.feedBytes))) continue;
                         if (pass == 1 && (tm != tileOptions(s.m, unitM).front() || tn != tileOptions(s.n, unitN).front() ||
                                           tk != tileOptions(s.k, unitK).front()))
                             continue;

@@ -3,11 +3,12 @@
 #include "estimators/simulation/MatmulSimulator.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 
 namespace llmdse {
 
-OpSimulator::OpSimulator(const Design& d) : design_(d), rates_(*d.hardware.accel)
+OpSimulator::OpSimulator(const Design& d) : design_(d), rates_(*d.hardware.accel), kernelS_(kernelFixedS(d))
 {
     if (d.hardware.accel->pim) {
         pimBw_ = d.hardware.pimInternalBandwidthBytesPerS;
@@ -15,7 +16,27 @@ OpSimulator::OpSimulator(const Design& d) : design_(d), rates_(*d.hardware.accel
     }
 }
 
+double OpSimulator::fixedSeconds(const Op& op) const
+{
+    return kernelLaunches(op, design_.runtime) * kernelS_;
+}
+
 OpSim OpSimulator::simulate(const Op& op, Phase phase, double context) const
+{
+    OpSim o = work(op, phase, context);
+    if (const double fixed = fixedSeconds(op); fixed > 0) {
+        // Dispatch does not overlap the work it starts.
+        if (fixed > o.seconds && op.cls != OpClass::Communication) o.bound = Bound::Overhead;
+        o.seconds += fixed;
+        o.cycles += fixed * rates_.hz;
+        char buf[48];
+        std::snprintf(buf, sizeof buf, " + %.3g us fixed", fixed * 1e6);
+        o.mapping += buf;
+    }
+    return o;
+}
+
+OpSim OpSimulator::work(const Op& op, Phase phase, double context) const
 {
     switch (op.cls) {
     case OpClass::Matmul: return matmul(op, phase);

@@ -15,10 +15,14 @@ namespace llmdse {
 class OpSimulator {
 public:
     explicit OpSimulator(const Design& d); // d.hardware.accel must be set
+    // One repetition of `op`, its kernels' fixed cost included.
     OpSim simulate(const Op& op, Phase phase, double context) const;
+    // The fixed cost `simulate` adds: the op's kernel launches x the per-kernel cost (kernelFixedS).
+    double fixedSeconds(const Op& op) const;
     const TemplateRates& rates() const { return rates_; }
 
 private:
+    OpSim work(const Op& op, Phase phase, double context) const;
     OpSim matmul(const Op& op, Phase phase) const;
     OpSim attention(const Op& op, Phase phase, double context) const;
     OpSim vector(const Op& op, double context) const;
@@ -30,6 +34,7 @@ private:
     const Design& design_;
     TemplateRates rates_;
     double pimBw_ = 0, pimFlops_ = 0;
+    double kernelS_ = 0;
 };
 
 } // namespace llmdse

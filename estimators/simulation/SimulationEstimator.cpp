@@ -7,6 +7,7 @@
 #include "estimators/energy/ActionEnergy.h"
 #include "estimators/energy/EnergyModel.h"
 #include "estimators/energy/TechnologyTable.h"
+#include "estimators/analytical/OpTiming.h"
 #include "estimators/simulation/OpSimulator.h"
 
 #include <algorithm>
@@ -20,9 +21,10 @@ SimKey templateKey(const AcceleratorTemplate& t)
 {
     SimKeyBuilder b;
     b.add(std::string(SimulationEstimator::kVersion));
-    for (double v : {double(t.cores), double(t.arrayRows), double(t.arrayCols), double(t.dataflow), double(t.vectorLanes),
-                     t.localSramBytes, double(t.localSramBanks), t.localBytesPerCycle, t.globalBufferBytes,
-                     t.globalBytesPerCycle, double(t.memory.channels), t.memory.channelBandwidthBytesPerS, t.clockGhz})
+    for (double v : {double(t.cores), double(t.arrayRows), double(t.arrayCols), double(t.arraysPerCore), double(t.dataflow),
+                     double(t.vectorLanes), t.localSramBytes, double(t.localSramBanks), t.localBytesPerCycle,
+                     t.globalBufferBytes, t.globalBytesPerCycle, double(t.memory.channels), t.memory.channelBandwidthBytesPerS,
+                     t.memory.efficiency, t.clockGhz, t.feed ? t.feed->bytes : 0.0, t.feed ? t.feed->bytesPerCycle : 0.0})
         b.add(v);
     for (double m : t.macsPerPe) b.add(m);
     if (t.pim)
@@ -32,7 +34,7 @@ SimKey templateKey(const AcceleratorTemplate& t)
     return b.key();
 }
 
-SimKey opKey(const SimKey& tpl, const Op& op, Phase phase, double context, double trafficFactor)
+SimKey opKey(const SimKey& tpl, const Op& op, Phase phase, double context, double trafficFactor, double fixedS)
 {
     SimKeyBuilder b;
     b.add(&tpl, sizeof tpl);
@@ -40,7 +42,7 @@ SimKey opKey(const SimKey& tpl, const Op& op, Phase phase, double context, doubl
     for (double v : {double(op.cls), double(phase), double(op.precision), double(op.weightPrecision), double(op.m),
                      double(op.n), double(op.k), op.weightBytes, op.weightElements, op.actBytes.at(context),
                      op.kvBytes.at(context), op.flops.at(context), op.dequantFlops, double(op.attnBatch),
-                     double(op.attnKvHeads), trafficFactor})
+                     double(op.attnKvHeads), trafficFactor, fixedS})
         b.add(v);
     if (op.cls == OpClass::Attention) b.add(context);
     return b.key();
@@ -76,10 +78,11 @@ Metrics SimulationEstimator::estimate(const Design& d, bool withOps) const
     const double linkPjPerBit = TechnologyTable::instance().linkPjPerBit(); // as in the analytical model
     // An FPGA card's static power is the card's idle figure, not an ASIC die's leakage.
     const double staticW = t.fpga ? d.hardware.idleW : actions.leakageW();
+    const double passS = passFixedS(d);
 
     auto simulateOp = [&](const Op& op, Phase phase, double c) {
         if (op.cls == OpClass::Communication) return sim.simulate(op, phase, c);
-        const SimKey k = opKey(tplKey, op, phase, c, d.runtime.impl(op.cls).trafficFactor);
+        const SimKey k = opKey(tplKey, op, phase, c, d.runtime.impl(op.cls).trafficFactor, sim.fixedSeconds(op));
         if (auto hit = cache_->find(k)) return *hit;
         OpSim o = sim.simulate(op, phase, c);
         cache_->insert(k, o);
@@ -116,6 +119,7 @@ Metrics SimulationEstimator::estimate(const Design& d, bool withOps) const
             switch (a.bound) {
             case Bound::Compute: pc.breakdown.compute += seconds; break;
             case Bound::Communication: pc.breakdown.communication += seconds; break;
+            case Bound::Overhead: pc.breakdown.overhead += seconds; break;
             default: pc.breakdown.memory += seconds; break;
             }
             pc.energyJ += energy;
@@ -149,6 +153,8 @@ Metrics SimulationEstimator::estimate(const Design& d, bool withOps) const
                 ops->push_back(std::move(oc));
             }
         }
+        // The runtime's host cost per forward pass and a statically scheduled template's per-layer cost.
+        pc.breakdown.overhead += n * passS;
         pc.timeS = pc.breakdown.total();
         pc.energyJ += staticW * powered * pc.timeS;
         return pc;

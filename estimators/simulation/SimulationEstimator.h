@@ -14,7 +14,7 @@ namespace llmdse {
 class SimulationEstimator : public Estimator {
 public:
     static constexpr const char* kId = "simulation";
-    static constexpr const char* kVersion = "simulation-1";
+    static constexpr const char* kVersion = "simulation-2";
 
     explicit SimulationEstimator(std::shared_ptr<SimCache> cache = defaultSimCache());
     std::string id() const override { return kId; }

@@ -3,11 +3,15 @@
 namespace llmdse {
 
 TemplateRates::TemplateRates(const AcceleratorTemplate& t)
-    : tpl(&t), hz(t.clockGhz * 1e9), cores(t.cores), rows(t.arrayRows), cols(t.arrayCols),
+    : tpl(&t), hz(t.clockGhz * 1e9), cores(t.cores), rows(t.arrayRows), cols(t.arrayCols), arrays(t.arraysPerCore),
       localBytes(t.localSramBytes), localPerCycle(t.localBytesPerCycle), globalBytes(t.globalBufferBytes),
-      globalPerCycle(t.globalBytesPerCycle), dramPerCycle(t.memoryBandwidthBytesPerS() / (t.clockGhz * 1e9)),
-      lanes(t.vectorLanes)
+      globalPerCycle(t.globalBytesPerCycle),
+      dramPerCycle(t.memoryBandwidthBytesPerS() * t.memory.efficiency / (t.clockGhz * 1e9)), lanes(t.vectorLanes)
 {
+    if (t.feed) {
+        feedBytes = t.feed->bytes * t.arraysPerCore;
+        feedPerCycle = t.feed->bytesPerCycle * t.arraysPerCore;
+    }
 }
 
 Precision TemplateRates::arrayPrecision(Precision p) const

@@ -1,5 +1,7 @@
 #include "estimators/sweep/MetricColumns.h"
 #include "core/Errors.h"
+#include "core/TextTable.h"
+#include "core/Units.h"
 
 #include <cmath>
 
@@ -9,17 +11,43 @@ namespace {
 struct Info {
     const char* name;
     const char* unit;
+    const char* title;
 };
 constexpr Info kInfo[kMetricCount] = {
-    {"ttft_s", "s"}, {"tpot_s", "s"}, {"e2e_s", "s"}, {"decode_tokens_per_s", "tokens/s"},
-    {"energy_per_token_j", "J"}, {"tokens_per_j", "tokens/J"}, {"avg_power_w", "W"}, {"prefill_energy_j", "J"},
-    {"total_energy_j", "J"}, {"weights_bytes", "B"}, {"kv_cache_bytes", "B"}, {"memory_bytes", "B"},
-    {"fits", "bool"}, {"area_mm2", "mm2"}, {"fpga_utilisation", "fraction"},
+    {"ttft_s", "s", "time to first token"},
+    {"tpot_s", "s", "time per output token"},
+    {"e2e_s", "s", "end-to-end latency"},
+    {"decode_tokens_per_s", "tokens/s", "decode throughput"},
+    {"energy_per_token_j", "J", "energy per token"},
+    {"tokens_per_j", "tokens/J", "tokens per joule"},
+    {"avg_power_w", "W", "average power"},
+    {"prefill_energy_j", "J", "prefill energy"},
+    {"total_energy_j", "J", "energy per request"},
+    {"weights_bytes", "B", "weights per device"},
+    {"kv_cache_bytes", "B", "KV cache per device"},
+    {"memory_bytes", "B", "memory per device"},
+    {"fits", "bool", "fits in memory"},
+    {"area_mm2", "mm2", "area"},
+    {"fpga_utilisation", "fraction", "FPGA utilisation"},
 };
 } // namespace
 
 const char* metricName(MetricId id) { return kInfo[int(id)].name; }
 const char* metricUnit(MetricId id) { return kInfo[int(id)].unit; }
+const char* metricTitle(MetricId id) { return kInfo[int(id)].title; }
+
+std::string formatMetric(MetricId id, double v)
+{
+    if (std::isnan(v)) return "-";
+    const std::string unit = metricUnit(id);
+    if (unit == "s") return formatSeconds(v);
+    if (unit == "B") return formatBytes(v);
+    if (unit == "bool") return v != 0 ? "yes" : "no";
+    if (unit == "fraction") return fmt(100 * v, 3) + " %";
+    if (unit == "mm2") return fmt(v, 4) + " mm²";
+    if (unit == "tokens/J") return fmt(v, 3) + " tokens/J"; // 0.314 tokens/J, not 314 mtokens/J
+    return formatSi(v, unit.c_str());
+}
 
 MetricId parseMetric(const std::string& name, const std::string& where)
 {

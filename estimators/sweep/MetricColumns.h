@@ -13,8 +13,11 @@ enum class MetricId : unsigned char {
 };
 constexpr int kMetricCount = 15;
 
-const char* metricName(MetricId id);
+const char* metricName(MetricId id);  // "tpot_s": the name studies, filters and columns use
 const char* metricUnit(MetricId id);
+const char* metricTitle(MetricId id); // "time per output token": the name people read
+// A value with its unit as people read it ("7.97 ms", "141 GB", "yes"); "-" for NaN.
+std::string formatMetric(MetricId id, double v);
 // InputError(where) for an unknown name.
 MetricId parseMetric(const std::string& name, const std::string& where);
 

@@ -2,12 +2,15 @@
 #include "core/Errors.h"
 #include "core/Json.h"
 #include "core/RuntimeZoo.h"
+#include "core/Units.h"
 #include "models/DesignJson.h"
 
 #include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <cctype>
 #include <cmath>
+#include <cstdlib>
 
 namespace llmdse {
 
@@ -78,6 +81,60 @@ StudyAxis rangeAxis(const std::string& key, const QJsonValue& v, const std::stri
 
 } // namespace
 
+bool Constraint::admits(const MetricRow& m) const
+{
+    const double v = m[size_t(metric)];
+    switch (op) {
+    case Lt: return v < bound;
+    case Le: return v <= bound;
+    case Gt: return v > bound;
+    case Ge: return v >= bound;
+    }
+    return false;
+}
+
+std::string Constraint::text() const
+{
+    static const char* ops[] = {"<", "<=", ">", ">="};
+    return std::string(metricName(metric)) + " " + ops[op] + " " + formatNumber(bound);
+}
+
+Constraint parseConstraint(const std::string& text, const std::string& where)
+{
+    // metric, operator, number: "tpot_s <= 0.05", "memory_bytes<8e10"
+    size_t i = 0;
+    auto skip = [&] {
+        while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+    };
+    skip();
+    const size_t nameBegin = i;
+    while (i < text.size() && (std::isalnum(static_cast<unsigned char>(text[i])) || text[i] == '_')) ++i;
+    const std::string name = text.substr(nameBegin, i - nameBegin);
+    skip();
+    Constraint c;
+    if (text.compare(i, 2, "<=") == 0) c.op = Constraint::Le, i += 2;
+    else if (text.compare(i, 2, ">=") == 0) c.op = Constraint::Ge, i += 2;
+    else if (text.compare(i, 1, "<") == 0) c.op = Constraint::Lt, i += 1;
+    else if (text.compare(i, 1, ">") == 0) c.op = Constraint::Gt, i += 1;
+    else throw InputError("", where, "cannot read '" + text + "' (expected e.g. \"tpot_s <= 0.05\": a metric, <, <=, > or >=, a number)");
+    c.metric = parseMetric(name, where);
+    skip();
+    const std::string number = text.substr(i);
+    char* end = nullptr;
+    c.bound = std::strtod(number.c_str(), &end);
+    if (number.empty() || end == number.c_str() || std::string(end).find_first_not_of(" \t") != std::string::npos ||
+        !std::isfinite(c.bound))
+        throw InputError("", where, "'" + number + "' is not a number (SI units: seconds, bytes, watts ...)");
+    return c;
+}
+
+bool Study::admits(const MetricRow& m) const
+{
+    for (const Constraint& c : constraints)
+        if (!c.admits(m)) return false;
+    return true;
+}
+
 std::string Study::fingerprint() const
 {
     QJsonObject o = json;
@@ -91,9 +148,9 @@ Study parseStudy(const QJsonObject& obj, const std::string& file)
         JsonReader r(obj);
         for (auto it = obj.begin(); it != obj.end(); ++it) {
             const std::string k = it.key().toStdString();
-            if (k != "base" && k != "grid" && k != "random" && k != "objectives" && k != "estimator" &&
+            if (k != "base" && k != "grid" && k != "random" && k != "objectives" && k != "constraints" && k != "estimator" &&
                 k != "description" && k.rfind("_", 0) != 0)
-                throw InputError("", k, "unknown study key (expected base, grid, random, objectives, estimator, description)");
+                throw InputError("", k, "unknown study key (expected base, grid, random, objectives, constraints, estimator, description)");
         }
         Study s;
         s.file = file;
@@ -139,6 +196,14 @@ Study parseStudy(const QJsonObject& obj, const std::string& file)
                 o.maximise = !name.empty() && name[0] == '-';
                 o.metric = parseMetric(o.maximise ? name.substr(1) : name, where);
                 s.objectives.push_back(o);
+            }
+        }
+        if (r.has("constraints")) {
+            const QJsonArray cons = r.array("constraints");
+            for (int i = 0; i < cons.size(); ++i) {
+                const std::string where = "constraints[" + std::to_string(i) + "]";
+                if (!cons[i].isString()) throw InputError("", where, "must be a bound such as \"tpot_s <= 0.05\"");
+                s.constraints.push_back(parseConstraint(cons[i].toString().toStdString(), where));
             }
         }
         s.estimator = r.string("estimator", "analytical");

@@ -31,6 +31,17 @@ struct Objective {
     bool maximise = false;
 };
 
+// A bound a design must meet to be on the Pareto front: "tpot_s <= 0.05" (SI units).
+struct Constraint {
+    enum Op { Lt, Le, Gt, Ge } op = Le;
+    MetricId metric;
+    double bound = 0;
+    bool admits(const MetricRow& m) const;
+    std::string text() const; // as written in a study
+};
+// Throws InputError(where) naming what it cannot read.
+Constraint parseConstraint(const std::string& text, const std::string& where);
+
 struct Study {
     std::string file;
     QJsonObject json;              // as read, stored with results
@@ -38,6 +49,7 @@ struct Study {
     std::vector<StudyAxis> axes;   // application order: roots first
     std::vector<std::pair<const DesignField*, FieldValue>> baseOverrides; // dotted base keys, re-applied per point
     std::vector<Objective> objectives;
+    std::vector<Constraint> constraints; // every one met, or a point is left off the front
     std::string estimator = "analytical";
     std::int64_t gridSize = 1;
     std::int64_t samples = 1;
@@ -45,6 +57,7 @@ struct Study {
     bool autoRuntime = false;      // no runtime named: follow each hardware's class default
 
     std::int64_t totalPoints() const { return gridSize * samples; }
+    bool admits(const MetricRow& m) const; // meets every constraint
     std::string fingerprint() const; // identifies the study for --resume
 };
 

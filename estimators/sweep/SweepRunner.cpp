@@ -86,8 +86,8 @@ SweepSummary runSweep(const Study& study, ResultSink& sink, bool resume, const S
     ParetoFront front(std::max(dims, 1));
     std::vector<double> obj(static_cast<size_t>(std::max(dims, 1)));
     auto offer = [&](std::int64_t index, const MetricRow& m) {
-        // Only designs that fit (memory, and an FPGA part's budget) are candidates.
-        if (m[int(MetricId::Fits)] == 0 || m[int(MetricId::FpgaUtilisation)] > 1) return;
+        // Only designs that fit (memory, and an FPGA part's budget) and meet the study's constraints are candidates.
+        if (m[int(MetricId::Fits)] == 0 || m[int(MetricId::FpgaUtilisation)] > 1 || !study.admits(m)) return;
         for (int i = 0; i < dims; ++i) {
             const double v = m[int(study.objectives[i].metric)];
             obj[i] = study.objectives[i].maximise ? -v : v;

@@ -21,11 +21,7 @@ Design designForMeasurement(const MeasurementSet& set, const Measurement& m, con
         d.workload.output = 2;
         d.workload.context = m.tokens;
     }
-    for (auto it = m.design.begin(); it != m.design.end(); ++it) {
-        const std::string key = it.key().toStdString();
-        const DesignField& f = requireDesignField(key, "design." + key);
-        f.apply(d, f.parse(it.value(), "design." + key));
-    }
+    applyDesignOverrides(d, m.design);
     if (!m.design.isEmpty()) d.validate();
     return d;
 }

@@ -4,6 +4,7 @@
 #include "core/Json.h"
 #include "core/RuntimeZoo.h"
 #include "core/Statistics.h"
+#include "estimators/validation/MeasurementSet.h"
 #include "models/ModelZoo.h"
 
 #include <cmath>
@@ -46,6 +47,7 @@ std::vector<PublishedRun> loadPublishedRuns(const std::string& path)
             for (const char* m : kMetrics) known = known || p.metric == m;
             if (!known) row.fail("metric", "must be ttft_ms, tpot_ms, e2e_ms or throughput_tok_s_per_device");
             p.value = row.positive("value");
+            p.design = designOverrides(row, {"model", "hardware", "runtime", "tp", "pp", "ep", "batch", "prompt", "output"});
             rows.push_back(p);
         }
     } catch (const InputError& e) {
@@ -70,6 +72,7 @@ Design designForPublished(const PublishedRun& r)
     d.opts.weights.precision = r.precision;
     d.opts.activations = r.precision;
     d.opts.kvCache.precision = r.precision;
+    applyDesignOverrides(d, r.design);
     return d;
 }
 

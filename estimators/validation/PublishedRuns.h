@@ -5,6 +5,7 @@
 #include "core/Design.h"
 #include "estimators/Estimator.h"
 
+#include <QJsonObject>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,7 @@ struct PublishedRun {
     Precision precision = Precision::FP16; // weights, activations and KV cache
     std::string metric;                    // ttft_ms, tpot_ms, e2e_ms, throughput_tok_s_per_device
     double value = 0;
+    QJsonObject design;                    // further design keys (tp_layout, weights beside the precision, ...)
 };
 
 // Throws InputError naming the file and the row/field on malformed data.

@@ -1,0 +1,32 @@
+#pragma once
+// The headline metrics of one estimate, in one place: the Results view's cards,
+// the Compare table and every report read this list, so a metric's name, unit
+// and formatting are the same wherever it appears (names, units and formats are
+// the sweep's metric columns'). Each may carry an interval (lo, hi in the same
+// unit) once estimates come with one; none is invented here.
+#include "core/Metrics.h"
+#include "estimators/sweep/MetricColumns.h"
+
+#include <QString>
+#include <optional>
+#include <utility>
+#include <vector>
+
+namespace llmdse {
+
+struct Headline {
+    const char* key;   // stable id for widgets: "ttft", "tpot", ...
+    MetricId metric;   // its name, title, unit and format
+    double value = 0;  // SI; NaN when unknown (area of a GPU)
+    std::optional<std::pair<double, double>> interval;
+    bool card = false; // shown as a card in the Results view
+    QString title() const { return metricTitle(metric); }
+    QString unit() const { return metricUnit(metric); }
+};
+
+std::vector<Headline> headlineMetrics(const Metrics& m);
+QString formatHeadline(const Headline& h, double v); // one value in the metric's display unit
+// "7.97 ms", or with an interval "7.97 ms (7.70 ms – 8.30 ms)"; "-" when unknown.
+QString headlineText(const Headline& h);
+
+} // namespace llmdse
