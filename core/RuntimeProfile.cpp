@@ -35,3 +35,22 @@ const char* toString(WeightKernel k)
 }
 
 } // namespace llmdse
+
+namespace llmdse {
+
+const char* toString(Preemption p)
+{
+    switch (p) {
+    case Preemption::Recompute: return "recompute";
+    case Preemption::Swap: return "swap";
+    case Preemption::Reserve: return "reserve";
+    }
+    return "recompute";
+}
+
+const char* toString(AdmissionOrder a)
+{
+    return a == AdmissionOrder::ShortestPromptFirst ? "shortest_prompt_first" : "fcfs";
+}
+
+} // namespace llmdse

@@ -4,6 +4,7 @@
 #include "core/Collective.h"
 #include "core/OpClass.h"
 #include "core/Precision.h"
+#include "core/SchedulerProfile.h"
 
 #include <array>
 #include <string>
@@ -97,6 +98,8 @@ struct RuntimeProfile {
     // Projections that read the same input (q, k, v; gate, up) run as kernels of their own
     // (llama.cpp's graph, eager PyTorch) instead of one stacked GEMM.
     bool separateProjections = false;
+    // How its server admits, batches and preempts requests (the serving simulation's defaults).
+    SchedulerProfile scheduler;
 
     const OpImplementation& impl(OpClass c) const { return ops[static_cast<int>(c)]; }
     OpImplementation& impl(OpClass c) { return ops[static_cast<int>(c)]; }

@@ -1,6 +1,7 @@
 #include "core/RuntimeProfileJson.h"
 #include "core/Errors.h"
 #include "core/Json.h"
+#include "core/Design.h"
 
 #include <QJsonArray>
 
@@ -10,6 +11,66 @@ namespace {
 
 // Above any buffer a collective library registers (custom all-reduce takes at most tens of MB).
 constexpr double kMaxCollectiveBufferMb = 1e9;
+
+// Bounds that keep a simulated server finite: beyond them the figures are unit mistakes.
+constexpr int kMaxSchedulerTokens = 100'000'000;
+constexpr int kMaxStepsPerSchedule = 1024;
+constexpr double kMaxHostOverheadUs = 1e8; // 100 s
+
+SchedulerProfile schedulerFromJson(const JsonReader& s)
+{
+    SchedulerProfile c;
+    c.set = true;
+    c.provenance = s.string("provenance", "");
+    auto bounded = [&](const char* key, int fallback, int minimum, int maximum) {
+        const int v = minimum > 0 ? s.positiveInt(key, fallback) : s.nonNegativeInt(key, fallback);
+        if (v < minimum || v > maximum)
+            s.fail(key, "must be between " + std::to_string(minimum) + " and " + std::to_string(maximum));
+        return v;
+    };
+    c.maxSequences = bounded("max_sequences", c.maxSequences, 1, kMaxBatch);
+    c.maxBatchedTokens = bounded("max_batched_tokens", c.maxBatchedTokens, 1, kMaxSchedulerTokens);
+    c.chunkTokens = bounded("chunked_prefill_tokens", c.chunkTokens, 0, kMaxSchedulerTokens);
+    c.mixedBatches = s.boolean("mixed_batches", c.mixedBatches);
+    c.stepsPerSchedule = bounded("steps_per_schedule", c.stepsPerSchedule, 1, kMaxStepsPerSchedule);
+    const std::string pre = s.string("preemption", "recompute");
+    if (pre == "swap") c.preemption = Preemption::Swap;
+    else if (pre == "reserve") c.preemption = Preemption::Reserve;
+    else if (pre != "recompute") s.fail("preemption", "must be 'recompute', 'swap' or 'reserve', got '" + pre + "'");
+    const std::string order = s.string("priority", "fcfs");
+    if (order == "shortest_prompt_first") c.order = AdmissionOrder::ShortestPromptFirst;
+    else if (order != "fcfs") s.fail("priority", "must be 'fcfs' or 'shortest_prompt_first', got '" + order + "'");
+    auto micro = [&](const char* key, double fallbackS) {
+        const double us = s.nonNegative(key, fallbackS * 1e6);
+        if (us > kMaxHostOverheadUs) s.fail(key, "must be at most 1e8 us");
+        return us * 1e-6;
+    };
+    c.prefixCaching = s.boolean("prefix_caching", false);
+    c.requestOverheadS = micro("request_overhead_us", 0);
+    c.scheduleOverheadS = micro("schedule_overhead_us", 0);
+    c.swapBytesPerS = s.positive("swap_gb_per_s", c.swapBytesPerS / 1e9) * 1e9;
+    const std::string basis = s.string("memory_fraction_of", "device");
+    if (basis == "free") c.memoryBasis = MemoryBasis::Free;
+    else if (basis != "device") s.fail("memory_fraction_of", "must be 'device' or 'free', got '" + basis + "'");
+    return c;
+}
+
+QJsonObject toJson(const SchedulerProfile& c)
+{
+    return {{"provenance", QString::fromStdString(c.provenance)},
+            {"max_sequences", c.maxSequences},
+            {"max_batched_tokens", c.maxBatchedTokens},
+            {"chunked_prefill_tokens", c.chunkTokens},
+            {"mixed_batches", c.mixedBatches},
+            {"steps_per_schedule", c.stepsPerSchedule},
+            {"preemption", toString(c.preemption)},
+            {"priority", toString(c.order)},
+            {"prefix_caching", c.prefixCaching},
+            {"request_overhead_us", c.requestOverheadS * 1e6},
+            {"schedule_overhead_us", c.scheduleOverheadS * 1e6},
+            {"swap_gb_per_s", c.swapBytesPerS / 1e9},
+            {"memory_fraction_of", c.memoryBasis == MemoryBasis::Free ? "free" : "device"}};
+}
 
 CollectiveAlgorithm collectiveFromJson(const JsonReader& c)
 {
@@ -110,6 +171,7 @@ RuntimeProfile runtimeFromJson(const QJsonObject& obj, const std::string& file)
         p.stepOverheadS = r.nonNegative("step_overhead_us", 0.0) * 1e-6;
         p.stepOverheadPerSequenceS = r.nonNegative("step_overhead_per_sequence_us", 0.0) * 1e-6;
         p.separateProjections = r.boolean("separate_projections", false);
+        if (auto sc = r.optionalObject("scheduler")) p.scheduler = schedulerFromJson(*sc);
         const std::string aq = r.string("activation_quantization", "fused");
         if (aq == "eager") p.activationQuantization = ActivationQuantization::Eager;
         else if (aq != "fused") r.fail("activation_quantization", "must be 'fused' or 'eager', got '" + aq + "'");
@@ -193,6 +255,7 @@ QJsonObject toJson(const RuntimeProfile& p)
     o["step_overhead_us"] = p.stepOverheadS * 1e6;
     o["step_overhead_per_sequence_us"] = p.stepOverheadPerSequenceS * 1e6;
     o["separate_projections"] = p.separateProjections;
+    if (p.scheduler.set) o["scheduler"] = toJson(p.scheduler);
     o["activation_quantization"] = p.activationQuantization == ActivationQuantization::Eager ? "eager" : "fused";
     QJsonObject formats;
     for (int i = 0; i < kPrecisionCount; ++i) {

@@ -333,6 +333,40 @@ private Q_SLOTS:
         QTest::newRow("serve-sim no room for KV")
             << QStringList{"serve-sim", "--model", "llama-3-70b", "--hardware", "h100-sxm", "--rate", "1"}
             << QStringList{"--memory-fraction", "no room for the KV cache"};
+        // The closed loop, scheduler, servers and shared prefixes are bounded where they are read.
+        QTest::newRow("serve-sim concurrency 0") << serve + QStringList{"--concurrency", "0"} << QStringList{"--concurrency", ">= 1"};
+        QTest::newRow("serve-sim concurrency huge")
+            << serve + QStringList{"--concurrency", "100000000"} << QStringList{"--concurrency", "10000000"};
+        QTest::newRow("serve-sim too many levels")
+            << serve + QStringList{"--rate", QString("1,").repeated(70) + "1"} << QStringList{"--rate", "64 load levels"};
+        QTest::newRow("serve-sim two sweeps")
+            << serve + QStringList{"--rate", "1,2", "--concurrency", "1,2"} << QStringList{"--concurrency", "not both"};
+        QTest::newRow("serve-sim replicas") << serve + QStringList{"--rate", "1", "--replicas", "100000"}
+                                            << QStringList{"--replicas", "4096"};
+        QTest::newRow("serve-sim router") << serve + QStringList{"--rate", "1", "--router", "random"}
+                                          << QStringList{"--router", "random"};
+        QTest::newRow("serve-sim disaggregate") << serve + QStringList{"--rate", "1", "--disaggregate", "2"}
+                                                << QStringList{"--disaggregate", "P:D"};
+        QTest::newRow("serve-sim steps") << serve + QStringList{"--rate", "1", "--steps-per-schedule", "0"}
+                                         << QStringList{"--steps-per-schedule", ">= 1"};
+        QTest::newRow("serve-sim preemption") << serve + QStringList{"--rate", "1", "--preemption", "evict"}
+                                              << QStringList{"--preemption", "recompute"};
+        QTest::newRow("serve-sim turns") << serve + QStringList{"--rate", "1", "--turns", "0"} << QStringList{"--turns"};
+        QTest::newRow("serve-sim shared prefix") << serve + QStringList{"--rate", "1", "--shared-prefix", "512:0"}
+                                                 << QStringList{"--shared-prefix"};
+        QTest::newRow("serve-sim prefix caching") << serve + QStringList{"--rate", "1", "--prefix-caching", "maybe"}
+                                                  << QStringList{"--prefix-caching", "on or off"};
+        QTest::newRow("serve-sim warm-up too large")
+            << serve + QStringList{"--concurrency", "4", "--warmup", "20000000"} << QStringList{"--warmup"};
+        QTest::newRow("serve-sim trace prefix")
+            << serve + QStringList{"--trace", file("trace-prefix.csv", "arrival_s,prompt,output,prefix_group,prefix\n0,10,2,1,11\n")}
+            << QStringList{"trace-prefix.csv", "line 2: prefix", "11"};
+        QTest::newRow("serve-sim empirical column")
+            << serve + QStringList{"--rate", "1", "--prompt", "empirical:" + file("lengths.csv", "input,output\n10,2\n")}
+            << QStringList{"lengths.csv", "header", "prompt"};
+        QTest::newRow("serve-validate data")
+            << QStringList{"serve-validate", "--data", file("published.json", "{\"runs\": [{\"id\": \"x\"}]}")}
+            << QStringList{"published.json", "runs[0]"};
     }
 
     void badInput()
@@ -418,6 +452,9 @@ private Q_SLOTS:
         QTest::newRow("energy scale 1e308")
             << (base + QStringList{"--runtime", file("rt.json", R"({"id": "x", "efficiency": {}, "energy": {"flop_energy_scale": 1e308}})")})
             << QStringList{"rt.json", "flop_energy_scale"};
+        QTest::newRow("scheduler memory basis")
+            << (base + QStringList{"--runtime", file("rt-sched.json", R"({"id": "x", "efficiency": {}, "scheduler": {"memory_fraction_of": "gpu"}})")})
+            << QStringList{"rt-sched.json", "memory_fraction_of", "gpu"};
         QTest::newRow("measured latency 1e-308")
             << QStringList{"validate", "--data", file("tiny-lat.json", measurements(R"({"device": "h100-sxm", "model": "llama-2-7b", "phase": "decode", "batch": 1, "context": 9, "latency_ms": 1e-308})"))}
             << QStringList{"tiny-lat.json", "latency_ms"};
@@ -463,7 +500,8 @@ private Q_SLOTS:
     void help_data()
     {
         QTest::addColumn<QString>("command");
-        for (const char* c : {"evaluate", "sweep", "merge", "zoo", "validate", "calibrate", "serve-sim"}) QTest::newRow(c) << c;
+        for (const char* c : {"evaluate", "sweep", "merge", "zoo", "validate", "calibrate", "serve-sim", "serve-validate"})
+            QTest::newRow(c) << c;
     }
 
     void help()

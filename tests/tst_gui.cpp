@@ -17,6 +17,7 @@
 
 #include <QApplication>
 #include <QComboBox>
+#include <QLineEdit>
 #include <QFile>
 #include <QImage>
 #include <QProcess>
@@ -329,6 +330,23 @@ private Q_SLOTS:
         QVERIFY(w.serving()->rows() >= 10);
         auto* table = w.findChild<QTableWidget*>("servingTable");
         QVERIFY(table->item(0, 1)->text().contains("p99"));
+    }
+
+    // A closed-loop sweep plots TTFT and ITL against the clients and marks the knee.
+    void servingViewSweepsTheLoad()
+    {
+        MainWindow w;
+        QVERIFY(w.showView("serving"));
+        w.findChild<QComboBox*>("servingLoadMode")->setCurrentIndex(1);
+        w.findChild<QLineEdit*>("servingLoad")->setText("1,16,1024");
+        w.findChild<QSpinBox*>("servingRequests")->setValue(1500);
+        QSignalSpy finished(w.serving(), &ServingView::finished);
+        w.serving()->run();
+        QVERIFY(finished.wait(120000));
+        QVERIFY(finished.last().at(0).toBool());
+        QCOMPARE(w.serving()->rows(), 3);
+        QCOMPARE(w.serving()->chartSeries(), 5); // TTFT and ITL p50/p99, the knee
+        QVERIFY(w.serving()->kneeLoad() > 1);
     }
 
     // The sweep table sorts and filters in the background and shows the finished order.

@@ -8,7 +8,7 @@
 namespace llmdse {
 
 KvCacheBudget kvCacheBudget(const Estimator& estimator, const Design& d, int blockSize, int stepTokens,
-                            double memoryFraction)
+                            double memoryFraction, bool required, MemoryBasis basis)
 {
     Design probe = d;
     probe.workload.batch = 1;
@@ -20,7 +20,9 @@ KvCacheBudget kvCacheBudget(const Estimator& estimator, const Design& d, int blo
     b.bytesPerToken = f.kvCacheBytes / (probe.workload.prompt + probe.workload.output);
     b.capacityBytes = f.capacityBytes;
     b.weightsBytes = f.weightsBytes;
-    b.freeBytes = f.capacityBytes * memoryFraction - f.weightsBytes - f.activationBytes;
+    b.freeBytes = basis == MemoryBasis::Free ? (f.capacityBytes - f.weightsBytes - f.activationBytes) * memoryFraction
+                                             : f.capacityBytes * memoryFraction - f.weightsBytes - f.activationBytes;
+    if (!required) return b;
     if (b.freeBytes <= 0 || b.bytesPerToken <= 0)
         throw InputError("", "--memory-fraction",
                          "no room for the KV cache: " + formatSi(memoryFraction * 100, "%") + " of " +

@@ -1,210 +1,239 @@
 #include "estimators/serving/ServingSimulator.h"
 #include "core/Errors.h"
+#include "estimators/serving/ServerReplica.h"
 
 #include <algorithm>
 #include <cmath>
-#include <deque>
 #include <limits>
+#include <memory>
+#include <queue>
 #include <stdexcept>
 
 namespace llmdse {
 
+const char* toString(Router r) { return r == Router::RoundRobin ? "round-robin" : "least-loaded"; }
+
 namespace {
 
-// A running sequence. KV of `kv` tokens is stored in `blocks` blocks.
-struct Seq {
-    int req;
-    int target;     // tokens to prefill: prompt + tokens generated before a preemption
-    int prefilled;
-    int kv;
-    int blocks;
-    int chunk;      // prefill tokens in the current step
-};
+constexpr double kNever = std::numeric_limits<double>::infinity();
 
-class Simulation {
+// Sends requests, routes them to the servers and runs the servers' decisions in time order.
+class Driver {
 public:
-    Simulation(const std::vector<Request>& r, StepCostModel& m, const SchedulerConfig& c)
-        : reqs_(r), model_(m), cfg_(c), free_(c.kvBlocks), generated_(r.size(), 0)
+    Driver(const std::vector<Request>& r, StepCostModel& m, const SchedulerConfig& c, const ServingLoad& load)
+        : reqs_(r), load_(load), state_(r, run_), child_(r.size(), -1)
     {
         const double nan = std::numeric_limits<double>::quiet_NaN();
+        run_.sentS.assign(r.size(), nan);
         run_.firstTokenS.assign(r.size(), nan);
         run_.finishS.assign(r.size(), nan);
-        running_.reserve(size_t(c.maxBatch) + 1);
+        run_.measureBegin = std::min<std::int64_t>(load.warmup, std::int64_t(r.size()));
+        run_.measureEnd = load.measured < 0 ? std::int64_t(r.size())
+                                            : std::min<std::int64_t>(run_.measureBegin + load.measured, std::int64_t(r.size()));
+        remaining_ = run_.measureEnd - run_.measureBegin;
+        for (size_t i = 0; i < r.size(); ++i) {
+            if (r[i].parent < 0) roots_.push_back(int(i));
+            else child_[size_t(r[i].parent)] = int(i);
+        }
+        const bool split = load.decodeReplicas > 0;
+        for (int i = 0; i < load.replicas; ++i)
+            front_.push_back(std::make_unique<ServerReplica>(state_, m, c, split ? ServerRole::Prefill : ServerRole::Both));
+        for (int i = 0; i < load.decodeReplicas; ++i)
+            back_.push_back(std::make_unique<ServerReplica>(state_, m, c, ServerRole::Decode));
+        for (auto* pool : {&front_, &back_})
+            for (auto& s : *pool) servers_.push_back(Server{s.get(), kNever, 0});
+        linkFree_.assign(front_.size(), 0.0);
+        kvBytesPerToken_ = c.kvBytesPerToken;
+        idlePowerW_ = c.idlePowerW;
     }
 
     ServingRun run()
     {
-        for (;;) {
-            arrive();
-            if (running_.empty() && waiting_.empty()) {
-                if (next_ == reqs_.size()) break;
-                const double at = reqs_[next_].arrivalS;
-                if (at > t_) {
-                    run_.idleS += at - t_;
-                    t_ = at;
-                }
-                continue;
+        while (remaining_ > 0) {
+            double next = std::min(nextRootTime(), events_.empty() ? kNever : events_.top().t);
+            for (const Server& s : servers_) next = std::min(next, s.busyUntil);
+            if (next == kNever) break; // nothing left that could finish a measured request
+            now_ = next;
+            for (size_t i = 0; i < servers_.size(); ++i)
+                if (servers_[i].busyUntil == now_) settle(i);
+            if (remaining_ <= 0) break; // the measured requests are done: no cool-down request goes out after them
+            while (nextRootTime() <= now_) sendRoot();
+            while (!events_.empty() && events_.top().t <= now_) {
+                const Event e = events_.top();
+                events_.pop();
+                arrive(e.req, e.handoff);
             }
-            step();
+            for (Server& s : servers_)
+                if (s.busyUntil == kNever && s.replica->hasWork()) s.busyUntil = s.replica->decide(now_);
         }
-        run_.endS = t_;
-        run_.idleEnergyJ = run_.idleS * cfg_.idlePowerW;
+        finish();
         return std::move(run_);
     }
 
 private:
-    long long blocksFor(long long tokens) const { return (tokens + cfg_.blockSize - 1) / cfg_.blockSize; }
-    static bool decoding(const Seq& s) { return s.prefilled == s.target; }
-    bool needsBlock(const Seq& s) const { return s.kv + 1 > (long long)s.blocks * cfg_.blockSize; }
-    int targetOf(int r) const { return reqs_[r].prompt + generated_[r]; }
+    struct Server {
+        ServerReplica* replica;
+        double busyUntil; // end of the running decision; kNever when idle
+        long long routed;
+    };
+    struct Event {
+        double t;
+        long long order; // ties in sending order
+        int req;
+        bool handoff;    // KV arriving at the decode pool
+        bool operator>(const Event& o) const { return t != o.t ? t > o.t : order > o.order; }
+    };
 
-    void arrive()
+    bool measured(int r) const { return r >= run_.measureBegin && r < run_.measureEnd; }
+
+    double nextRootTime() const
     {
-        while (next_ < reqs_.size() && reqs_[next_].arrivalS <= t_) {
-            const Request& q = reqs_[next_];
-            if (blocksFor((long long)q.prompt + q.output) > cfg_.kvBlocks) ++run_.rejected;
-            else waiting_.push_back(int(next_));
-            ++next_;
-        }
+        if (nextRoot_ >= roots_.size()) return kNever;
+        if (load_.concurrency > 0 && active_ >= load_.concurrency) return kNever;
+        // Cool-down requests only keep the clients busy while measured ones are in flight.
+        if (roots_[nextRoot_] >= run_.measureEnd && load_.concurrency == 0) return kNever;
+        return std::max(reqs_[size_t(roots_[nextRoot_])].arrivalS, slotFreed_);
     }
 
-    // Admits the head of the queue with `tokens` of its prompt in this step, if its blocks fit.
-    bool admit(int tokensCap)
+    void sendRoot()
     {
-        if (waiting_.empty() || running_.size() >= size_t(cfg_.maxBatch)) return false;
-        const int r = waiting_.front();
-        const int target = targetOf(r);
-        const long long nb = blocksFor(target);
-        if (nb > free_) return false;
-        waiting_.pop_front();
-        free_ -= nb;
-        running_.push_back(Seq{r, target, 0, 0, int(nb), std::min(tokensCap, target)});
-        return true;
+        const int r = roots_[nextRoot_++];
+        ++active_;
+        send(r, now_);
     }
 
-    // Frees blocks for this step's decodes, preempting the most recently admitted sequences.
-    bool reserveDecodeBlocks()
+    void send(int r, double t)
     {
-        long long need = 0;
-        for (const Seq& s : running_) need += decoding(s) && needsBlock(s);
-        bool preempted = false;
-        while (need > free_ && !running_.empty()) {
-            const Seq s = running_.back();
-            running_.pop_back();
-            free_ += s.blocks;
-            need -= decoding(s) && needsBlock(s);
-            waiting_.push_front(s.req);
-            ++run_.preemptions;
-            preempted = true;
+        if (measured(r) && !windowOpen_) { // the window opens with the first measured request
+            windowOpen_ = true;
+            tokensBefore_ = run_.outputTokens;
+            completedBefore_ = run_.completedAll;
         }
-        return preempted;
+        run_.sentS[size_t(r)] = t;
+        events_.push(Event{t + load_.requestOverheadS, order_++, r, false});
     }
 
-    void step()
+    // Picks a server of a pool: round robin, or the fewest outstanding requests (the first of equals).
+    ServerReplica* route(std::vector<std::unique_ptr<ServerReplica>>& pool, size_t& turn)
     {
-        int prefillTokens = 0;
-        const bool prefillOnly = cfg_.chunk == 0 && !waiting_.empty() &&
-                                 running_.size() < size_t(cfg_.maxBatch) && blocksFor(targetOf(waiting_.front())) <= free_;
-        if (prefillOnly) {
-            while (!waiting_.empty()) {
-                const int target = targetOf(waiting_.front());
-                if (prefillTokens > 0 && prefillTokens + target > cfg_.prefillBudget) break;
-                if (!admit(target)) break;
-                prefillTokens += target;
-            }
-        } else {
-            const bool preempted = reserveDecodeBlocks();
-            int budget = cfg_.chunk;
-            for (Seq& s : running_) {
-                if (decoding(s)) {
-                    if (needsBlock(s)) {
-                        ++s.blocks;
-                        --free_;
-                    }
-                } else if (budget > 0) {
-                    s.chunk = std::min(budget, s.target - s.prefilled);
-                    budget -= s.chunk;
-                }
-            }
-            // After a preemption the cache is full: admitting now would only thrash.
-            while (budget > 0 && !preempted && admit(budget)) budget -= running_.back().chunk;
-            prefillTokens = cfg_.chunk - budget;
-        }
-
-        int decodes = 0, prefills = 0;
-        double context = 0;
-        for (const Seq& s : running_) {
-            if (s.chunk > 0) ++prefills;
-            else if (!prefillOnly && decoding(s)) {
-                ++decodes;
-                context += s.kv + 1;
-            }
-        }
-        if (decodes == 0 && prefillTokens == 0) throw std::logic_error("serving simulation: a step with no work");
-        const StepCost c = model_.step(decodes, decodes ? context / decodes : 0.0, prefillTokens);
-        t_ += c.timeS;
-        run_.busyS += c.timeS;
-        run_.stepEnergyJ += c.energyJ;
-        run_.prefillTokens += prefillTokens;
-        run_.sumBatch += decodes + prefills;
-        ++run_.steps;
-
-        size_t kept = 0;
-        for (size_t i = 0; i < running_.size(); ++i) {
-            Seq s = running_[i];
-            bool done = false;
-            if (s.chunk > 0) {
-                s.prefilled += s.chunk;
-                s.chunk = 0;
-                if (decoding(s)) {  // prefill complete: its last position yields the next token
-                    s.kv = s.target;
-                    done = emit(s.req);
-                }
-            } else if (!prefillOnly && decoding(s)) {
-                ++s.kv;
-                done = emit(s.req);
-            }
-            if (done) free_ += s.blocks;
-            else running_[kept++] = s;
-        }
-        running_.resize(kept);
+        if (pool.size() == 1) return pool[0].get();
+        if (load_.router == Router::RoundRobin) return pool[turn++ % pool.size()].get();
+        ServerReplica* best = pool[0].get();
+        for (auto& s : pool)
+            if (s->outstanding() < best->outstanding()) best = s.get();
+        return best;
     }
 
-    // One more token of request r at the current time; true when it was the last.
-    bool emit(int r)
+    void arrive(int r, bool handoff)
     {
-        ++run_.outputTokens;
-        if (++generated_[r] == 1) run_.firstTokenS[r] = t_;
-        if (generated_[r] < reqs_[r].output) return false;
-        run_.finishS[r] = t_;
-        return true;
+        ServerReplica* s = handoff ? route(back_, backTurn_) : route(front_, frontTurn_);
+        if (!s->enqueue(r)) done(r, false);
+    }
+
+    // A decision of servers_[i] ended now: its finished requests complete, its handed-off ones travel.
+    void settle(size_t i)
+    {
+        Server& s = servers_[i];
+        s.busyUntil = kNever;
+        auto& fin = s.replica->finished();
+        auto& off = s.replica->handedOff();
+        s.replica->settle((long long)(fin.size() + off.size()));
+        for (int r : fin) done(r, true);
+        for (int r : off) {
+            // The prompt's KV (every device its shard) crosses this prefill server's link, one transfer at a time.
+            const int kv = reqs_[size_t(r)].prompt;
+            double& link = linkFree_[i];
+            const double start = std::max(now_, link);
+            const double bytes = double(kv) * kvBytesPerToken_;
+            link = start + (load_.linkBytesPerS > 0 ? bytes / load_.linkBytesPerS : 0.0) + load_.linkLatencyS;
+            state_.readyKv[size_t(r)] = kv;
+            state_.readyIsSwap[size_t(r)] = 0;
+            ++run_.handoffs;
+            events_.push(Event{link, order_++, r, true});
+        }
+        fin.clear();
+        off.clear();
+    }
+
+    // Request r completed (or was rejected): its conversation goes on, or its client takes the next request.
+    void done(int r, bool completed)
+    {
+        if (completed) ++run_.completedAll;
+        if (measured(r)) --remaining_;
+        const int next = child_[size_t(r)];
+        if (completed && next >= 0) {
+            send(next, now_ + load_.thinkS);
+            return;
+        }
+        --active_;
+        slotFreed_ = std::max(slotFreed_, now_);
+    }
+
+    void finish()
+    {
+        double start = kNever, end = 0;
+        for (std::int64_t r = run_.measureBegin; r < run_.measureEnd; ++r) {
+            if (!std::isnan(run_.sentS[size_t(r)])) start = std::min(start, run_.sentS[size_t(r)]);
+            if (!std::isnan(run_.finishS[size_t(r)])) end = std::max(end, run_.finishS[size_t(r)]);
+        }
+        if (run_.measureBegin == 0 || start == kNever) start = 0;
+        if (end == 0) end = now_;
+        run_.startS = start;
+        run_.endS = std::max(end, start);
+        if (run_.measureBegin == 0) tokensBefore_ = completedBefore_ = 0;
+        run_.windowOutputTokens = run_.outputTokens - tokensBefore_;
+        run_.windowCompleted = run_.completedAll - completedBefore_;
+        double busy = 0;
+        for (const Server& s : servers_) busy += s.replica->busyS();
+        run_.busyS = busy;
+        run_.idleS = std::max(0.0, double(servers_.size()) * run_.endS - busy);
+        run_.idleEnergyJ = run_.idleS * idlePowerW_;
     }
 
     const std::vector<Request>& reqs_;
-    StepCostModel& model_;
-    const SchedulerConfig cfg_;
-    long long free_;
-    std::vector<int> generated_;
-    std::vector<Seq> running_;
-    std::deque<int> waiting_;
-    size_t next_ = 0;
-    double t_ = 0;
+    const ServingLoad load_;
     ServingRun run_;
+    SimState state_;
+    std::vector<int> child_, roots_;
+    std::vector<std::unique_ptr<ServerReplica>> front_, back_;
+    std::vector<Server> servers_;
+    std::vector<double> linkFree_;
+    std::priority_queue<Event, std::vector<Event>, std::greater<>> events_;
+    size_t nextRoot_ = 0, frontTurn_ = 0, backTurn_ = 0;
+    long long active_ = 0, order_ = 0, tokensBefore_ = 0, completedBefore_ = 0;
+    bool windowOpen_ = false;
+    std::int64_t remaining_ = 0;
+    double now_ = 0, slotFreed_ = 0, kvBytesPerToken_ = 0, idlePowerW_ = 0;
 };
 
 } // namespace
 
-ServingRun simulateServing(const std::vector<Request>& requests, StepCostModel& cost, const SchedulerConfig& config)
+ServingRun simulateServing(const std::vector<Request>& requests, StepCostModel& cost, const SchedulerConfig& config,
+                           const ServingLoad& load)
 {
     if (config.maxBatch < 1) throw InputError("", "--max-batch", "must be >= 1");
     if (config.chunk < 0) throw InputError("", "--chunk", "must be >= 0 (0: no chunked prefill)");
     if (config.prefillBudget < 1) throw InputError("", "--prefill-budget", "must be >= 1 token");
     if (config.blockSize < 1) throw InputError("", "--block-size", "must be >= 1 token");
     if (config.kvBlocks < 1) throw InputError("", "--kv-blocks", "must be >= 1");
-    if (!std::is_sorted(requests.begin(), requests.end(),
-                        [](const Request& a, const Request& b) { return a.arrivalS < b.arrivalS; }))
-        throw std::invalid_argument("simulateServing: requests must be sorted by arrival");
-    return Simulation(requests, cost, config).run();
+    if (config.stepsPerSchedule < 1) throw InputError("", "--steps-per-schedule", "must be >= 1");
+    if (!(config.swapBytesPerS > 0)) throw InputError("", "swap_gb_per_s", "must be > 0");
+    if (load.replicas < 1 || load.replicas > kMaxReplicas)
+        throw InputError("", "--replicas", "must be between 1 and " + std::to_string(kMaxReplicas));
+    if (load.decodeReplicas < 0 || load.decodeReplicas > kMaxReplicas)
+        throw InputError("", "--disaggregate", "decode servers must be between 0 and " + std::to_string(kMaxReplicas));
+    if (load.concurrency < 0 || load.concurrency > kMaxConcurrency)
+        throw InputError("", "--concurrency", "must be between 1 and " + std::to_string(kMaxConcurrency));
+    if (load.warmup < 0) throw InputError("", "--warmup", "must be >= 0");
+    double last = -kNever;
+    for (size_t i = 0; i < requests.size(); ++i) {
+        const Request& q = requests[i];
+        if (q.parent >= int(i)) throw std::invalid_argument("simulateServing: a follow-up turn must come after its parent");
+        if (q.parent >= 0) continue;
+        if (q.arrivalS < last) throw std::invalid_argument("simulateServing: requests must be sorted by arrival");
+        last = q.arrivalS;
+    }
+    return Driver(requests, cost, config, load).run();
 }
 
 } // namespace llmdse

@@ -1,6 +1,7 @@
 #pragma once
 // What a serving simulation means for its users: latency percentiles, throughput,
-// goodput under a latency SLO, energy. Units are in the names.
+// goodput under a latency SLO, energy. Units are in the names. Figures cover the
+// measured requests (after the warm-up) and the measured window.
 #include "estimators/serving/Request.h"
 #include "estimators/serving/ServingSimulator.h"
 
@@ -23,13 +24,17 @@ struct Distribution {
 Distribution distributionOf(std::vector<double>& v);
 
 struct ServingSummary {
-    long long requests = 0, completed = 0, rejected = 0, preemptions = 0, steps = 0, sloMet = 0;
+    long long requests = 0, completed = 0, rejected = 0, preemptions = 0, swaps = 0, steps = 0, sloMet = 0;
+    long long decisions = 0, handoffs = 0;
     Distribution ttftS, tpotS, e2eS;  // TPOT over requests with >= 2 output tokens: (last - first) / (output - 1)
-    double simulatedS = 0;            // first arrival at 0 .. last step's end
+    Distribution itlS;                // every gap between two deliveries of a request's tokens (from a histogram: within 0.5%)
+    Distribution promptTokens, outputTokensPerRequest; // realised lengths of the measured requests
+    double simulatedS = 0;            // the measured window: first measured send (0 without warm-up) .. last token
     double requestsPerS = 0, outputTokensPerS = 0, goodputRequestsPerS = 0;
-    double energyJ = 0, energyPerRequestJ = 0, avgPowerW = 0;  // steps + idle
+    double energyJ = 0, energyPerRequestJ = 0, avgPowerW = 0;  // steps + idle, all servers, 0 .. window end
     double meanBatch = 0;             // sequences per step
-    double busyFraction = 0;
+    double busyFraction = 0;          // of the servers' time
+    double prefixHitRate = 0;         // prompt tokens the prefix cache served / prompt tokens admitted
     long long outputTokens = 0, prefillTokens = 0;
 };
 

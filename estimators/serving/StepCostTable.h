@@ -34,6 +34,7 @@ public:
     StepCost decode(int batch, double context);
     StepCost prefill(double tokens);
     int evaluations() const { return evaluations_; } // estimator calls so far
+    void addEvaluations(int n) { evaluations_ += n; } // a study's earlier grids
 
 private:
     StepCost decodeAt(size_t bi, size_t ci);
