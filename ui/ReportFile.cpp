@@ -25,7 +25,7 @@ QString reportHead(const QString& title)
            "h2{font-size:13pt;margin-top:14px;margin-bottom:4px} h3{font-size:11pt;margin-bottom:2px} "
            "td,th{padding:2px 6px;border-bottom:1px solid #ddd} th{background:#eef1f6;text-align:left} "
            "table{border-collapse:collapse} .src{color:#555;font-size:8pt} .num{text-align:right} "
-           ".bad{color:#b00020;font-weight:bold}</style></head><body>";
+           ".bad{color:#b00020;font-weight:bold} td.t,th.t{font-size:7pt;padding:1px 3px}</style></head><body>";
 }
 
 QString reportImage(const QImage& img, double fraction)
@@ -63,20 +63,21 @@ QString reportTable(const QAbstractItemModel& m, int maxRows)
     const bool rowNames = m.rowCount() > 0 && !m.headerData(0, Qt::Vertical).toString().isEmpty() &&
                           m.headerData(0, Qt::Vertical).toString() != "1";
     QString h = "<table width=\"100%\"><thead><tr>";
-    if (rowNames) h += "<th></th>";
-    for (int c = 0; c < m.columnCount(); ++c) h += "<th>" + m.headerData(c, Qt::Horizontal).toString().toHtmlEscaped() + "</th>";
+    // Small type: an operator table has ten columns and the page 14 cm of text width.
+    if (rowNames) h += "<th class=\"t\"></th>";
+    for (int c = 0; c < m.columnCount(); ++c) h += "<th class=\"t\">" + m.headerData(c, Qt::Horizontal).toString().toHtmlEscaped() + "</th>";
     h += "</tr></thead>";
     const int rows = std::min(m.rowCount(), maxRows);
     for (int r = 0; r < rows; ++r) {
         h += "<tr>";
-        if (rowNames) h += "<td>" + m.headerData(r, Qt::Vertical).toString().toHtmlEscaped() + "</td>";
+        if (rowNames) h += "<td class=\"t\">" + m.headerData(r, Qt::Vertical).toString().toHtmlEscaped() + "</td>";
         for (int c = 0; c < m.columnCount(); ++c) {
             const QModelIndex i = m.index(r, c);
             const bool right = m.data(i, Qt::TextAlignmentRole).toInt() & Qt::AlignRight;
             const bool bold = m.data(i, Qt::FontRole).value<QFont>().bold();
             QString text = m.data(i).toString().toHtmlEscaped();
             if (bold) text = "<b>" + text + "</b>";
-            h += QString("<td%1>%2</td>").arg(right ? " align=\"right\"" : "", text);
+            h += QString("<td class=\"t\"%1>%2</td>").arg(right ? " align=\"right\"" : "", text);
         }
         h += "</tr>";
     }
