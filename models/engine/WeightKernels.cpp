@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cpuid.h>
 #include <immintrin.h>
 
 namespace llmdse::kernels {
@@ -13,7 +14,12 @@ namespace {
 // the file being built with -mavx2, and the variant is picked once, on first use.
 bool cpuHasAvx2()
 {
-    static const bool has = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
+    // F16C from CPUID itself: clang's __builtin_cpu_supports does not know "f16c".
+    static const bool has = [] {
+        unsigned a = 0, b = 0, c = 0, d = 0;
+        const bool f16c = __get_cpuid(1, &a, &b, &c, &d) && (c & bit_F16C);
+        return f16c && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    }();
     return has;
 }
 
