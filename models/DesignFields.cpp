@@ -413,6 +413,8 @@ std::vector<DesignField> makeFields()
                        [](Design& d) -> double& { return d.runtime.stepOverheadS; }, 0));
     v.push_back(number("runtime.step_overhead_per_sequence_us", "us", "host cost per sequence in a forward pass", 1e-6,
                        [](Design& d) -> double& { return d.runtime.stepOverheadPerSequenceS; }, 0));
+    v.push_back(number("runtime.rank_skew_us", "us", "spread of each parallel rank's host time per forward pass", 1e-6,
+                       [](Design& d) -> double& { return d.runtime.rankSkewS; }, 0));
     v.push_back(number("runtime.gemm_efficiency", "", "fraction of matrix peak", 1,
                        [](Design& d) -> double& { return d.runtime.gemmEfficiency; }));
     v.push_back(number("runtime.bandwidth_efficiency", "", "fraction of memory bandwidth", 1,
