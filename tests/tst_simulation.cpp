@@ -177,11 +177,42 @@ private Q_SLOTS:
         QVERIFY(small > 21e-6 && small < 1.1 * m.latencyS);
     }
 
+    // array_efficiency stretches only the arrays' issue time: a compute-bound GEMM (8192^3 on the A100
+    // template) takes 1/0.859 as long once the kernel's fixed 21 us is set aside.
+    void arrayEfficiencyStretchesIssueTime()
+    {
+        OperatorMeasurement m;
+        m.device = "template-a100";
+        m.m = m.n = m.k = 8192;
+        Design d = designForOperator(m, RuntimeProfile{});
+        QCOMPARE(d.hardware.accel->arrayEfficiency, 0.859);
+        const double fixed = d.hardware.accel->fixed.kernelS;
+        const double tuned = predictOperator("simulation", d, m) - fixed;
+        d.hardware.accel->arrayEfficiency = 1;
+        const double ideal = predictOperator("simulation", d, m) - fixed;
+        QVERIFY_NEAR(tuned / ideal, 1 / 0.859, 0.01);
+    }
+
+    // A published best-shape rate: Bekman's maximum achievable matmul FLOPS on an A100 SXM, 267.9 TFLOP/s
+    // at 6912x16384x2048 (ml-engineering, compute/accelerator/README.md; the source of array_efficiency
+    // 0.859 = 267.9 / 312). The template's tiling, feeds and memory lose little on that shape: the
+    // simulated rate is within 5% of the published one.
+    void a100RecoversPublishedMatmulRate()
+    {
+        OperatorMeasurement m;
+        m.device = "template-a100";
+        m.m = 6912, m.n = 16384, m.k = 2048;
+        const double seconds = predictOperator("simulation", designForOperator(m, RuntimeProfile{}), m);
+        const double tflops = 2 * m.m * m.n * m.k / seconds / 1e12;
+        qInfo("A100 template at 6912x16384x2048: %.1f TFLOP/s (published 267.9)", tflops);
+        QVERIFY_NEAR(tflops, 267.9, 0.05);
+    }
+
     // The bundled operator measurements (GEMM sweeps on an A100 and an MI210, a GPT-3 layer's GEMMs):
-    // the simulation estimator's median |error| stays within 15%, and on the A100 at most 3 points above
-    // the analytical estimator's on the same template. Per device medians are printed: on the MI210 the
-    // simulated arrays run at their peak where the card reaches about 80% of it, a gap the analytical
-    // estimator closes with the runtime profile's GEMM efficiency.
+    // the simulation estimator's median |error| stays within 15% and at most 3 points above the
+    // analytical estimator's, overall and on the A100. Per device medians are printed: on the MI210
+    // the arrays reach the CDNA 2 best-shape rate (array_efficiency) where the measured card, timed
+    // with an older rocBLAS, stays about 13% below it.
     void operatorMeasurementsMedianError()
     {
         const MeasurementSet set = loadMeasurements(test::sourceDir().toStdString() + "/resources/validation/operator-measurements.json");
@@ -201,7 +232,7 @@ private Q_SLOTS:
                 qInfo("%s on %s: median |error| %.1f%% over %zu rows", estimators[e], device.c_str(), 100 * median(errs), errs.size());
         const double sim = median(all[0]), ana = median(all[1]);
         qInfo("all rows: simulation %.1f%%, analytical %.1f%%", 100 * sim, 100 * ana);
-        QVERIFY2(sim <= 0.15, qPrintable(QString::number(sim)));
+        QVERIFY2(sim <= 0.15 && sim <= ana + 0.03, qPrintable(QString("%1 vs %2").arg(sim).arg(ana)));
         const double simA100 = median(byDevice[0]["template-a100"]), anaA100 = median(byDevice[1]["template-a100"]);
         QVERIFY2(simA100 <= 0.15 && simA100 <= anaA100 + 0.03, qPrintable(QString("%1 vs %2").arg(simA100).arg(anaA100)));
     }
