@@ -257,17 +257,17 @@ std::vector<DesignField> makeFields()
         DesignField f;
         f.key = "tp_layout";
         f.kind = Kind::Text;
-        f.help = "tensor-parallel layout: 1d (Megatron) or 2d (2D weight-stationary, Pope et al. 2022)";
+        f.help = "tensor-parallel layout: 1d (Megatron), 2d (2D weight-stationary) or weight_gathered (Pope et al. 2022)";
         f.parse = [](const QJsonValue& val, const std::string& where) {
             FieldValue fv;
             fv.text = parseText(val, where);
-            if (fv.text != "1d" && fv.text != "2d") throw InputError("", where, "must be 1d or 2d, got '" + fv.text + "'");
-            fv.number = fv.text == "2d" ? 1 : 0;
+            bool known = false;
+            for (TensorLayout l : {TensorLayout::OneD, TensorLayout::TwoD, TensorLayout::WeightGathered})
+                if (fv.text == toString(l)) fv.number = double(l), known = true;
+            if (!known) throw InputError("", where, "must be 1d, 2d or weight_gathered, got '" + fv.text + "'");
             return fv;
         };
-        f.apply = [](Design& d, const FieldValue& fv) {
-            d.parallel.layout = fv.number != 0 ? TensorLayout::TwoD : TensorLayout::OneD;
-        };
+        f.apply = [](Design& d, const FieldValue& fv) { d.parallel.layout = static_cast<TensorLayout>(int(fv.number)); };
         f.read = [](const Design& d) { return QJsonValue(toString(d.parallel.layout)); };
         v.push_back(f);
     }

@@ -319,6 +319,48 @@ private Q_SLOTS:
         QCOMPARE(designFromJson(toJson(two)).parallel.layout, TensorLayout::TwoD);
     }
 
+    // Weight-gathered (Pope et al. 3.2.3): Llama-2-7B prefill of 8 x 128 tokens on 4 devices. Each device
+    // runs its 2 sequences (256 rows) through whole matrices, all-gathered before use: the q/k/v matrix
+    // gathers 4096 x 12288 x 2 B = 100,663,296 B per layer; no activation is reduced, no logits gathered;
+    // every device stores 1/4 of the weights and caches its own 2 sequences with all 32 heads.
+    void weightGatheredLayoutMovesWeightsNotActivations()
+    {
+        QJsonObject o{{"model", "llama-2-7b"}, {"hardware", "template-tpu-v4"}, {"tp", 4}, {"batch", 8}, {"prompt", 128},
+                      {"output", 1}, {"tp_layout", "weight_gathered"}};
+        const Design d = designFromJson(o);
+        d.validate();
+        OpGraph g;
+        buildPrefill(d.model, d.opts, d.parallel, 8, 128, g);
+        const Op* qkv = nullptr;
+        const Op* gather = nullptr;
+        for (const Op& op : g.ops) {
+            if (std::string(op.name) == "attn.qkv_proj") qkv = &op;
+            if (std::string(op.name) == "attn.qkv_proj.gather_weights") gather = &op;
+            QVERIFY2(std::string(op.name) != "attn.all_reduce" && std::string(op.name) != "mlp.all_reduce" &&
+                         std::string(op.name) != "lm_head.gather_logits",
+                     op.name);
+            if (op.cls == OpClass::Attention) QCOMPARE(op.attnBatch, 2);
+        }
+        QVERIFY(qkv && gather);
+        QCOMPARE(qkv->m, std::int64_t(256));
+        QCOMPARE(qkv->n, std::int64_t(12288));
+        QCOMPARE(qkv->k, std::int64_t(4096));
+        QCOMPARE(gather->collective, Collective::AllGather);
+        QCOMPARE(gather->commParticipants, 4);
+        QCOMPARE(gather->commBytes, 4096.0 * 12288 * 2);
+        QCOMPARE(gather->count, 32);
+        QJsonObject single = o;
+        single["tp"] = 1;
+        single.remove("tp_layout");
+        const MemoryFootprint one = memoryFootprint(designFromJson(single)), four = memoryFootprint(d);
+        QVERIFY_NEAR(four.weightsBytes * 4, one.weightsBytes, 1e-9);
+        QVERIFY_NEAR(four.kvCacheBytes * 4, one.kvCacheBytes, 1e-9);
+        QCOMPARE(designFromJson(toJson(d)).parallel.layout, TensorLayout::WeightGathered);
+        // Dense models only, as the 2D layout.
+        QJsonObject moe{{"model", "mixtral-8x7b"}, {"hardware", "h100-sxm"}, {"tp", 2}, {"tp_layout", "weight_gathered"}};
+        QVERIFY_THROWS_EXCEPTION(InputError, designFromJson(moe).validate());
+    }
+
     // On-chip-only memory: the Groq-like chip's SRAM is its memory, counted as SRAM (no DRAM PHYs), and a
     // model spread over enough chips fits.
     void sramOnlyChipHoldsTheModelAcrossChips()
