@@ -337,6 +337,18 @@ std::vector<DesignField> makeFields()
     v.push_back(templateField<double>("hardware.global_bytes_per_cycle", Kind::Number, "B/cycle",
                                       "global buffer bandwidth", 1, [](T& t) -> double& { return t.globalBytesPerCycle; },
                                       1e-300));
+    {
+        DesignField f = templateField<double>("hardware.array_efficiency", Kind::Number, "",
+                                              "share of cycles the matrix arrays issue in a tuned GEMM kernel", 1,
+                                              [](T& t) -> double& { return t.arrayEfficiency; }, 1e-300);
+        const auto parse = f.parse;
+        f.parse = [parse](const QJsonValue& val, const std::string& where) {
+            FieldValue fv = parse(val, where);
+            if (fv.number > 1) throw InputError("", where, "must be in (0, 1], got " + std::to_string(fv.number));
+            return fv;
+        };
+        v.push_back(f);
+    }
     v.push_back(templateField<int>("hardware.memory_channels", Kind::Integer, "",
                                    "off-chip memory channels (stacks for HBM)", 1,
                                    [](T& t) -> int& { return t.memory.channels; }, 1));
