@@ -95,6 +95,11 @@ struct RuntimeProfile {
     // Host work per sequence in a forward pass (its block table and inputs, pythonising and detokenising
     // its sampled token, stop checks), added to stepOverheadS for every sequence the pass runs.
     double stepOverheadPerSequenceS = 0;
+    // Spread (standard deviation) of one rank's host time per forward pass, where every tensor- or
+    // expert-parallel rank is its own process that prepares and launches the pass: every collective is a
+    // barrier, so a pass lasts as long as its slowest rank's launch, on average this spread times the
+    // expected largest of p standard normal draws (0 on one device; 0.56, 1.03, 1.42 x at 2, 4, 8).
+    double rankSkewS = 0;
     // Projections that read the same input (q, k, v; gate, up) run as kernels of their own
     // (llama.cpp's graph, eager PyTorch) instead of one stacked GEMM.
     bool separateProjections = false;

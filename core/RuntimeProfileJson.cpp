@@ -170,6 +170,7 @@ RuntimeProfile runtimeFromJson(const QJsonObject& obj, const std::string& file)
         }
         p.stepOverheadS = r.nonNegative("step_overhead_us", 0.0) * 1e-6;
         p.stepOverheadPerSequenceS = r.nonNegative("step_overhead_per_sequence_us", 0.0) * 1e-6;
+        p.rankSkewS = r.nonNegative("rank_skew_us", 0.0) * 1e-6;
         p.separateProjections = r.boolean("separate_projections", false);
         if (auto sc = r.optionalObject("scheduler")) p.scheduler = schedulerFromJson(*sc);
         const std::string aq = r.string("activation_quantization", "fused");
@@ -254,6 +255,7 @@ QJsonObject toJson(const RuntimeProfile& p)
                               {"memory_energy_scale", p.memoryEnergyScale}};
     o["step_overhead_us"] = p.stepOverheadS * 1e6;
     o["step_overhead_per_sequence_us"] = p.stepOverheadPerSequenceS * 1e6;
+    if (p.rankSkewS > 0) o["rank_skew_us"] = p.rankSkewS * 1e6;
     o["separate_projections"] = p.separateProjections;
     if (p.scheduler.set) o["scheduler"] = toJson(p.scheduler);
     o["activation_quantization"] = p.activationQuantization == ActivationQuantization::Eager ? "eager" : "fused";
