@@ -81,10 +81,10 @@ private Q_SLOTS:
               median(halfWidths));
         QVERIFY(rows >= 80);
         QVERIFY2(coverage <= 0.97, qPrintable(QString::number(coverage)));
-        // Decode energy and power miss the 85% target: Qwen2.5-0.5B draws 0.62-0.79 of its estimated decode
-        // energy, and no other shape's residuals reach that low, so leaving it out cannot cover it (0.82 today).
-        const bool decodeEnergy = key == "decode_energy" || key == "decode_power";
-        QVERIFY2(coverage >= (decodeEnergy ? 0.80 : 0.85), qPrintable(QString::number(coverage)));
+        // Decode energy and power reach it since the busy power is shed in fixed overhead time (launch gaps,
+        // GEMM setup): before, overhead-dominated Qwen2.5-0.5B drew 0.65-0.80 of its estimate and lay outside
+        // every band the other shapes gave (0.82).
+        QVERIFY2(coverage >= 0.85, qPrintable(QString::number(coverage)));
         if (key.endsWith("latency")) QVERIFY2(median(halfWidths) <= 0.10, qPrintable(QString::number(median(halfWidths))));
     }
 
