@@ -103,7 +103,7 @@ QString designMetricsHtml(const Metrics& m, const Uncertainty* u)
     for (size_t r = 0; r < half; ++r) {
         h += "<tr>";
         for (size_t i : {r, r + half})
-            h += i < rows.size() ? QString("<td>%1</td><td align=\"right\">%2</td>").arg(rows[i].first, rows[i].second)
+            h += i < rows.size() ? QString("<td style=\"white-space:nowrap\">%1</td><td align=\"right\" style=\"white-space:nowrap\">%2</td>").arg(rows[i].first, rows[i].second)
                                  : QString("<td></td><td></td>");
         h += "</tr>";
     }

@@ -42,9 +42,9 @@ QString formatHeadline(const Headline& h, double v) { return QString::fromStdStr
 
 QString headlineText(const Headline& h)
 {
-    QString t = formatHeadline(h, h.value);
-    if (h.interval) t += QString(" (%1 – %2)").arg(formatHeadline(h, h.interval->first), formatHeadline(h, h.interval->second));
-    return t;
+    const std::string shown = formatMetric(h.metric, h.value);
+    if (!h.interval || std::isnan(h.value)) return QString::fromStdString(shown);
+    return QString::fromStdString(withInterval(shown, {metricName(h.metric), h.value, h.interval->first, h.interval->second}));
 }
 
 } // namespace llmdse

@@ -34,7 +34,7 @@ Uncertainty headlineUncertainty(const Design& d, const Metrics& m, const QString
 // "90% interval 7.70 ms – 8.30 ms; basis: ...": what a tooltip says of a metric's interval; "" without one.
 QString intervalTip(const Headline& h, const Uncertainty& u);
 QString formatHeadline(const Headline& h, double v); // one value in the metric's display unit
-// "7.97 ms", or with an interval "7.97 ms (7.70 ms – 8.30 ms)"; "-" when unknown.
+// "7.97 ms", or with an interval "7.97 ms (7.7-8.3)" as `evaluate`'s table writes it; "-" when unknown.
 QString headlineText(const Headline& h);
 
 } // namespace llmdse

@@ -59,19 +59,17 @@ LiteratureView::LiteratureView(QWidget* parent)
     summary_->setWordWrap(true);
     summary_->setStyleSheet("color: #555;");
     summary_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    auto* published = new QWidget;
-    auto* publishedLayout = new QVBoxLayout(published);
-    publishedLayout->setContentsMargins(0, 0, 0, 0);
-    publishedLayout->addWidget(view_, 1);
-    publishedLayout->addWidget(note_);
-    auto* compared = new QWidget;
-    auto* comparedLayout = new QVBoxLayout(compared);
-    comparedLayout->setContentsMargins(0, 0, 0, 0);
-    comparedLayout->addWidget(comparison_, 1);
-    comparedLayout->addWidget(summary_);
+    auto page = [](QWidget* chart, QWidget* below) { // a chart over its explanation
+        auto* w = new QWidget;
+        auto* l = new QVBoxLayout(w);
+        l->setContentsMargins(0, 0, 0, 0);
+        l->addWidget(chart, 1);
+        l->addWidget(below);
+        return w;
+    };
     tabs_->setObjectName("literatureTabs");
-    tabs_->addTab(published, "Published systems");
-    tabs_->addTab(compared, "Estimate vs published");
+    tabs_->addTab(page(view_, note_), "Published systems");
+    tabs_->addTab(page(comparison_, summary_), "Estimate vs published");
     connect(tabs_, &QTabWidget::currentChanged, this, [this](int i) {
         if (i == 1) showComparison();
     });
