@@ -91,7 +91,7 @@ int run(const QStringList& args)
     parser.addOption({"pareto", "Keep the Pareto front of the objectives over points that fit in memory (printed; stored "
                                 "in table 'pareto' of a .sqlite, or FILE.pareto.csv/.json beside other outputs)."});
     parser.addOption({"uncertainty", "Also write each headline metric's 90% interval as NAME_lo and NAME_hi columns (as evaluate's "
-                                     "\"uncertainty\"; slower where a preset has figures with no primary source)."});
+                                     "\"uncertainty\"; about 2.5x the time)."});
     parser.addOption({"threads", "Worker threads (default: all cores).", "n", "0"});
     parser.addOption({"resume", "Continue an interrupted .sqlite sweep, skipping finished points (same study and shard)."});
     parser.addOption({"overwrite", "Replace an existing output file (and its .pareto side file)."});
