@@ -79,6 +79,9 @@ struct RuntimeProfile {
 
     // Energy, as multipliers on first-principles constants.
     double busyPowerFraction = 0;     // extra static power while busy, fraction of (TDP - idle)
+    // Of that busy power, the share the chip sheds during fixed overhead time (kernel launch gaps,
+    // GEMM setup, waiting for the host): few SMs run then and the rest are clock-gated. 0: none.
+    double overheadIdleFraction = 0;
     double flopEnergyScale = 1;       // system-level energy per 16-bit FLOP / logic-only energy per FLOP
     double memoryEnergyScale = 1;     // energy per main-memory bit / interface figure
 

@@ -165,6 +165,8 @@ RuntimeProfile runtimeFromJson(const QJsonObject& obj, const std::string& file)
         if (auto en = r.optionalObject("energy")) {
             p.busyPowerFraction = en->nonNegative("busy_power_fraction", 0.0);
             if (p.busyPowerFraction > 1) en->fail("busy_power_fraction", "must be <= 1");
+            p.overheadIdleFraction = en->nonNegative("overhead_idle_fraction", 0.0);
+            if (p.overheadIdleFraction > 1) en->fail("overhead_idle_fraction", "must be <= 1");
             p.flopEnergyScale = en->positive("flop_energy_scale", 1.0);
             p.memoryEnergyScale = en->positive("memory_energy_scale", 1.0);
         }
@@ -251,6 +253,7 @@ QJsonObject toJson(const RuntimeProfile& p)
     o["power_capped"] = p.powerCapped;
     o["weight_format_kernels"] = p.weightFormatKernels;
     o["energy"] = QJsonObject{{"busy_power_fraction", p.busyPowerFraction},
+                              {"overhead_idle_fraction", p.overheadIdleFraction},
                               {"flop_energy_scale", p.flopEnergyScale},
                               {"memory_energy_scale", p.memoryEnergyScale}};
     o["step_overhead_us"] = p.stepOverheadS * 1e6;
