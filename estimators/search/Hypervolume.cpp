@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 
 namespace llmdse {
 
@@ -9,7 +10,8 @@ namespace {
 
 using Points = std::vector<std::vector<double>>;
 
-// Points already inside the reference box, `dims` leading coordinates used.
+// Points already inside the reference box, `dims` leading coordinates used. Four or more
+// objectives slice recursively (exact, slower).
 double volume(Points& pts, const std::vector<double>& ref, size_t dims)
 {
     if (pts.empty()) return 0;
@@ -27,6 +29,33 @@ double volume(Points& pts, const std::vector<double>& ref, size_t dims)
             area += (right - pts[i][0]) * (ref[1] - lowest);
         }
         return area;
+    }
+    if (dims == 3) {
+        // Sweep upwards in the third objective, keeping the slice's 2-D staircase (non-dominated
+        // (x, y) sorted by x, so y falls) and its area: O(n) per point, no copies.
+        std::sort(pts.begin(), pts.end(), [](const auto& a, const auto& b) { return a[2] < b[2]; });
+        std::vector<std::pair<double, double>> stairs;
+        double total = 0;
+        for (size_t i = 0; i < pts.size(); ++i) {
+            const double x = pts[i][0], y = pts[i][1];
+            auto at = std::lower_bound(stairs.begin(), stairs.end(), std::make_pair(x, -1e308));
+            const bool dominated = (at != stairs.begin() && std::prev(at)->second <= y) || (at != stairs.end() && at->first == x && at->second <= y);
+            if (!dominated) {
+                auto end = at;
+                while (end != stairs.end() && end->second >= y) ++end; // the points it dominates
+                at = stairs.erase(at, end);
+                stairs.insert(at, {x, y});
+            }
+            const double top = i + 1 < pts.size() ? pts[i + 1][2] : ref[2];
+            if (top <= pts[i][2]) continue;
+            double area = 0;
+            for (size_t k = 0; k < stairs.size(); ++k) {
+                const double right = k + 1 < stairs.size() ? stairs[k + 1].first : ref[0];
+                area += (right - stairs[k].first) * (ref[1] - stairs[k].second);
+            }
+            total += (top - pts[i][2]) * area;
+        }
+        return total;
     }
     const size_t last = dims - 1;
     std::sort(pts.begin(), pts.end(), [last](const auto& a, const auto& b) { return a[last] < b[last]; });

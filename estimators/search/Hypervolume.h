@@ -1,8 +1,8 @@
 #pragma once
 // Exact hypervolume of a set of points (all objectives minimised) against a reference point:
 // the volume they dominate inside the box below the reference. Points not strictly better than
-// the reference in every objective add nothing. Slicing on the last objective down to the
-// 2-D sweep (exact; O(n^2 log n) in 3-D, fine for fronts of thousands of points).
+// the reference in every objective add nothing. 2-D: one sweep; 3-D: a sweep in the third
+// objective over a 2-D staircase (O(n^2) worst case, no allocation per slice); more: slicing.
 #include <vector>
 
 namespace llmdse {
