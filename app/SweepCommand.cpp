@@ -4,6 +4,7 @@
 #include "app/OutputFormat.h"
 #include "core/Errors.h"
 #include "core/Units.h"
+#include "estimators/search/GenerationsFile.h"
 #include "estimators/simulation/SimCache.h"
 #include "estimators/sweep/OutputFile.h"
 #include "estimators/sweep/ParetoFile.h"
@@ -73,6 +74,52 @@ void printFront(const Study& study, const std::vector<ParetoPoint>& front)
     std::printf("Pareto front: %zu points\n%s", front.size(), t.render().c_str());
 }
 
+// A study with "search": the budget, not the space, says how much is evaluated.
+int runSearchCommand(const QCommandLineParser& parser, const Study& study, SweepOptions opts)
+{
+    const SearchSpec& spec = *study.search;
+    const std::string out = parser.value("out").toStdString();
+    std::vector<std::string> params;
+    for (const auto& a : study.axes) params.push_back(a.key);
+    params.push_back("generation");
+    const double expected = bytesPerPoint(out, params) * static_cast<double>(spec.budget);
+    const char* alg = spec.algorithm == SearchSpec::Algorithm::Nsga2 ? "nsga2" : "random";
+    std::fprintf(parser.isSet("dry-run") ? stdout : stderr,
+                 "study %s: %s search of a %s space, budget %lld, population %d, seed %llu; %s expected: about %s\n",
+                 study.file.c_str(), alg, pointCount(study.gridSize).c_str(), static_cast<long long>(spec.budget),
+                 spec.population, static_cast<unsigned long long>(spec.seed), out.c_str(), formatBytes(expected).c_str());
+    if (parser.isSet("dry-run")) return 0;
+    const bool resume = parser.isSet("resume"), overwrite = parser.isSet("overwrite");
+    const std::string side = paretoSidePath(out), generations = out.size() > 7 && out.substr(out.size() - 7) == ".sqlite"
+                                                                    ? std::string()
+                                                                    : out + ".generations.csv";
+    for (const std::string& f : {side, generations})
+        if (!f.empty() && outputExists(f, "--out") && !overwrite)
+            throw InputError("", "--out", "'" + f + "' exists; pass --overwrite to replace it");
+    auto sink = openSink(out, resume ? SinkMode::Resume : overwrite ? SinkMode::Overwrite : SinkMode::Create);
+    const bool quiet = parser.isSet("quiet");
+    opts.generation = [&](const SearchGeneration& g) {
+        if (!quiet)
+            std::fprintf(stderr, "generation %d: %lld evaluated, %lld feasible, front %zu, hypervolume %.6g\n", g.generation,
+                         static_cast<long long>(g.evaluations), static_cast<long long>(g.feasible), g.front.size(),
+                         g.hypervolume);
+    };
+    SweepSummary s = runSweep(study, *sink, resume, opts);
+    std::string ref;
+    for (size_t i = 0; i < s.reference.size(); ++i)
+        ref += (i ? ", " : "") + fmt(study.objectives[i].maximise ? -s.reference[i] : s.reference[i], 5);
+    std::fprintf(stderr,
+                 "%lld evaluated (%lld taken from the stored run, %lld invalid, %lld do not fit) in %d generations, "
+                 "%.2f s -> %s\nhypervolume %.6g against the reference point (%s) in objective units\n",
+                 static_cast<long long>(s.evaluated), static_cast<long long>(s.skipped), static_cast<long long>(s.invalid),
+                 static_cast<long long>(s.infeasible), static_cast<int>(s.generations.size()), s.seconds, out.c_str(),
+                 s.generations.empty() ? 0.0 : s.generations.back().hypervolume, ref.c_str());
+    printFront(study, s.front);
+    if (!side.empty()) writeParetoFile(side, study, s.front);
+    if (!generations.empty()) writeGenerationsFile(generations, s.generations);
+    return s.cancelled ? 2 : 0;
+}
+
 int run(const QStringList& args)
 {
     QCommandLineParser parser;
@@ -82,6 +129,10 @@ int run(const QStringList& args)
         "        \"ranges\": {key: [min, max] | {\"min\", \"max\", \"log\"} | {\"values\": [...]}}},\n"
         "        \"objectives\": [\"tpot_s\", \"-tokens_per_j\"], \"estimator\": \"analytical\"}\n"
         "Keys are evaluate's options or dotted paths (hardware.memory_bandwidth). Output format by extension.\n"
+        "A search instead of a grid: \"search\": {\"algorithm\": \"nsga2\"|\"random\", \"budget\": N, \"population\": P,\n"
+        "        \"seed\": S}, \"space\": {key: [values] | {\"min\", \"max\", \"step\"} | {\"min\", \"max\", \"log\": true}},\n"
+        "        \"constraints\": [\"area_mm2 <= 400\", \"fits\"]; prints the hypervolume per generation and the front.\n"
+        "        proxy_loss is a quality PROXY: the Chinchilla fit (Hoffmann et al. 2022) + published format costs.\n"
         "A run of more than 10^10 points needs --force. A full disk stops the run with exit 1; a .sqlite\n"
         "output keeps every finished batch, so --resume continues once there is space.\n"
         "Example: llmdse sweep --study study.json --out results.sqlite --pareto");
@@ -119,6 +170,7 @@ int run(const QStringList& args)
         const bool resume = parser.isSet("resume"), overwrite = parser.isSet("overwrite");
         const std::string out = parser.value("out").toStdString();
 
+        if (study.search) return runSearchCommand(parser, study, opts);
         const auto [begin, end] = shardRange(study.totalPoints(), opts.shardIndex, opts.shardCount);
         const std::string shardText = opts.shardCount > 1 ? ", shard " + shardName(opts.shardIndex, opts.shardCount) +
                                                                 ": " + pointCount(end - begin)

@@ -29,6 +29,8 @@ struct ModelSpec {
     double ropeHighFreqFactor = 4.0;
     int ropeOriginalMaxPosition = 8192;
     double normEps = 1e-5;
+    // Pre-training tokens, for the proxy_loss quality objective only (0: 20 per parameter, Chinchilla-optimal).
+    double trainingTokens = 0;
 
     // Sliding-window attention (Mistral, Phi-3; Qwen2 when use_sliding_window): the last
     // `slidingWindow` tokens are attended and cached in `slidingWindowLayers` layers (0: none).

@@ -393,6 +393,9 @@ std::vector<DesignField> makeFields()
     v.push_back(integer("model.head_dim", "head dimension", [](Design& d) -> int& { return d.model.headDim; }));
     v.push_back(integer("model.intermediate", "MLP width", [](Design& d) -> int& { return d.model.intermediate; }));
     v.push_back(integer("model.vocab", "vocabulary", [](Design& d) -> int& { return d.model.vocab; }));
+    v.push_back(number("model.training_tokens", "tokens",
+                       "pre-training tokens, used only by the proxy_loss objective (0: 20 per parameter, Chinchilla-optimal)",
+                       1, [](Design& d) -> double& { return d.model.trainingTokens; }, 0));
     {
         DesignField f = integer("model.sliding_window", "sliding-window attention span in tokens (0: attend the whole context)",
                                 [](Design& d) -> int& { return d.model.slidingWindow; }, 0);

@@ -209,6 +209,29 @@ private Q_SLOTS:
                                                  << QStringList{"st-obj.json", "objectives[0]", "speed"};
         QTest::newRow("study bad range") << sweep(file("st-range.json", study(R"("random": {"samples": 4, "ranges": {"batch": [8, 2]}})")))
                                          << QStringList{"st-range.json", "random.ranges.batch"};
+        // Searches: the search block, the space, the constraints.
+        const QByteArray space = R"("space": {"batch": [1, 2, 4]}, "objectives": ["tpot_s"])";
+        QTest::newRow("search without budget") << sweep(file("se-budget.json", study(R"("search": {"algorithm": "nsga2"}, )" + space)))
+                                               << QStringList{"se-budget.json", "search.budget"};
+        QTest::newRow("search unknown algorithm")
+            << sweep(file("se-alg.json", study(R"("search": {"algorithm": "annealing", "budget": 10}, )" + space)))
+            << QStringList{"se-alg.json", "search.algorithm", "annealing"};
+        QTest::newRow("search with a grid")
+            << sweep(file("se-grid.json", study(R"("search": {"budget": 10}, "grid": {"batch": [1]}, )" + space)))
+            << QStringList{"se-grid.json", "search", "grid"};
+        QTest::newRow("space real range without step")
+            << sweep(file("se-step.json", study(R"("search": {"budget": 10}, "objectives": ["tpot_s"],
+                                                   "space": {"hardware.memory_bandwidth": {"min": 100, "max": 200}})")))
+            << QStringList{"se-step.json", "space.hardware.memory_bandwidth.step"};
+        QTest::newRow("constraint unreadable")
+            << sweep(file("se-con.json", study(R"("search": {"budget": 10}, "constraints": ["area_mm2 =< 400"], )" + space)))
+            << QStringList{"se-con.json", "constraints[0]", "area_mm2 =< 400"};
+        QTest::newRow("constraint bare non-yes/no metric")
+            << sweep(file("se-bare.json", study(R"("search": {"budget": 10}, "constraints": ["fits", "tpot_s"], )" + space)))
+            << QStringList{"se-bare.json", "constraints[1]", "yes/no"};
+        QTest::newRow("constraint unknown metric")
+            << sweep(file("se-met.json", study(R"("search": {"budget": 10}, "constraints": ["speed <= 3"], )" + space)))
+            << QStringList{"se-met.json", "constraints[0]", "speed"};
         QTest::newRow("study missing base") << sweep(file("st-base.json", R"({"grid": {"batch": [1]}})"))
                                             << QStringList{"st-base.json", "base"};
         QTest::newRow("study bad base model") << sweep(file("st-model.json", R"({"base": {"model": "gpt-9", "hardware": "h100-sxm"}})"))

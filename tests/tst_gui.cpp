@@ -22,6 +22,7 @@
 #include <QImage>
 #include <QProcess>
 #include <QSignalSpy>
+#include <QSlider>
 #include <QSpinBox>
 #include <QStatusBar>
 #include <QSettings>
@@ -469,6 +470,42 @@ private Q_SLOTS:
         QCOMPARE(finished.last().at(0).toBool(), true);
         QVERIFY(finished.last().at(1).toLongLong() < 2621440);
         QVERIFY(!s->running());
+    }
+
+    // A study with a search: the front is drawn as each generation arrives (the UI thread stays
+    // free), then the slider replays the generations over the stored points.
+    void sweepRunsASearchGenerationByGeneration()
+    {
+        MainWindow w;
+        w.show();
+        QVERIFY(w.showView("sweep"));
+        SweepView* s = w.sweep();
+        QSignalSpy finished(s, &SweepView::finished), shown(s, &SweepView::generationShown);
+        s->setStudy(QJsonDocument::fromJson(R"({"base": {"model": "llama-2-7b", "hardware": "template-systolic",
+              "batch": 1, "prompt": 256, "output": 64, "weights": "int8", "activations": "int8", "model.kv_heads": 8},
+            "search": {"algorithm": "nsga2", "budget": 400, "population": 40, "seed": 3},
+            "space": {"model.layers": {"min": 8, "max": 40, "step": 8}, "model.hidden": [2048, 3072, 4096],
+                      "hardware.array_rows": {"min": 16, "max": 256, "log": true}, "hardware.array_cols": [32, 64, 128],
+                      "hardware.sram_mib": [16, 32, 64]},
+            "constraints": ["area_mm2 <= 150", "fits"], "objectives": ["proxy_loss", "tpot_s"]})").object());
+        s->run();
+        QVERIFY(s->running());
+        QVERIFY(finished.wait(30000));
+        QCOMPARE(finished.last().at(0).toBool(), false);
+        QCOMPARE(s->generations(), 10); // 400 designs, 40 a generation
+        QVERIFY(shown.count() >= 2);     // drawn as they came, more than one generation
+        auto* slider = w.findChild<QSlider*>("searchGeneration");
+        QVERIFY(slider && slider->isVisible());
+        QCOMPARE(slider->maximum(), 9);
+        QCOMPARE(s->results()->size(), size_t(400));
+        const size_t lastFront = s->front().size();
+        QSignalSpy plotted(s, &SweepView::plotted);
+        slider->setValue(0); // replay the first generation: its own front over its 40 points
+        QVERIFY(plotted.wait(10000));
+        QVERIFY(s->front().size() <= 40);
+        QVERIFY(w.findChild<QLabel*>("searchGenerationLabel")->text().startsWith("generation 0:"));
+        slider->setValue(9);
+        QCOMPARE(s->front().size(), lastFront);
     }
 
     // The Check view runs the docks' model on this CPU (a tiny fixture shape, one run) and lists every op.

@@ -339,13 +339,14 @@ QJsonObject StudyBuilder::study() const
 
 bool StudyBuilder::setStudy(const QJsonObject& s)
 {
-    if (s.contains("random") || !s["base"].isObject()) return false;
+    // Random ranges, searches and bare yes/no constraints are edited as JSON.
+    if (s.contains("random") || s.contains("search") || s.contains("space") || !s["base"].isObject()) return false;
     const QJsonObject grid = s["grid"].toObject();
     for (auto it = grid.begin(); it != grid.end(); ++it)
         if (!it.value().isArray()) return false;
     for (const QJsonValue& c : s["constraints"].toArray())
         try {
-            parseConstraint(c.toString().toStdString(), "constraints");
+            if (parseConstraint(c.toString().toStdString(), "constraints").op == Constraint::Holds) return false;
         } catch (const InputError&) {
             return false;
         }

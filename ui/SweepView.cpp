@@ -27,6 +27,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScatterSeries>
+#include <QSlider>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
@@ -34,6 +35,7 @@
 #include <QToolTip>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
+#include <algorithm>
 #include <cmath>
 
 namespace llmdse {
@@ -64,8 +66,18 @@ SweepView::SweepView(std::function<QJsonObject()> currentDesign, QWidget* parent
       runButton_(new QPushButton("Run sweep")), cancelButton_(new QPushButton("Cancel")), progress_(new QProgressBar),
       status_(new QLabel), x_(new QComboBox), y_(new QComboBox), colour_(new QComboBox),
       errorBars_(new QCheckBox("Error bars")), chart_(new QChartView),
-      filter_(new QLineEdit), table_(new QTableView), model_(new SweepTableModel(this))
+      filter_(new QLineEdit), generationRow_(new QWidget), generationSlider_(new QSlider(Qt::Horizontal)),
+      generationLabel_(new QLabel), table_(new QTableView), model_(new SweepTableModel(this))
 {
+    generationSlider_->setObjectName("searchGeneration");
+    generationSlider_->setToolTip("a search's generation: its front, and the points evaluated up to it");
+    generationLabel_->setObjectName("searchGenerationLabel");
+    auto* generationLayout = new QHBoxLayout(generationRow_);
+    generationLayout->setContentsMargins(0, 0, 0, 0);
+    generationLayout->addWidget(new QLabel("generation"));
+    generationLayout->addWidget(generationSlider_, 1);
+    generationLayout->addWidget(generationLabel_, 2);
+    generationRow_->hide();
     editor_->setObjectName("studyEditor");
     editor_->setFont(QFont("monospace"));
     studyTabs_->setObjectName("studyTabs");
@@ -118,6 +130,7 @@ SweepView::SweepView(std::function<QJsonObject()> currentDesign, QWidget* parent
     topLayout->addWidget(follow_);
     topLayout->addLayout(runRow);
     topLayout->addWidget(axes);
+    topLayout->addWidget(generationRow_);
     topLayout->addWidget(status_);
     auto* split = new QSplitter(Qt::Vertical);
     split->setChildrenCollapsible(false);
@@ -140,6 +153,7 @@ SweepView::SweepView(std::function<QJsonObject()> currentDesign, QWidget* parent
     connect(colour_, &QComboBox::currentIndexChanged, this, &SweepView::plot);
     connect(errorBars_, &QCheckBox::toggled, this, &SweepView::plot);
     connect(filter_, &QLineEdit::returnPressed, this, [this] { setFilter(filter_->text()); });
+    connect(generationSlider_, &QSlider::valueChanged, this, &SweepView::showGeneration);
     connect(model_, &SweepTableModel::reordered, this, [this](qint64 rows) {
         if (results_) status_->setText(QString("Showing %L1 of %L2 rows").arg(rows).arg(results_->size()));
     });
@@ -233,6 +247,8 @@ int SweepView::colourAxis() const
 void SweepView::restore(const QString& studyText, std::shared_ptr<SweepResults> results, std::vector<std::int64_t> front)
 {
     cancel();
+    generations_.clear(); // a project keeps a search's points and final front, not its generations
+    generationRow_->hide();
     settingText_ = true;
     editor_->setPlainText(studyText);
     settingText_ = false;
@@ -360,7 +376,20 @@ void SweepView::run()
     cancelButton_->setEnabled(true);
     progress_->setRange(0, 1000);
     progress_->setValue(0);
-    status_->setText(QString("Evaluating %L1 points ...").arg(study_->totalPoints()));
+    generations_.clear();
+    generationRow_->setVisible(bool(study_->search));
+    generationSlider_->blockSignals(true);
+    generationSlider_->setRange(0, 0);
+    generationSlider_->blockSignals(false);
+    generationLabel_->clear();
+    if (study_->search) {
+        // The search's first two objectives on the axes: the front is drawn in them.
+        x_->setCurrentIndex(int(study_->objectives[0].metric));
+        if (study_->objectives.size() > 1) y_->setCurrentIndex(int(study_->objectives[1].metric));
+        status_->setText(QString("Searching %L1 designs of %L2 ...").arg(study_->search->budget).arg(study_->gridSize));
+    } else {
+        status_->setText(QString("Evaluating %L1 points ...").arg(study_->totalPoints()));
+    }
     auto results = std::make_shared<SweepResults>();
     cancel_ = std::make_shared<std::atomic<bool>>(false);
     SweepView* self = this;
@@ -376,6 +405,11 @@ void SweepView::run()
             last.restart();
             post.post([self, done, total] {
                 if (self) self->progress_->setValue(int(1000.0 * double(done) / double(std::max<std::int64_t>(total, 1))));
+            });
+        };
+        opts.generation = [self, post](const SearchGeneration& g) {
+            post.post([self, g] {
+                if (self) self->addGeneration(g);
             });
         };
         SweepSummary s;
@@ -418,6 +452,13 @@ void SweepView::done(bool cancelled, qlonglong evaluated, QString error, std::ve
     colour_->setCurrentIndex(keep >= 0 ? keep : 0);
     colour_->blockSignals(false);
     model_->setResults(results_);
+    if (!generations_.empty()) {
+        generationSlider_->blockSignals(true);
+        generationSlider_->setRange(0, int(generations_.size()) - 1);
+        generationSlider_->setValue(int(generations_.size()) - 1);
+        generationSlider_->blockSignals(false);
+        generationLabel_->setText(generationText(generations_.back()));
+    }
     std::int64_t infeasible = 0;
     for (size_t i = 0; i < results_->size(); ++i) infeasible += results_->metric(MetricId::Fits, i) == 0;
     if (!error.isEmpty())
@@ -448,8 +489,20 @@ void SweepView::plot()
     SweepView* self = this;
     const AsyncGuard::Handle post = guard_.handle(); // not a QPointer check: see AsyncGuard
     std::shared_ptr<const Study> barsFrom = errorBars_->isChecked() ? study_ : nullptr;
-    (void)QtConcurrent::run([self, post, gen, r = results_, front = front_, mx, my, filter = model_->filter(), colour = colourAxis(),
-                             barsFrom] {
+    SweepFilter filter = model_->filter();
+    if (!generations_.empty() && !running_) {
+        // A search: the points evaluated up to the generation shown.
+        const auto& names = results_->schema().paramNames;
+        const auto at = std::find(names.begin(), names.end(), "generation");
+        if (at != names.end()) {
+            SweepFilter::Term t;
+            t.column = int(at - names.begin());
+            t.op = SweepFilter::Term::Le;
+            t.value = generationSlider_->value();
+            filter.terms.push_back(t);
+        }
+    }
+    (void)QtConcurrent::run([self, post, gen, r = results_, front = front_, mx, my, filter, colour = colourAxis(), barsFrom] {
         auto data = std::make_shared<ScatterData>(scatterFor(*r, front, mx, my, filter, colour, barsFrom.get()));
         post.post([self, gen, r, data, mx, my] {
             if (!self || gen != self->plotGeneration_ || r != self->results_) return; // superseded
@@ -566,6 +619,83 @@ void SweepView::showScatter(const ScatterData& d, MetricId mx, MetricId my)
     replaceChart(chart_, chart);
     placeOpenMarker();
     Q_EMIT plotted();
+}
+
+} // namespace llmdse
+
+namespace llmdse {
+
+QString SweepView::generationText(const SearchGeneration& g) const
+{
+    return QString("generation %1: %L2 evaluated, front %3 points, hypervolume %4")
+        .arg(g.generation)
+        .arg(g.evaluations)
+        .arg(g.front.size())
+        .arg(g.hypervolume, 0, 'g', 5);
+}
+
+void SweepView::addGeneration(const SearchGeneration& g)
+{
+    generations_.push_back(g);
+    generationSlider_->blockSignals(true);
+    generationSlider_->setRange(0, int(generations_.size()) - 1);
+    generationSlider_->setValue(int(generations_.size()) - 1);
+    generationSlider_->blockSignals(false);
+    generationLabel_->setText(generationText(g));
+    showLiveFront(g);
+    Q_EMIT generationShown(g.generation);
+}
+
+// While the search runs its rows are still being written: draw the front alone, in the first
+// two objectives as the search ranks them.
+void SweepView::showLiveFront(const SearchGeneration& g)
+{
+    if (!study_ || study_->objectives.empty()) return;
+    const Objective ox = study_->objectives[0], oy = study_->objectives.size() > 1 ? study_->objectives[1] : ox;
+    const size_t iy = study_->objectives.size() > 1 ? 1 : 0;
+    auto* chart = new QChart;
+    chart->setTitle(generationText(g));
+    chart->legend()->hide();
+    auto* front = new QScatterSeries;
+    front->setMarkerSize(7);
+    front->setColor(QColor("#D55E00"));
+    double x0 = 1e300, x1 = -1e300, y0 = 1e300, y1 = -1e300;
+    for (const auto& p : g.front) {
+        const double x = ox.maximise ? -p.objectives[0] : p.objectives[0];
+        const double y = oy.maximise ? -p.objectives[iy] : p.objectives[iy];
+        if (!std::isfinite(x) || !std::isfinite(y)) continue;
+        front->append(x, y);
+        x0 = std::min(x0, x), x1 = std::max(x1, x), y0 = std::min(y0, y), y1 = std::max(y1, y);
+    }
+    chart->addSeries(front);
+    chart->createDefaultAxes();
+    if (x1 >= x0 && y1 >= y0) {
+        const double px = x1 > x0 ? 0.05 * (x1 - x0) : std::max(std::abs(x0) * 0.05, 1e-12);
+        const double py = y1 > y0 ? 0.05 * (y1 - y0) : std::max(std::abs(y0) * 0.05, 1e-12);
+        chart->axes(Qt::Horizontal).first()->setRange(x0 - px, x1 + px);
+        chart->axes(Qt::Vertical).first()->setRange(y0 - py, y1 + py);
+    }
+    chart->axes(Qt::Horizontal).first()->setTitleText(QString("%1 (%2)").arg(metricTitle(ox.metric), metricUnit(ox.metric)));
+    chart->axes(Qt::Vertical).first()->setTitleText(QString("%1 (%2)").arg(metricTitle(oy.metric), metricUnit(oy.metric)));
+    openMarker_ = nullptr;
+    replaceChart(chart_, chart);
+}
+
+void SweepView::showGeneration(int generation)
+{
+    if (generation < 0 || generation >= int(generations_.size())) return;
+    if (generationSlider_->value() != generation) {
+        generationSlider_->blockSignals(true);
+        generationSlider_->setValue(generation);
+        generationSlider_->blockSignals(false);
+    }
+    const SearchGeneration& g = generations_[size_t(generation)];
+    generationLabel_->setText(generationText(g));
+    if (running_ || !results_) return showLiveFront(g);
+    front_.clear();
+    for (const auto& p : g.front) front_.push_back(p.index);
+    plot();
+    Q_EMIT generationShown(generation);
 }
 
 } // namespace llmdse

@@ -8,8 +8,10 @@
 // not fit apart, the Pareto front highlighted (with its 90% intervals as error bars
 // on request) and the open design marked; and a
 // sortable, filterable virtual table of every point with units. Clicking a point
-// opens that design in the docks.
+// opens that design in the docks. A study with a "search" shows its front generation by
+// generation: redrawn live as each generation arrives, then a slider replays them.
 #include "estimators/sweep/MetricColumns.h"
+#include "estimators/sweep/SweepRunner.h"
 #include "ui/AsyncGuard.h"
 #include "ui/SweepResults.h"
 
@@ -30,6 +32,7 @@ class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
 class QScatterSeries;
+class QSlider;
 class QTabWidget;
 class QTableView;
 
@@ -68,6 +71,9 @@ public:
     bool followsDocks() const { return follows_; }
     // The design open in the docks, marked on the scatter (its metrics as a sweep records them).
     void showOpenDesign(const Metrics& m);
+    // A search: the generations received so far, and the one shown (its front; points evaluated up to it).
+    int generations() const { return int(generations_.size()); }
+    void showGeneration(int generation);
 
 protected:
     void showEvent(QShowEvent* e) override;
@@ -76,6 +82,7 @@ Q_SIGNALS:
     void finished(bool cancelled, qlonglong evaluated);
     void openDesign(const QJsonObject& design);
     void plotted(); // the scatter shows the current results
+    void generationShown(int generation); // a search's front was drawn for this generation
 
 private:
     void proposeStudy();
@@ -87,6 +94,9 @@ private:
     void plot(); // bins the points in the background, then showScatter()
     void showScatter(const ScatterData& d, MetricId mx, MetricId my);
     void placeOpenMarker();
+    void addGeneration(const SearchGeneration& g); // from a running search
+    void showLiveFront(const SearchGeneration& g);
+    QString generationText(const SearchGeneration& g) const;
     int colourAxis() const;
     size_t rowAt(const QPointF& p, MetricId mx, MetricId my) const;
     void openRow(size_t row);
@@ -102,6 +112,10 @@ private:
     QCheckBox* errorBars_;
     QChartView* chart_;
     QLineEdit* filter_;
+    QWidget* generationRow_;
+    QSlider* generationSlider_;
+    QLabel* generationLabel_;
+    std::vector<SearchGeneration> generations_;
     std::vector<size_t> plotted_; // result rows of the plotted points
     double scaleX_ = 1, scaleY_ = 1; // axis values per SI unit
     QScatterSeries* openMarker_ = nullptr;

@@ -1,5 +1,8 @@
 #include "estimators/sweep/MetricColumns.h"
+#include "core/Design.h"
 #include "core/Errors.h"
+#include "estimators/area/AreaModel.h"
+#include "estimators/quality/ProxyLoss.h"
 #include "core/TextTable.h"
 #include "core/Units.h"
 
@@ -29,6 +32,7 @@ constexpr Info kInfo[kMetricCount] = {
     {"fits", "bool", "fits in memory"},
     {"area_mm2", "mm2", "area"},
     {"fpga_utilisation", "fraction", "FPGA utilisation"},
+    {"proxy_loss", "nats", "proxy loss (Chinchilla fit + format cost)"},
 };
 } // namespace
 
@@ -79,6 +83,17 @@ void extractMetrics(const Metrics& m, MetricRow& o)
     o[int(MetricId::Fits)] = m.memory.fits ? 1.0 : 0.0;
     o[int(MetricId::AreaMm2)] = m.areaMm2 >= 0 ? m.areaMm2 : std::nan("");
     o[int(MetricId::FpgaUtilisation)] = m.fpgaUtilisation >= 0 ? m.fpgaUtilisation : std::nan("");
+    o[int(MetricId::ProxyLoss)] = std::nan("");
+}
+
+void extractMetrics(const Metrics& m, const Design& d, MetricRow& o)
+{
+    extractMetrics(m, o);
+    o[int(MetricId::ProxyLoss)] = proxyLoss(d);
+    if (!d.hardware.accel) return;
+    const AcceleratorTemplate& t = *d.hardware.accel;
+    if (t.fpga && std::isnan(o[int(MetricId::FpgaUtilisation)])) o[int(MetricId::FpgaUtilisation)] = fpgaUtilisation(t).max();
+    if (!t.fpga && std::isnan(o[int(MetricId::AreaMm2)])) o[int(MetricId::AreaMm2)] = estimateArea(t).total() * m.devices;
 }
 
 } // namespace llmdse

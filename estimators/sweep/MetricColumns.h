@@ -9,9 +9,9 @@ namespace llmdse {
 
 enum class MetricId : unsigned char {
     TtftS, TpotS, E2eS, DecodeTokensPerS, EnergyPerTokenJ, TokensPerJ, AvgPowerW, PrefillEnergyJ, TotalEnergyJ,
-    WeightsBytes, KvCacheBytes, MemoryBytes, Fits, AreaMm2, FpgaUtilisation
+    WeightsBytes, KvCacheBytes, MemoryBytes, Fits, AreaMm2, FpgaUtilisation, ProxyLoss
 };
-constexpr int kMetricCount = 15;
+constexpr int kMetricCount = 16;
 
 const char* metricName(MetricId id);  // "tpot_s": the name studies, filters and columns use
 const char* metricUnit(MetricId id);
@@ -22,7 +22,11 @@ std::string formatMetric(MetricId id, double v);
 MetricId parseMetric(const std::string& name, const std::string& where);
 
 using MetricRow = std::array<double, kMetricCount>;
-void extractMetrics(const Metrics& m, MetricRow& out);
+void extractMetrics(const Metrics& m, MetricRow& out); // proxy_loss left NaN: it needs the design
+// Also what follows from the design alone: proxy_loss, and a template's area / FPGA utilisation
+// where the estimator (the analytical one) leaves them out.
+struct Design;
+void extractMetrics(const Metrics& m, const Design& d, MetricRow& out);
 
 // The metrics that carry an interval (evaluate's "uncertainty" keys, `sweep --uncertainty`'s lo/hi
 // columns): the first kIntervalCount ids, time to first token through energy per request.

@@ -22,6 +22,19 @@ public:
     virtual void writePareto(const std::vector<std::int64_t>& indices) { (void)indices; }
     // Resuming with a Pareto front: feeds the stored feasible rows' metrics back.
     virtual void scanStored(const std::function<void(std::int64_t, const MetricRow&)>& visit) { (void)visit; }
+    // Resuming a search: every stored row, invalid ones too (valid = false). False: this format cannot resume.
+    virtual bool scanEvaluated(const std::function<void(std::int64_t, const MetricRow&, bool valid)>& visit)
+    {
+        (void)visit;
+        return false;
+    }
+    // A search's front after a generation; false: the format has no place for it (a side file takes it).
+    virtual bool writeGeneration(int generation, std::int64_t evaluations, double hypervolume,
+                                 const std::vector<std::int64_t>& front)
+    {
+        (void)generation, (void)evaluations, (void)hypervolume, (void)front;
+        return false;
+    }
 };
 
 enum class SinkMode { Create, Overwrite, Resume };

@@ -170,6 +170,47 @@ void SqliteSink::finish()
 
 namespace llmdse {
 
+bool SqliteSink::scanEvaluated(const std::function<void(std::int64_t, const MetricRow&, bool valid)>& visit)
+{
+    if (!db_.tableExists("points")) return true;
+    std::string sql = "SELECT idx, error IS NULL";
+    for (int m = 0; m < kMetricCount; ++m) sql += ", " + sqlIdentifier(metricName(static_cast<MetricId>(m)));
+    SqliteStatement s(db_, sql + " FROM points ORDER BY idx");
+    MetricRow row;
+    while (s.step()) {
+        for (int m = 0; m < kMetricCount; ++m) row[m] = s.isNull(m + 2) ? std::nan("") : s.columnDouble(m + 2);
+        visit(s.columnInt(0), row, s.columnInt(1) != 0);
+    }
+    return true;
+}
+
+bool SqliteSink::writeGeneration(int generation, std::int64_t evaluations, double hypervolume,
+                                 const std::vector<std::int64_t>& front)
+{
+    transaction([&] {
+        db_.exec("CREATE TABLE IF NOT EXISTS generations(generation INTEGER PRIMARY KEY, evaluations INTEGER, "
+                 "hypervolume REAL, front_size INTEGER)");
+        db_.exec("CREATE TABLE IF NOT EXISTS generation_front(generation INTEGER, idx INTEGER, PRIMARY KEY(generation, idx))");
+        SqliteStatement g(db_, "INSERT OR REPLACE INTO generations VALUES(?, ?, ?, ?)");
+        g.bind(1, static_cast<std::int64_t>(generation));
+        g.bind(2, static_cast<std::int64_t>(evaluations));
+        g.bind(3, hypervolume);
+        g.bind(4, static_cast<std::int64_t>(front.size()));
+        g.step();
+        SqliteStatement del(db_, "DELETE FROM generation_front WHERE generation = ?");
+        del.bind(1, static_cast<std::int64_t>(generation));
+        del.step();
+        SqliteStatement f(db_, "INSERT INTO generation_front VALUES(?, ?)");
+        for (auto i : front) {
+            f.bind(1, static_cast<std::int64_t>(generation));
+            f.bind(2, static_cast<std::int64_t>(i));
+            f.step();
+            f.reset();
+        }
+    });
+    return true;
+}
+
 void SqliteSink::scanStored(const std::function<void(std::int64_t, const MetricRow&)>& visit)
 {
     std::string sql = "SELECT idx";

@@ -7,7 +7,8 @@
 namespace llmdse {
 
 // Tables: meta(key, value), points(idx PRIMARY KEY, params..., metrics..., [metric_lo, metric_hi]..., error),
-// pareto(idx). meta.intervals holds the level of the lo/hi columns when there are any.
+// pareto(idx); a search adds generations and generation_front. meta.intervals holds the level of
+// the lo/hi columns when there are any.
 // Each batch is one transaction, so a killed run keeps every finished batch.
 class SqliteSink : public ResultSink {
 public:
@@ -18,6 +19,10 @@ public:
     std::vector<bool> finished(std::int64_t begin, std::int64_t end) override;
     void writePareto(const std::vector<std::int64_t>& indices) override;
     void scanStored(const std::function<void(std::int64_t, const MetricRow&)>& visit) override;
+    bool scanEvaluated(const std::function<void(std::int64_t, const MetricRow&, bool valid)>& visit) override;
+    // Tables generations(generation, evaluations, hypervolume, front_size) and generation_front(generation, idx).
+    bool writeGeneration(int generation, std::int64_t evaluations, double hypervolume,
+                         const std::vector<std::int64_t>& front) override;
 
 private:
     std::string meta(const std::string& key);

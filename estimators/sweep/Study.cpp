@@ -3,6 +3,7 @@
 #include "core/Json.h"
 #include "core/RuntimeZoo.h"
 #include "core/Units.h"
+#include "estimators/search/SearchSpace.h"
 #include "models/DesignJson.h"
 
 #include <QCryptographicHash>
@@ -89,13 +90,24 @@ bool Constraint::admits(const MetricRow& m) const
     case Le: return v <= bound;
     case Gt: return v > bound;
     case Ge: return v >= bound;
+    case Holds: return v != 0 && !std::isnan(v);
     }
     return false;
+}
+
+double Constraint::violation(const MetricRow& m) const
+{
+    if (admits(m)) return 0;
+    const double v = m[size_t(metric)];
+    if (std::isnan(v) || op == Holds) return 1;
+    // Strict bounds missed exactly still count, by a sliver.
+    return std::max(std::abs(v - bound) / std::max(std::abs(bound), 1e-12), 1e-9);
 }
 
 std::string Constraint::text() const
 {
     static const char* ops[] = {"<", "<=", ">", ">="};
+    if (op == Holds) return metricName(metric);
     return std::string(metricName(metric)) + " " + ops[op] + " " + formatNumber(bound);
 }
 
@@ -112,6 +124,15 @@ Constraint parseConstraint(const std::string& text, const std::string& where)
     const std::string name = text.substr(nameBegin, i - nameBegin);
     skip();
     Constraint c;
+    if (i == text.size() && !name.empty()) {
+        // A bare metric: a yes/no one ("fits") that must hold.
+        c.metric = parseMetric(name, where);
+        if (std::string(metricUnit(c.metric)) != "bool")
+            throw InputError("", where, "'" + name + "' is not a yes/no metric; bound it, e.g. \"" + name + " <= 1\"");
+        c.op = Constraint::Holds;
+        return c;
+    }
+    if (name.empty()) throw InputError("", where, "cannot read '" + text + "': it must start with a metric name");
     if (text.compare(i, 2, "<=") == 0) c.op = Constraint::Le, i += 2;
     else if (text.compare(i, 2, ">=") == 0) c.op = Constraint::Ge, i += 2;
     else if (text.compare(i, 1, "<") == 0) c.op = Constraint::Lt, i += 1;
@@ -135,6 +156,13 @@ bool Study::admits(const MetricRow& m) const
     return true;
 }
 
+double Study::violation(const MetricRow& m) const
+{
+    double v = 0;
+    for (const Constraint& c : constraints) v += c.violation(m);
+    return v;
+}
+
 std::string Study::fingerprint() const
 {
     QJsonObject o = json;
@@ -149,8 +177,9 @@ Study parseStudy(const QJsonObject& obj, const std::string& file)
         for (auto it = obj.begin(); it != obj.end(); ++it) {
             const std::string k = it.key().toStdString();
             if (k != "base" && k != "grid" && k != "random" && k != "objectives" && k != "constraints" && k != "estimator" &&
-                k != "description" && k.rfind("_", 0) != 0)
-                throw InputError("", k, "unknown study key (expected base, grid, random, objectives, constraints, estimator, description)");
+                k != "description" && k != "search" && k != "space" && k.rfind("_", 0) != 0)
+                throw InputError("", k, "unknown study key (expected base, grid, random, search, space, objectives, "
+                                        "constraints, estimator, description)");
         }
         Study s;
         s.file = file;
@@ -182,6 +211,12 @@ Study parseStudy(const QJsonObject& obj, const std::string& file)
                 axes.push_back(rangeAxis(k, it.value(), ranges.field(k.c_str())));
             }
         }
+        if (r.has("search") || r.has("space")) {
+            if (!r.has("search")) r.fail("space", "a space is searched: add \"search\": {\"algorithm\": \"nsga2\", \"budget\": N}");
+            if (r.has("grid") || r.has("random")) r.fail("search", "a search explores its \"space\"; drop \"grid\" and \"random\"");
+            s.search = parseSearchSpec(r.object("search"));
+            axes = parseSearchSpace(r.object("space"), s.gridSize);
+        }
         if (axes.size() > 32) r.fail("grid", "more than 32 varied parameters");
         for (int pass = 0; pass < 2; ++pass)
             for (const auto& a : axes)
@@ -206,6 +241,7 @@ Study parseStudy(const QJsonObject& obj, const std::string& file)
                 s.constraints.push_back(parseConstraint(cons[i].toString().toStdString(), where));
             }
         }
+        if (s.search && s.objectives.empty()) r.fail("objectives", "a search needs at least one objective");
         s.estimator = r.string("estimator", "analytical");
         bool runtimeAxis = false;
         for (const auto& a : s.axes) runtimeAxis = runtimeAxis || a.key == "runtime";

@@ -4,10 +4,12 @@
 // generated from its index alone, which makes sharding and resuming exact.
 #include "core/Design.h"
 #include "estimators/sweep/MetricColumns.h"
+#include "estimators/search/SearchSpec.h"
 #include "models/DesignFields.h"
 
 #include <QJsonObject>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,12 +33,15 @@ struct Objective {
     bool maximise = false;
 };
 
-// A bound a design must meet to be on the Pareto front: "tpot_s <= 0.05" (SI units).
+// A bound a design must meet to be on the Pareto front: "tpot_s <= 0.05" (SI units), or a bare
+// yes/no metric ("fits") that must hold.
 struct Constraint {
-    enum Op { Lt, Le, Gt, Ge } op = Le;
+    enum Op { Lt, Le, Gt, Ge, Holds } op = Le;
     MetricId metric;
     double bound = 0;
     bool admits(const MetricRow& m) const;
+    // How far a point misses the bound, relative to it (0 when admitted; a NaN metric misses by 1).
+    double violation(const MetricRow& m) const;
     std::string text() const; // as written in a study
 };
 // Throws InputError(where) naming what it cannot read.
@@ -55,9 +60,11 @@ struct Study {
     std::int64_t samples = 1;
     std::uint64_t seed = 0;
     bool autoRuntime = false;      // no runtime named: follow each hardware's class default
+    std::optional<SearchSpec> search; // a search over the "space" axes (all Grid) instead of enumerating them
 
     std::int64_t totalPoints() const { return gridSize * samples; }
     bool admits(const MetricRow& m) const; // meets every constraint
+    double violation(const MetricRow& m) const; // summed over the constraints
     std::string fingerprint() const; // identifies the study for --resume
 };
 

@@ -1,7 +1,7 @@
 #include "estimators/sweep/SweepRunner.h"
 #include "core/Errors.h"
-#include "estimators/Estimator.h"
-#include "estimators/analytical/AnalyticalEstimator.h"
+#include "estimators/search/SearchRunner.h"
+#include "estimators/sweep/PointEvaluator.h"
 #include "estimators/uncertainty/Uncertainty.h"
 
 #include <QJsonDocument>
@@ -43,32 +43,16 @@ SweepSchema schemaFor(const Study& s, const std::string& estimatorVersion, std::
 
 namespace {
 
-void extractIntervals(const Uncertainty& u, SweepRow& row)
-{
-    for (int m = 0; m < kIntervalCount; ++m) {
-        const MetricInterval* i = u.find(metricName(static_cast<MetricId>(m)));
-        row.lo[m] = i ? i->lo : std::nan("");
-        row.hi[m] = i ? i->hi : std::nan("");
-    }
-}
-
 struct Chunk {
     std::int64_t begin = 0, end = 0;
     std::vector<SweepRow> rows;
-};
-
-// Per-thread state: the point generator and the estimator's scratch buffers.
-struct Worker {
-    explicit Worker(const Study& s) : points(s) {}
-    PointGenerator points;
-    AnalyticalEstimator::Scratch scratch;
-    Metrics metrics;
 };
 
 } // namespace
 
 SweepSummary runSweep(const Study& study, ResultSink& sink, bool resume, const SweepOptions& opts)
 {
+    if (study.search) return runSearch(study, sink, resume, opts);
     const auto t0 = std::chrono::steady_clock::now();
     if (study.axes.size() > static_cast<size_t>(kMaxAxes))
         throw InputError(study.file, "grid", "too many varied parameters");
@@ -78,17 +62,8 @@ SweepSummary runSweep(const Study& study, ResultSink& sink, bool resume, const S
     const std::int64_t begin = range.first, end = range.second;
     sum.begin = begin;
     sum.end = end;
-    // The analytical estimator has a scratch-buffer fast path; others go through the interface.
-    AnalyticalEstimator analytical;
-    std::unique_ptr<Estimator> other;
-    if (study.estimator != AnalyticalEstimator::kId) {
-        try {
-            other = createEstimator(study.estimator);
-        } catch (const InputError& e) {
-            throw InputError(study.file, "estimator", e.reason());
-        }
-    }
-    SweepSchema schema = schemaFor(study, other ? other->version() : analytical.version(), begin, end);
+    const PointEvaluator evaluator(study);
+    SweepSchema schema = schemaFor(study, evaluator.version(), begin, end);
     schema.shardIndex = opts.shardIndex;
     schema.shardCount = opts.shardCount;
     if (opts.intervals) schema.intervalLevel = bundledErrorModel().level;
@@ -116,11 +91,11 @@ SweepSummary runSweep(const Study& study, ResultSink& sink, bool resume, const S
     std::optional<oneapi::tbb::global_control> limit;
     if (opts.threads > 0) limit.emplace(oneapi::tbb::global_control::max_allowed_parallelism, opts.threads);
     const int tokens = 2 * static_cast<int>(oneapi::tbb::this_task_arena::max_concurrency()) + 1;
-    oneapi::tbb::enumerable_thread_specific<Worker> workers([&] { return Worker(study); });
+    oneapi::tbb::enumerable_thread_specific<PointEvaluator::Worker> workers([&] { return PointEvaluator::Worker(study); });
 
     // Each chunk is one committed transaction: keep them to about a second of work, so a
     // killed simulation sweep loses little (the analytical estimator does 8192 points in ms).
-    const std::int64_t chunk = other ? std::min<std::int64_t>(opts.chunk, 128) : opts.chunk;
+    const std::int64_t chunk = evaluator.fast() ? opts.chunk : std::min<std::int64_t>(opts.chunk, 128);
     std::int64_t next = begin;
     std::int64_t processed = 0;
     const std::int64_t inRun = end - begin;
@@ -153,25 +128,12 @@ SweepSummary runSweep(const Study& study, ResultSink& sink, bool resume, const S
             oneapi::tbb::make_filter<Chunk*, Chunk*>(
                 oneapi::tbb::filter_mode::parallel,
                 [&](Chunk* c) {
-                    Worker& w = workers.local();
+                    PointEvaluator::Worker& w = workers.local();
                     c->rows.reserve(static_cast<size_t>(c->end - c->begin));
                     for (std::int64_t i = c->begin; i < c->end; ++i) {
                         if (!done.empty() && done[size_t(i - begin)]) continue;
                         SweepRow row;
-                        row.index = i;
-                        try {
-                            const Design& d = w.points.at(i, row.params.data());
-                            d.validate();
-                            if (other) w.metrics = other->evaluate(d, false);
-                            else analytical.evaluate(d, w.metrics, w.scratch, false);
-                            extractMetrics(w.metrics, row.metrics);
-                            if (opts.intervals)
-                                extractIntervals(estimateUncertainty(other ? *other : static_cast<const Estimator&>(analytical),
-                                                                     d, w.metrics),
-                                                 row);
-                        } catch (const InputError& e) {
-                            row.error = e.what();
-                        }
+                        evaluator.evaluate(w, i, row, opts.intervals);
                         c->rows.push_back(std::move(row));
                     }
                     return c;

@@ -13,6 +13,14 @@
 
 namespace llmdse {
 
+// A search's state after one generation: the front over every point evaluated so far.
+struct SearchGeneration {
+    int generation = 0;
+    std::int64_t evaluations = 0, feasible = 0;
+    double hypervolume = 0;         // of `front` against the summary's reference point
+    std::vector<ParetoPoint> front; // objectives as stored (maximised ones negated)
+};
+
 struct SweepOptions {
     int threads = 0;               // 0: all cores
     int shardIndex = 0, shardCount = 1; // evaluate slice shardIndex of shardCount (0-based)
@@ -22,6 +30,8 @@ struct SweepOptions {
     std::atomic<bool>* cancel = nullptr;
     // Called from the writer with (points done, points in this run).
     std::function<void(std::int64_t, std::int64_t)> progress;
+    // A search: called after each generation (from the calling thread).
+    std::function<void(const SearchGeneration&)> generation;
 };
 
 struct SweepSummary {
@@ -30,6 +40,9 @@ struct SweepSummary {
     bool cancelled = false;
     std::vector<ParetoPoint> front; // objectives as stored (maximised ones negated)
     double seconds = 0;
+    // A search: per generation, and the hypervolume's reference point (minimised, as stored).
+    std::vector<SearchGeneration> generations;
+    std::vector<double> reference;
 };
 
 // The index range [begin, end) of shard k of n over `total` points.
