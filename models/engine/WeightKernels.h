@@ -18,9 +18,11 @@ struct QuantizedRows {
     int rows = 0, cols = 0, blocks = 0;
     std::vector<std::int8_t> q; // rows x cols
     std::vector<float> d;       // rows x blocks
+    std::vector<std::int32_t> sums; // rows x blocks: sum of the block's int8 values (offset int4 weights subtract 8x it)
     void assign(const float* x, int rows, int cols, std::ptrdiff_t stride); // cols % kBlock == 0
     const std::int8_t* row(int r) const { return q.data() + std::size_t(r) * cols; }
     const float* scales(int r) const { return d.data() + std::size_t(r) * blocks; }
+    const std::int32_t* blockSums(int r) const { return sums.data() + std::size_t(r) * blocks; }
 };
 
 // y[j * ldy + i] = sum over blocks b of wd[i * blocks + b] * x.d(j, b) * (w row i . x row j within b),
@@ -34,8 +36,14 @@ bool vectorKernels();
 void gemmF32(const float* w, std::ptrdiff_t ldw, int wRows, const float* x, std::ptrdiff_t ldx, int xRows, int n, float* y,
              std::ptrdiff_t ldy);
 
-// Two int4 values per byte, low nibble first, sign-extended into int8.
-void unpackInt4(const std::uint8_t* p, std::int8_t* out, int pairs);
+// int4 weights for the integer products in the kernels' own layout: groups of 8 rows
+// interleaved per block of 32 values (see WeightKernels.cpp), one fp16 scale per row and block.
+// packInt4 takes values -8..7 (rows x cols, cols % kBlock == 0) and scales (rows x cols / kBlock).
+void packInt4(const std::int8_t* v, const std::uint16_t* d, int rows, int cols, std::vector<std::uint8_t>& w,
+              std::vector<std::uint16_t>& wd);
+constexpr std::size_t int4GroupBytes(int cols) { return std::size_t(cols) / 2 * 8; } // one group of 8 rows
+// y[j * ldy + i] = weight row i . x row j for `rows` rows starting at a group of 8 (w, wd point at it).
+void gemmInt4(const std::uint8_t* w, const std::uint16_t* wd, int rows, const QuantizedRows& x, float* y, std::ptrdiff_t ldy);
 
 // fp16 and bf16 weights: a row . fp32 x, and a row converted to fp32.
 float dotHalf(const std::uint16_t* w, const float* x, int n);
