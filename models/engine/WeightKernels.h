@@ -25,24 +25,25 @@ struct QuantizedRows {
     const std::int32_t* blockSums(int r) const { return sums.data() + std::size_t(r) * blocks; }
 };
 
-// y[j * ldy + i] = sum over blocks b of wd[i * blocks + b] * x.d(j, b) * (w row i . x row j within b),
-// for a panel of `wRows` int8 weight rows of x.cols values each (scale per block, as float),
-// against every row j of x: the panel is read from cache once per few activation rows.
-void gemmInt8(const std::int8_t* w, const float* wd, int wRows, const QuantizedRows& x, float* y, std::ptrdiff_t ldy);
-
 // Whether this CPU runs the AVX2 bodies (gemmF32 exists only there; elsewhere Eigen's GEMM).
 bool vectorKernels();
 // y[j * ldy + i] = w row i . x row j (n values each), for wRows weight rows and xRows activation rows.
 void gemmF32(const float* w, std::ptrdiff_t ldw, int wRows, const float* x, std::ptrdiff_t ldx, int xRows, int n, float* y,
              std::ptrdiff_t ldy);
 
-// int4 weights for the integer products in the kernels' own layout: groups of 8 rows
+// int8 weights for the integer products in the kernels' own layout: groups of 8 rows
 // interleaved per block of 32 values (see WeightKernels.cpp), one fp16 scale per row and block.
-// packInt4 takes values -8..7 (rows x cols, cols % kBlock == 0) and scales (rows x cols / kBlock).
+// packInt8 takes values (rows x cols, cols % kBlock == 0) and scales (rows x cols / kBlock).
+void packInt8(const std::int8_t* v, const std::uint16_t* d, int rows, int cols, std::vector<std::int8_t>& w,
+              std::vector<std::uint16_t>& wd);
+constexpr std::size_t int8GroupBytes(int cols) { return std::size_t(cols) * 8; } // one group of 8 rows
+// y[j * ldy + i] = weight row i . x row j for `rows` rows starting at a group of 8 (w, wd point at it).
+void gemmInt8(const std::int8_t* w, const std::uint16_t* wd, int rows, const QuantizedRows& x, float* y, std::ptrdiff_t ldy);
+
+// The same for int4 weights, values -8..7 stored two per byte.
 void packInt4(const std::int8_t* v, const std::uint16_t* d, int rows, int cols, std::vector<std::uint8_t>& w,
               std::vector<std::uint16_t>& wd);
-constexpr std::size_t int4GroupBytes(int cols) { return std::size_t(cols) / 2 * 8; } // one group of 8 rows
-// y[j * ldy + i] = weight row i . x row j for `rows` rows starting at a group of 8 (w, wd point at it).
+constexpr std::size_t int4GroupBytes(int cols) { return std::size_t(cols) / 2 * 8; }
 void gemmInt4(const std::uint8_t* w, const std::uint16_t* wd, int rows, const QuantizedRows& x, float* y, std::ptrdiff_t ldy);
 
 // fp16 and bf16 weights: a row . fp32 x, and a row converted to fp32.
