@@ -4,7 +4,8 @@
 // (LLMDSE_NATIVE=OFF) runs them at full speed on any x86-64 that has the instructions.
 // Integer weights are multiplied against activations quantised to int8 per block of 32
 // (as llama.cpp's Q8_0 does): the products are integer dot products (`maddubs`) and one
-// float multiply-add per block and pair of rows remains.
+// float multiply-add per block, activation row and group of 8 weight rows remains. No
+// AVX-512 / VNNI bodies: the development machine has neither to test them on.
 #include <cstddef>
 #include <cstdint>
 #include <vector>
