@@ -1,6 +1,8 @@
 // The reference engine against the transformers library's own outputs.
 #include "core/Errors.h"
 #include "models/engine/Generation.h"
+#include "models/engine/Linear.h"
+#include "models/engine/Safetensors.h"
 #include "models/engine/ModelWeights.h"
 #include "testsupport/TestSupport.h"
 
@@ -9,6 +11,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QtTest>
+#include <random>
 
 using namespace llmdse;
 
@@ -137,6 +140,41 @@ private Q_SLOTS:
                 QVERIFY2(err < 0.01 * all.row(Eigen::Index(i)).cwiseAbs().maxCoeff(), qPrintable(QString("%1 position %2: %3").arg(fmt).arg(i).arg(err)));
             }
         }
+    }
+
+    // The integer kernels against a product worked out here from the same rounding: int4 and
+    // int8 weights (amax / qmax per group, fp16 scale) times fp32 activations. What remains is the
+    // activations' own 8-bit rounding (< 2% of the largest output). Row counts off the kernels'
+    // groups of 8 and prompt tiles of 4, groups of 1, 2 and 4 activation blocks.
+    void integerKernelsMatchDequantised()
+    {
+        std::mt19937 rng(7);
+        std::normal_distribution<float> n01;
+        for (const char* fmt : {"int4:g32", "int4:g64", "int8:g32", "int4:g128"})
+            for (int out : {37, 48}) {
+                const QuantFormat q = parseQuantFormat(fmt, "weights");
+                const int in = 128, qmax = q.precision == Precision::INT8 ? 127 : 7;
+                RowMatrix w(out, in), x(7, in);
+                for (auto* m : {&w, &x})
+                    for (Eigen::Index i = 0; i < m->size(); ++i) m->data()[i] = n01(rng);
+                RowMatrix deq(out, in);
+                for (int r = 0; r < out; ++r)
+                    for (int g0 = 0; g0 < in; g0 += q.groupSize) {
+                        const float amax = w.row(r).segment(g0, q.groupSize).cwiseAbs().maxCoeff();
+                        const float s = halfToFloat(floatToHalf(amax / float(qmax)));
+                        for (int c = g0; c < g0 + q.groupSize; ++c)
+                            deq(r, c) = s * float(std::clamp(int(std::lround(w(r, c) / s)), -qmax, qmax));
+                    }
+                Linear lin(w);
+                lin.quantize(q);
+                for (int rows : {1, 3, 7}) {
+                    RowMatrix y;
+                    lin.apply(x.topRows(rows), y);
+                    const RowMatrix ref = x.topRows(rows) * deq.transpose();
+                    const double err = (y - ref).cwiseAbs().maxCoeff();
+                    QVERIFY2(err < 0.02 * ref.cwiseAbs().maxCoeff(), qPrintable(QString("%1 out %2 rows %3: %4").arg(fmt).arg(out).arg(rows).arg(err)));
+                }
+            }
     }
 
     // A batch of two sequences gives each the same tokens as running it alone.

@@ -97,6 +97,9 @@ void Linear::quantize(const QuantFormat& q)
     scales_.assign(static_cast<size_t>(out_) * groups_, 0);
     if (q.precision == Precision::INT8) q8_.assign(static_cast<size_t>(out_) * in_, 0);
     else q4_.assign(static_cast<size_t>(out_) * in_ / 2 + 1, 0);
+    // Whole activation blocks go to the integer kernels' own layout (kernels::packInt8 / packInt4).
+    const bool packed = g % kernels::kBlock == 0;
+    std::vector<std::int8_t> values(packed ? size_t(out_) * in_ : 0);
     for (int r = 0; r < out_; ++r) {
         for (int gi = 0; gi < groups_; ++gi) {
             float amax = 0;
@@ -107,7 +110,9 @@ void Linear::quantize(const QuantFormat& q)
             for (int c = gi * g; c < (gi + 1) * g; ++c) {
                 const int v = s > 0 ? std::max(-qmax, std::min(qmax, int(std::lround(w_(r, c) / s)))) : 0;
                 const size_t idx = size_t(r) * in_ + c;
-                if (q.precision == Precision::INT8) {
+                if (packed) {
+                    values[idx] = static_cast<std::int8_t>(v);
+                } else if (q.precision == Precision::INT8) {
                     q8_[idx] = static_cast<std::int8_t>(v);
                 } else {
                     const std::uint8_t nib = static_cast<std::uint8_t>(v & 0xf);
@@ -115,6 +120,13 @@ void Linear::quantize(const QuantFormat& q)
                 }
             }
         }
+    }
+    if (packed) {
+        const int blocks = in_ / kernels::kBlock, perGroup = g / kernels::kBlock;
+        std::vector<std::uint16_t> blockScales(size_t(out_) * blocks);
+        for (size_t i = 0; i < blockScales.size(); ++i) blockScales[i] = scales_[i / size_t(perGroup)];
+        if (q.precision == Precision::INT8) kernels::packInt8(values.data(), blockScales.data(), out_, in_, q8_, packedScales_);
+        else kernels::packInt4(values.data(), blockScales.data(), out_, in_, q4_, packedScales_);
     }
     w_.resize(0, 0);
 }
@@ -267,35 +279,19 @@ void Linear::applyInteger(const RowMatrix& x, RowMatrix& y) const
     y.resize(rows, out_);
     kernels::QuantizedRows xq; // once per call, shared by every worker
     xq.assign(x.data(), rows, in_, in_);
-    const int blocks = in_ / kernels::kBlock, perGroup = format_.groupSize / kernels::kBlock;
+    const int blocks = in_ / kernels::kBlock;
     const int threads = oneapi::tbb::this_task_arena::max_concurrency();
-    // A prompt gives each panel much work: panel-sized chunks balance the workers.
-    const int grain = rows > 1 ? 24 : std::max(64, out_ / (4 * threads));
-    oneapi::tbb::parallel_for(oneapi::tbb::blocked_range<int>(0, out_, grain), [&](const auto& r) {
-        // A panel of weight rows (int4 unpacked to int8 once) meets every activation row
-        // while it sits in L1/L2; its scales are widened to one float per block.
-        constexpr int kPanel = 24;
-        thread_local std::vector<std::int8_t> panel;
-        thread_local std::vector<float> groupScales, blockScales;
-        for (int o = r.begin(); o < r.end(); o += kPanel) {
-            const int k = std::min(kPanel, r.end() - o);
-            const std::int8_t* w = q8_.data() + size_t(o) * in_;
-            if (format_.precision == Precision::INT4) {
-                panel.resize(size_t(k) * in_);
-                kernels::unpackInt4(q4_.data() + size_t(o) * in_ / 2, panel.data(), k * in_ / 2);
-                w = panel.data();
-            }
-            groupScales.resize(size_t(k) * groups_);
-            kernels::halfToFloat(scales_.data() + size_t(o) * groups_, groupScales.data(), k * groups_);
-            const float* wd = groupScales.data();
-            if (perGroup > 1) {
-                blockScales.resize(size_t(k) * blocks);
-                for (int i = 0; i < k * blocks; ++i) blockScales[size_t(i)] = groupScales[size_t(i / perGroup)];
-                wd = blockScales.data();
-            }
-            kernels::gemmInt8(w, wd, k, xq, y.data() + o, out_);
-        }
-        if (hasBias()) y.middleCols(r.begin(), r.end() - r.begin()).rowwise() += bias_.segment(r.begin(), r.end() - r.begin()).transpose();
+    // Groups of 8 rows; a prompt gives each much work, so panels of 3 groups balance the workers.
+    const int groups = (out_ + 7) / 8;
+    const int grain = rows > 1 ? 3 : std::max(8, groups / (4 * threads));
+    oneapi::tbb::parallel_for(oneapi::tbb::blocked_range<int>(0, groups, grain), [&](const auto& r) {
+        const int o = r.begin() * 8, k = std::min(out_, r.end() * 8) - o;
+        const std::uint16_t* wd = packedScales_.data() + size_t(r.begin()) * blocks * 8;
+        if (format_.precision == Precision::INT4)
+            kernels::gemmInt4(q4_.data() + size_t(r.begin()) * kernels::int4GroupBytes(in_), wd, k, xq, y.data() + o, out_);
+        else
+            kernels::gemmInt8(q8_.data() + size_t(r.begin()) * kernels::int8GroupBytes(in_), wd, k, xq, y.data() + o, out_);
+        if (hasBias()) y.middleCols(o, k).rowwise() += bias_.segment(o, k).transpose();
     });
 }
 

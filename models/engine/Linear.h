@@ -42,8 +42,9 @@ private:
     int in_ = 0, out_ = 0;
     QuantFormat format_{Precision::FP32, 0};
     RowMatrix w_;                    // fp32
-    std::vector<std::int8_t> q8_;    // int8, row-major
-    std::vector<std::uint8_t> q4_;   // int4, two per byte, row-major (low nibble first)
+    std::vector<std::int8_t> q8_;    // int8: kernels::packInt8's layout in whole 32-blocks, else row-major
+    std::vector<std::uint8_t> q4_;   // int4: kernels::packInt4's layout in whole 32-blocks, else row-major, low nibble first
+    std::vector<std::uint16_t> packedScales_; // fp16 block scales in packInt8's / packInt4's layout
     std::vector<std::uint16_t> h16_; // fp16 or bf16, row-major
     std::vector<std::uint16_t> scales_; // fp16, rows x groups
     int groups_ = 0;

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cpuid.h>
+#include <cstring>
 #include <immintrin.h>
 
 namespace llmdse::kernels {
@@ -72,107 +73,188 @@ LLMDSE_AVX2 void quantizeBlocksAvx2(const float* x, std::int8_t* q, float* d, in
 }
 
 // ---- int8 weights x int8 activations ----
+// Layout (packInt8): groups of 8 weight rows, per block of 32 values 256 bytes = eight 32-byte
+// vectors; in vector t, 32-bit lane k holds row k's values 4t..4t+3. As for int4 below, one
+// broadcast activation quad meets eight rows at once and the outputs build up in lanes. maddubs
+// takes |w| and x with w's sign (|w|, |x| <= 127 keep its int16 pair sums exact).
 
-void gemmInt8Portable(const std::int8_t* w, const float* wd, int wRows, const QuantizedRows& x, float* y, std::ptrdiff_t ldy)
+constexpr int kGroupBytes8 = 8 * kBlock; // one block of a group of 8 rows
+
+void gemmInt8Portable(const std::int8_t* w, const std::uint16_t* wd, int rows, const QuantizedRows& x, float* y, std::ptrdiff_t ldy)
 {
-    const int n = x.cols, nb = x.blocks;
-    for (int j = 0; j < x.rows; ++j) {
-        const std::int8_t* xq = x.row(j);
-        const float* xd = x.scales(j);
-        for (int i = 0; i < wRows; ++i) {
-            const std::int8_t* wr = w + std::size_t(i) * n;
-            float acc = 0;
+    const int nb = x.blocks;
+    for (int g = 0; g * 8 < rows; ++g)
+        for (int j = 0; j < x.rows; ++j) {
+            float acc[8] = {};
             for (int b = 0; b < nb; ++b) {
-                int s = 0;
-                for (int c = b * kBlock; c < (b + 1) * kBlock; ++c) s += int(wr[c]) * int(xq[c]);
-                acc += float(s) * (wd[std::size_t(i) * nb + b] * xd[b]);
+                const std::int8_t* blk = w + (std::size_t(g) * nb + b) * kGroupBytes8;
+                const std::int8_t* xq = x.row(j) + b * kBlock;
+                for (int k = 0; k < 8; ++k) {
+                    int s = 0;
+                    for (int t = 0; t < 8; ++t)
+                        for (int m = 0; m < 4; ++m) s += int(blk[t * 32 + k * 4 + m]) * xq[4 * t + m];
+                    acc[k] += float(s) * llmdse::halfToFloat(wd[(std::size_t(g) * nb + b) * 8 + k]) * x.scales(j)[b];
+                }
             }
-            y[j * ldy + i] = acc;
+            for (int k = 0; k < 8 && g * 8 + k < rows; ++k) y[j * ldy + g * 8 + k] = acc[k];
         }
-    }
 }
 
-// RW weight rows x RX activation rows, all blocks. The sign trick makes one operand
-// unsigned for maddubs: |w| * (x with w's sign); |w|, |x| <= 127 keeps the int16 pair sums exact.
-template <int RW, int RX>
-LLMDSE_AVX2 void tileInt8Avx2(const std::int8_t* w, const float* wd, int n, int nb, const QuantizedRows& x, int j0, float* y,
-                              std::ptrdiff_t ldy)
+LLMDSE_AVX2 __m256i quad(const std::int8_t* p)
 {
-    __m256 acc[RW][RX];
-    for (int i = 0; i < RW; ++i)
-        for (int j = 0; j < RX; ++j) acc[i][j] = _mm256_setzero_ps();
-    const std::int8_t* xr[RX];
-    const float* xd[RX];
-    for (int j = 0; j < RX; ++j) xr[j] = x.row(j0 + j), xd[j] = x.scales(j0 + j);
-    const __m256i ones = _mm256_set1_epi16(1);
-    for (int b = 0; b < nb; ++b) {
-        __m256i wv[RW], aw[RW];
-        for (int i = 0; i < RW; ++i) {
-            wv[i] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + std::size_t(i) * n + b * kBlock));
-            aw[i] = _mm256_sign_epi8(wv[i], wv[i]);
-        }
-        for (int j = 0; j < RX; ++j) {
-            const __m256i xv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xr[j] + b * kBlock));
-            for (int i = 0; i < RW; ++i) {
-                const __m256i p = _mm256_madd_epi16(_mm256_maddubs_epi16(aw[i], _mm256_sign_epi8(xv, wv[i])), ones);
-                acc[i][j] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), _mm256_set1_ps(wd[std::size_t(i) * nb + b] * xd[j][b]), acc[i][j]);
-            }
-        }
-    }
-    for (int i = 0; i < RW; ++i)
-        for (int j = 0; j < RX; ++j) y[(j0 + j) * ldy + i] = hsum(acc[i][j]);
+    std::int32_t v;
+    std::memcpy(&v, p, 4);
+    return _mm256_set1_epi32(v);
 }
 
-LLMDSE_AVX2 __m256 blockInt8Avx2(const std::int8_t* w, const std::int8_t* xq, float scale)
+LLMDSE_AVX2 void storeLanes(__m256 v, float* y, int valid)
 {
-    const __m256i wv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w));
-    const __m256i xv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xq));
-    const __m256i p = _mm256_madd_epi16(_mm256_maddubs_epi16(_mm256_sign_epi8(wv, wv), _mm256_sign_epi8(xv, wv)),
-                                        _mm256_set1_epi16(1));
-    return _mm256_mul_ps(_mm256_cvtepi32_ps(p), _mm256_set1_ps(scale));
-}
-
-// One activation row (decode): each weight row is read as one sequential stream, as
-// llama.cpp's vec_dot does, with two accumulators (even and odd blocks) in flight.
-LLMDSE_AVX2 float rowInt8Avx2(const std::int8_t* w, const float* wd, const std::int8_t* xq, const float* xd, int nb)
-{
-    __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();
-    int b = 0;
-    for (; b + 2 <= nb; b += 2) {
-        a0 = _mm256_add_ps(a0, blockInt8Avx2(w + b * kBlock, xq + b * kBlock, wd[b] * xd[b]));
-        a1 = _mm256_add_ps(a1, blockInt8Avx2(w + (b + 1) * kBlock, xq + (b + 1) * kBlock, wd[b + 1] * xd[b + 1]));
-    }
-    if (b < nb) a0 = _mm256_add_ps(a0, blockInt8Avx2(w + b * kBlock, xq + b * kBlock, wd[b] * xd[b]));
-    return hsum(_mm256_add_ps(a0, a1));
+    if (valid == 8) return _mm256_storeu_ps(y, v);
+    alignas(32) float lanes[8];
+    _mm256_store_ps(lanes, v);
+    std::copy_n(lanes, valid, y);
 }
 
 template <int RX>
-LLMDSE_AVX2 void rowsInt8Avx2(const std::int8_t* w, const float* wd, int wRows, const QuantizedRows& x, int j0, float* y,
-                              std::ptrdiff_t ldy)
+LLMDSE_AVX2 void groupInt8Avx2(const std::int8_t* w, const std::uint16_t* wd, int nb, const QuantizedRows& x, int j0, float* y,
+                               std::ptrdiff_t ldy, int valid)
 {
-    const int n = x.cols, nb = x.blocks;
-    if constexpr (RX == 1) {
-        for (int i = 0; i < wRows; ++i)
-            y[j0 * ldy + i] = rowInt8Avx2(w + std::size_t(i) * n, wd + std::size_t(i) * nb, x.row(j0), x.scales(j0), nb);
-        return;
+    __m256 acc[RX];
+    for (int j = 0; j < RX; ++j) acc[j] = _mm256_setzero_ps();
+    const std::int8_t* xr[RX];
+    for (int j = 0; j < RX; ++j) xr[j] = x.row(j0 + j);
+    const __m256i ones = _mm256_set1_epi16(1);
+    for (int b = 0; b < nb; ++b, w += kGroupBytes8) {
+        __m256i sum[RX];
+        for (int j = 0; j < RX; ++j) sum[j] = _mm256_setzero_si256();
+        for (int t = 0; t < 8; ++t) {
+            const __m256i wv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + t * 32));
+            const __m256i aw = _mm256_sign_epi8(wv, wv);
+            for (int j = 0; j < RX; ++j) {
+                const __m256i p = _mm256_maddubs_epi16(aw, _mm256_sign_epi8(quad(xr[j] + b * kBlock + 4 * t), wv));
+                sum[j] = _mm256_add_epi32(sum[j], _mm256_madd_epi16(p, ones));
+            }
+        }
+        const __m256 ws = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(wd + std::size_t(b) * 8)));
+        for (int j = 0; j < RX; ++j)
+            acc[j] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sum[j]), _mm256_mul_ps(ws, _mm256_broadcast_ss(x.scales(j0 + j) + b)), acc[j]);
     }
-    constexpr int RW = 2;
-    int i = 0;
-    for (; i + RW <= wRows; i += RW)
-        tileInt8Avx2<RW, RX>(w + std::size_t(i) * n, wd + std::size_t(i) * nb, n, nb, x, j0, y + i, ldy);
-    for (; i < wRows; ++i) tileInt8Avx2<1, RX>(w + std::size_t(i) * n, wd + std::size_t(i) * nb, n, nb, x, j0, y + i, ldy);
+    for (int j = 0; j < RX; ++j) storeLanes(acc[j], y + (j0 + j) * ldy, valid);
 }
 
-LLMDSE_AVX2 void gemmInt8Avx2(const std::int8_t* w, const float* wd, int wRows, const QuantizedRows& x, float* y, std::ptrdiff_t ldy)
+// ---- int4 weights x int8 activations ----
+// Layout (packInt4): groups of 8 weight rows, per block of 32 values 128 bytes = four 32-byte
+// vectors; in vector t, 32-bit lane k holds row k's values 4t..4t+3 (low nibbles) and
+// 16+4t..16+4t+3 (high nibbles), each plus 8. One activation quad broadcast to all lanes then
+// gives, through maddubs, partial dot products of eight rows at once: the eight outputs build up
+// in the lanes of one register (no horizontal sums), and the nibbles are unpacked in registers.
+// The +8 offset makes the weights maddubs's unsigned operand (8 products of 2 * 15 * 127 fit an
+// int16 lane); it comes back out as 8 * (sum of the activation block) per lane.
+
+constexpr int kGroupBytes = 8 * kBlock / 2; // one block of a group of 8 rows
+
+void gemmInt4Portable(const std::uint8_t* w, const std::uint16_t* wd, int rows, const QuantizedRows& x, float* y, std::ptrdiff_t ldy)
 {
-    int j = 0;
-    for (; j + 4 <= x.rows; j += 4) rowsInt8Avx2<4>(w, wd, wRows, x, j, y, ldy);
-    switch (x.rows - j) {
-    case 3: rowsInt8Avx2<3>(w, wd, wRows, x, j, y, ldy); break;
-    case 2: rowsInt8Avx2<2>(w, wd, wRows, x, j, y, ldy); break;
-    case 1: rowsInt8Avx2<1>(w, wd, wRows, x, j, y, ldy); break;
-    default: break;
+    const int nb = x.blocks;
+    for (int g = 0; g * 8 < rows; ++g)
+        for (int j = 0; j < x.rows; ++j) {
+            float acc[8] = {};
+            for (int b = 0; b < nb; ++b) {
+                const std::uint8_t* blk = w + (std::size_t(g) * nb + b) * kGroupBytes;
+                const std::int8_t* xq = x.row(j) + b * kBlock;
+                for (int k = 0; k < 8; ++k) {
+                    int s = 0;
+                    for (int t = 0; t < 4; ++t)
+                        for (int m = 0; m < 4; ++m) {
+                            const std::uint8_t v = blk[t * 32 + k * 4 + m];
+                            s += int(v & 0xf) * xq[4 * t + m] + int(v >> 4) * xq[16 + 4 * t + m];
+                        }
+                    s -= 8 * x.blockSums(j)[b];
+                    acc[k] += float(s) * llmdse::halfToFloat(wd[(std::size_t(g) * nb + b) * 8 + k]) * x.scales(j)[b];
+                }
+            }
+            for (int k = 0; k < 8 && g * 8 + k < rows; ++k) y[j * ldy + g * 8 + k] = acc[k];
+        }
+}
+
+template <int RX>
+LLMDSE_AVX2 void groupInt4Avx2(const std::uint8_t* w, const std::uint16_t* wd, int nb, const QuantizedRows& x, int j0, float* y,
+                               std::ptrdiff_t ldy, int valid)
+{
+    __m256 acc[RX];
+    for (int j = 0; j < RX; ++j) acc[j] = _mm256_setzero_ps();
+    const std::int8_t* xr[RX];
+    for (int j = 0; j < RX; ++j) xr[j] = x.row(j0 + j);
+    const __m256i mask = _mm256_set1_epi8(0x0f), ones = _mm256_set1_epi16(1);
+    for (int b = 0; b < nb; ++b, w += kGroupBytes) {
+        __m256i sum[RX];
+        for (int j = 0; j < RX; ++j) sum[j] = _mm256_setzero_si256();
+        for (int t = 0; t < 4; ++t) {
+            const __m256i raw = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + t * 32));
+            const __m256i lo = _mm256_and_si256(raw, mask), hi = _mm256_and_si256(_mm256_srli_epi16(raw, 4), mask);
+            for (int j = 0; j < RX; ++j) {
+                std::int32_t a, c;
+                std::memcpy(&a, xr[j] + b * kBlock + 4 * t, 4);
+                std::memcpy(&c, xr[j] + b * kBlock + 16 + 4 * t, 4);
+                sum[j] = _mm256_add_epi16(sum[j], _mm256_add_epi16(_mm256_maddubs_epi16(lo, _mm256_set1_epi32(a)),
+                                                                   _mm256_maddubs_epi16(hi, _mm256_set1_epi32(c))));
+            }
+        }
+        const __m256 ws = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(wd + std::size_t(b) * 8)));
+        for (int j = 0; j < RX; ++j) {
+            const __m256i p = _mm256_sub_epi32(_mm256_madd_epi16(sum[j], ones), _mm256_set1_epi32(8 * x.blockSums(j0 + j)[b]));
+            acc[j] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), _mm256_mul_ps(ws, _mm256_broadcast_ss(x.scales(j0 + j) + b)), acc[j]);
+        }
     }
+    for (int j = 0; j < RX; ++j) storeLanes(acc[j], y + (j0 + j) * ldy, valid);
+}
+
+// Every group of 8 rows against the activation rows, four at a time.
+template <typename W, int GroupBytes, template <int> class Kernel>
+LLMDSE_AVX2 void gemmGroupsAvx2(const W* w, const std::uint16_t* wd, int rows, const QuantizedRows& x, float* y, std::ptrdiff_t ldy)
+{
+    const int nb = x.blocks;
+    for (int g = 0; g * 8 < rows; ++g) {
+        const W* wg = w + std::size_t(g) * nb * GroupBytes;
+        const std::uint16_t* sg = wd + std::size_t(g) * nb * 8;
+        float* yg = y + g * 8;
+        const int valid = std::min(8, rows - g * 8);
+        int j = 0;
+        for (; j + 4 <= x.rows; j += 4) Kernel<4>::run(wg, sg, nb, x, j, yg, ldy, valid);
+        switch (x.rows - j) {
+        case 3: Kernel<3>::run(wg, sg, nb, x, j, yg, ldy, valid); break;
+        case 2: Kernel<2>::run(wg, sg, nb, x, j, yg, ldy, valid); break;
+        case 1: Kernel<1>::run(wg, sg, nb, x, j, yg, ldy, valid); break;
+        default: break;
+        }
+    }
+}
+
+template <int RX>
+struct Int8Group {
+    static void run(const std::int8_t* w, const std::uint16_t* wd, int nb, const QuantizedRows& x, int j0, float* y, std::ptrdiff_t ldy,
+                    int valid)
+    {
+        groupInt8Avx2<RX>(w, wd, nb, x, j0, y, ldy, valid);
+    }
+};
+template <int RX>
+struct Int4Group {
+    static void run(const std::uint8_t* w, const std::uint16_t* wd, int nb, const QuantizedRows& x, int j0, float* y, std::ptrdiff_t ldy,
+                    int valid)
+    {
+        groupInt4Avx2<RX>(w, wd, nb, x, j0, y, ldy, valid);
+    }
+};
+
+LLMDSE_AVX2 void gemmInt8Avx2(const std::int8_t* w, const std::uint16_t* wd, int rows, const QuantizedRows& x, float* y, std::ptrdiff_t ldy)
+{
+    gemmGroupsAvx2<std::int8_t, kGroupBytes8, Int8Group>(w, wd, rows, x, y, ldy);
+}
+
+LLMDSE_AVX2 void gemmInt4Avx2(const std::uint8_t* w, const std::uint16_t* wd, int rows, const QuantizedRows& x, float* y, std::ptrdiff_t ldy)
+{
+    gemmGroupsAvx2<std::uint8_t, kGroupBytes, Int4Group>(w, wd, rows, x, y, ldy);
 }
 
 // ---- fp32 weights x fp32 activations (dot-product form: both operands row-major along k) ----
@@ -287,6 +369,12 @@ void QuantizedRows::assign(const float* x, int r, int c, std::ptrdiff_t stride)
     d.resize(std::size_t(r) * blocks);
     static const auto kernel = cpuHasAvx2() ? quantizeBlocksAvx2 : quantizeBlocksPortable;
     for (int i = 0; i < r; ++i) kernel(x + i * stride, q.data() + std::size_t(i) * c, d.data() + std::size_t(i) * blocks, blocks);
+    sums.resize(d.size());
+    for (std::size_t b = 0; b < d.size(); ++b) {
+        std::int32_t s = 0;
+        for (int k = 0; k < kBlock; ++k) s += q[b * kBlock + std::size_t(k)];
+        sums[b] = s;
+    }
 }
 
 bool vectorKernels() { return cpuHasAvx2(); }
@@ -297,20 +385,49 @@ void gemmF32(const float* w, std::ptrdiff_t ldw, int wRows, const float* x, std:
     gemmF32Avx2(w, ldw, wRows, x, ldx, xRows, n, y, ldy);
 }
 
-void gemmInt8(const std::int8_t* w, const float* wd, int wRows, const QuantizedRows& x, float* y, std::ptrdiff_t ldy)
+void packInt8(const std::int8_t* v, const std::uint16_t* d, int rows, int cols, std::vector<std::int8_t>& w, std::vector<std::uint16_t>& wd)
 {
-    static const auto kernel = cpuHasAvx2() ? gemmInt8Avx2 : gemmInt8Portable;
-    kernel(w, wd, wRows, x, y, ldy);
+    const int nb = cols / kBlock, groups = (rows + 7) / 8;
+    w.assign(std::size_t(groups) * nb * kGroupBytes8, 0); // padding rows: zeros
+    wd.assign(std::size_t(groups) * nb * 8, 0);
+    for (int r = 0; r < rows; ++r)
+        for (int b = 0; b < nb; ++b) {
+            std::int8_t* blk = w.data() + (std::size_t(r / 8) * nb + b) * kGroupBytes8;
+            wd[(std::size_t(r / 8) * nb + b) * 8 + std::size_t(r % 8)] = d[std::size_t(r) * nb + b];
+            const std::int8_t* src = v + std::size_t(r) * cols + b * kBlock;
+            for (int t = 0; t < 8; ++t)
+                for (int m = 0; m < 4; ++m) blk[t * 32 + (r % 8) * 4 + m] = src[4 * t + m];
+        }
 }
 
-// Elementwise (no reduction): the compiler vectorises it, once per target.
-__attribute__((target_clones("avx2", "default"))) void unpackInt4(const std::uint8_t* p, std::int8_t* out, int pairs)
+void gemmInt8(const std::int8_t* w, const std::uint16_t* wd, int rows, const QuantizedRows& x, float* y, std::ptrdiff_t ldy)
 {
-    for (int c = 0; c < pairs; ++c) {
-        const std::int8_t b = static_cast<std::int8_t>(p[c]);
-        out[2 * c] = static_cast<std::int8_t>(std::int8_t(b << 4) >> 4); // low nibble, sign-extended
-        out[2 * c + 1] = static_cast<std::int8_t>(b >> 4);                // high nibble
-    }
+    static const auto kernel = cpuHasAvx2() ? gemmInt8Avx2 : gemmInt8Portable;
+    kernel(w, wd, rows, x, y, ldy);
+}
+
+void packInt4(const std::int8_t* v, const std::uint16_t* d, int rows, int cols, std::vector<std::uint8_t>& w,
+              std::vector<std::uint16_t>& wd)
+{
+    const int nb = cols / kBlock, groups = (rows + 7) / 8;
+    w.assign(std::size_t(groups) * nb * kGroupBytes, 0x88); // padding rows: zeros
+    wd.assign(std::size_t(groups) * nb * 8, 0);
+    for (int r = 0; r < rows; ++r)
+        for (int b = 0; b < nb; ++b) {
+            std::uint8_t* blk = w.data() + (std::size_t(r / 8) * nb + b) * kGroupBytes;
+            wd[(std::size_t(r / 8) * nb + b) * 8 + std::size_t(r % 8)] = d[std::size_t(r) * nb + b];
+            const std::int8_t* src = v + std::size_t(r) * cols + b * kBlock;
+            for (int t = 0; t < 4; ++t)
+                for (int m = 0; m < 4; ++m)
+                    blk[t * 32 + (r % 8) * 4 + m] =
+                        std::uint8_t((src[4 * t + m] + 8) | ((src[16 + 4 * t + m] + 8) << 4));
+        }
+}
+
+void gemmInt4(const std::uint8_t* w, const std::uint16_t* wd, int rows, const QuantizedRows& x, float* y, std::ptrdiff_t ldy)
+{
+    static const auto kernel = cpuHasAvx2() ? gemmInt4Avx2 : gemmInt4Portable;
+    kernel(w, wd, rows, x, y, ldy);
 }
 
 float dotHalf(const std::uint16_t* w, const float* x, int n)

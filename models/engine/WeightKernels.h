@@ -4,7 +4,8 @@
 // (LLMDSE_NATIVE=OFF) runs them at full speed on any x86-64 that has the instructions.
 // Integer weights are multiplied against activations quantised to int8 per block of 32
 // (as llama.cpp's Q8_0 does): the products are integer dot products (`maddubs`) and one
-// float multiply-add per block and pair of rows remains.
+// float multiply-add per block, activation row and group of 8 weight rows remains. No
+// AVX-512 / VNNI bodies: the development machine has neither to test them on.
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -18,15 +19,12 @@ struct QuantizedRows {
     int rows = 0, cols = 0, blocks = 0;
     std::vector<std::int8_t> q; // rows x cols
     std::vector<float> d;       // rows x blocks
+    std::vector<std::int32_t> sums; // rows x blocks: sum of the block's int8 values (offset int4 weights subtract 8x it)
     void assign(const float* x, int rows, int cols, std::ptrdiff_t stride); // cols % kBlock == 0
     const std::int8_t* row(int r) const { return q.data() + std::size_t(r) * cols; }
     const float* scales(int r) const { return d.data() + std::size_t(r) * blocks; }
+    const std::int32_t* blockSums(int r) const { return sums.data() + std::size_t(r) * blocks; }
 };
-
-// y[j * ldy + i] = sum over blocks b of wd[i * blocks + b] * x.d(j, b) * (w row i . x row j within b),
-// for a panel of `wRows` int8 weight rows of x.cols values each (scale per block, as float),
-// against every row j of x: the panel is read from cache once per few activation rows.
-void gemmInt8(const std::int8_t* w, const float* wd, int wRows, const QuantizedRows& x, float* y, std::ptrdiff_t ldy);
 
 // Whether this CPU runs the AVX2 bodies (gemmF32 exists only there; elsewhere Eigen's GEMM).
 bool vectorKernels();
@@ -34,8 +32,20 @@ bool vectorKernels();
 void gemmF32(const float* w, std::ptrdiff_t ldw, int wRows, const float* x, std::ptrdiff_t ldx, int xRows, int n, float* y,
              std::ptrdiff_t ldy);
 
-// Two int4 values per byte, low nibble first, sign-extended into int8.
-void unpackInt4(const std::uint8_t* p, std::int8_t* out, int pairs);
+// int8 weights for the integer products in the kernels' own layout: groups of 8 rows
+// interleaved per block of 32 values (see WeightKernels.cpp), one fp16 scale per row and block.
+// packInt8 takes values (rows x cols, cols % kBlock == 0) and scales (rows x cols / kBlock).
+void packInt8(const std::int8_t* v, const std::uint16_t* d, int rows, int cols, std::vector<std::int8_t>& w,
+              std::vector<std::uint16_t>& wd);
+constexpr std::size_t int8GroupBytes(int cols) { return std::size_t(cols) * 8; } // one group of 8 rows
+// y[j * ldy + i] = weight row i . x row j for `rows` rows starting at a group of 8 (w, wd point at it).
+void gemmInt8(const std::int8_t* w, const std::uint16_t* wd, int rows, const QuantizedRows& x, float* y, std::ptrdiff_t ldy);
+
+// The same for int4 weights, values -8..7 stored two per byte.
+void packInt4(const std::int8_t* v, const std::uint16_t* d, int rows, int cols, std::vector<std::uint8_t>& w,
+              std::vector<std::uint16_t>& wd);
+constexpr std::size_t int4GroupBytes(int cols) { return std::size_t(cols) / 2 * 8; }
+void gemmInt4(const std::uint8_t* w, const std::uint16_t* wd, int rows, const QuantizedRows& x, float* y, std::ptrdiff_t ldy);
 
 // fp16 and bf16 weights: a row . fp32 x, and a row converted to fp32.
 float dotHalf(const std::uint16_t* w, const float* x, int n);
