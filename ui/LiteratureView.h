@@ -19,8 +19,14 @@ public:
     void showDesign(const Design& d, const Metrics& m);
     int publishedPoints() const { return published_; }
 
+protected:
+    void showEvent(QShowEvent* e) override;
+
 private:
     void plot(const Design* d, const Metrics* m);
+    Design design_;
+    Metrics metrics_;
+    bool stale_ = false; // design_ is not drawn yet
     QChartView* view_;
     QLabel* note_;
     int published_ = 0;

@@ -19,6 +19,9 @@ struct SweepOptions {
     bool pareto = false;
     std::int64_t chunk = 8192;
     std::atomic<bool>* cancel = nullptr;
+    // Behind an interactive window: the threads that evaluate points run at a lower priority
+    // (lowerThisThreadPriority), so the window stays responsive while the sweep uses every core.
+    bool background = false;
     // Called from the writer with (points done, points in this run).
     std::function<void(std::int64_t, std::int64_t)> progress;
 };
