@@ -120,11 +120,7 @@ void CompareView::showHeaderMenu(const QPoint& at)
     menu.exec(table_->horizontalHeader()->mapToGlobal(at));
 }
 
-QImage CompareView::chartImage() const
-{
-    if (!chart_->isVisible()) chart_->resize(1100, 520); // never shown: lay it out at a report's size
-    return chart_->grab().toImage();
-}
+QImage CompareView::chartImage(QSize size) const { return renderChart(chart_, size); }
 
 void CompareView::replot()
 {
@@ -133,7 +129,7 @@ void CompareView::replot()
                                           : "Pin designs (Design > Pin, Ctrl+P) to compare them here");
     const int metrics[] = {0, 1, 3, 5, 6};
     // Short names, so that five categories fit under the bars of a laptop-sized view.
-    const QStringList categories{"TTFT", "TPOT", "decode tokens/s", "tokens/J", "power"};
+    const QStringList categories{"TTFT", "TPOT", "tokens/s", "tokens/J", "power"}; // decode tokens/s
     auto* series = new QBarSeries;
     double top = 1;
     // Each bar's interval, relative like the bar: category, design, low, high.

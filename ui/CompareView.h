@@ -19,7 +19,7 @@ class CompareView : public QWidget {
     Q_OBJECT
 public:
     explicit CompareView(CompareModel* model, QWidget* parent = nullptr);
-    QImage chartImage() const; // the grouped bars, for reports
+    QImage chartImage(QSize size) const; // the grouped bars laid out at `size`, for reports
     int currentColumn() const; // the selected design's column; -1 for none
     void unpinCurrent();       // the selected design, or the last pinned when none is selected
     void renameColumn(int column); // asks for a name

@@ -41,8 +41,8 @@ QString DesignReport::html() const
         h += " The figures are what it would do if it fit.</p>";
     }
     h += "<h2>Inputs</h2>" + designInputsHtml(d, estimator, false) + "<h2>Headline metrics</h2>" + designMetricsHtml(m, &uncertainty);
-    h += "<h2>Where the time goes</h2>" + reportImage(breakdown, 0.62); // small enough to stay on the first page
-    h += reportSection("Roofline and operators", true) + reportImage(roofline, 0.85);
+    h += "<h2>Where the time goes</h2>" + reportImage(breakdown); // short enough to stay on the first page
+    h += reportSection("Roofline and operators", true) + reportImage(roofline);
     OpTableModel ops;
     ops.setOps(m.ops);
     h += "<p class=\"src\">One row per operator, all layers together; prefill: the whole prompt, decode: one step.</p>" +
@@ -142,8 +142,10 @@ DesignReport makeDesignReport(const Design& d, const QString& estimatorId)
     view.resize(1400, 1000);
     view.showEstimate(d, r.metrics, estimatorId, r.uncertainty);
     view.show(); // offscreen: lays the charts out so they render at their size
-    r.breakdown = view.breakdownImage(QSize(900, 200)); // two bars: a wide, short chart keeps it on the first page
-    r.roofline = view.rooflineImage(QSize(900, 560));
+    // At about the size they are printed (the text width, kReportTextWidthPx), so their type reads
+    // as the report's; two bars: a wide, short chart keeps the first on the first page.
+    r.breakdown = view.breakdownImage(QSize(kReportTextWidthPx, 250));
+    r.roofline = view.rooflineImage(QSize(kReportTextWidthPx, 440));
     return r;
 }
 

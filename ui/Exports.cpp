@@ -78,7 +78,7 @@ void exportComparison(const QString& path, const CompareModel& m, const QImage& 
         h += "<h2>Inputs and metrics</h2><p class=\"src\">Inputs that differ between the designs are in bold; "
              "⚠ marks a design that does not fit.</p>" +
              reportTable(m);
-        h += "<h2>Relative to the first design</h2>" + reportImage(chart, 0.85);
+        h += "<h2>Relative to the first design</h2>" + reportImage(chart);
         h += reportSection("Provenance", true) +
              "<table width=\"100%\"><thead><tr><th>design</th><th>what</th><th>source</th></tr></thead>";
         for (int c = 0; c < m.columnCount(); ++c) {
@@ -187,7 +187,7 @@ void exportSweep(const QString& path, const SweepResults& r, const std::vector<s
         outcome += reportRow("base design", QString("%1 on %2").arg(base["model"].toString(), base["hardware"].toString()).toHtmlEscaped());
         outcome += "</table>";
         h += reportColumns("<h2>Parameters</h2>" + params, "<h2>Outcome</h2>" + outcome);
-        h += "<h2>Designs and the Pareto front</h2>" + reportImage(chart, 0.9);
+        h += "<h2>Designs and the Pareto front</h2>" + reportImage(chart);
         // The Pareto front as a table: every axis and the headline metrics, with units.
         QStandardItemModel t;
         QStringList header;

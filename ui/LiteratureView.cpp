@@ -182,7 +182,20 @@ void LiteratureView::showComparison()
                       lines.join("\n"));
 }
 
-void LiteratureView::showDesign(const Design& d, const Metrics& m) { plot(&d, &m); }
+void LiteratureView::showDesign(const Design& d, const Metrics& m)
+{
+    design_ = d;
+    metrics_ = m;
+    stale_ = !isVisible(); // hidden behind another view: drawn when shown, not on every edit
+    if (!stale_) plot(&design_, &metrics_);
+}
+
+void LiteratureView::showEvent(QShowEvent* e)
+{
+    if (stale_) plot(&design_, &metrics_);
+    stale_ = false;
+    QWidget::showEvent(e);
+}
 
 void LiteratureView::plot(const Design* d, const Metrics* m)
 {

@@ -30,8 +30,14 @@ public:
     const QStringList& comparisonTips(const QString& cls) const;
     QString comparisonSummary() const;
 
+protected:
+    void showEvent(QShowEvent* e) override;
+
 private:
     void plot(const Design* d, const Metrics* m);
+    Design design_;
+    Metrics metrics_;
+    bool stale_ = false; // design_ is not drawn yet
     QTabWidget* tabs_;
     QChartView* view_;
     QChartView* comparison_;

@@ -12,6 +12,7 @@
 #include "ui/Exports.h"
 #include "ui/LiteratureView.h"
 #include "ui/Project.h"
+#include "ui/ReportFile.h"
 #include "ui/ResultsView.h"
 #include "ui/ServingView.h"
 #include "ui/SweepView.h"
@@ -638,14 +639,14 @@ void MainWindow::exportDesign(const QString& path) const
 
 void MainWindow::exportComparison(const QString& path) const
 {
-    llmdse::exportComparison(path, *compare_, compareView_->chartImage());
+    llmdse::exportComparison(path, *compare_, compareView_->chartImage(QSize(kReportTextWidthPx, 400)));
 }
 
 void MainWindow::exportSweep(const QString& path) const
 {
     auto r = sweep_->sharedResults();
     if (!r) throw InputError(path.toStdString(), "", "nothing to export: run a sweep first");
-    llmdse::exportSweep(path, *r, sweep_->front(), sweep_->chartImage());
+    llmdse::exportSweep(path, *r, sweep_->front(), sweep_->chartImage(QSize(kReportTextWidthPx, 440)));
 }
 
 bool MainWindow::guardedAction(const std::function<void()>& action)

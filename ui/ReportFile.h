@@ -12,6 +12,10 @@ class QAbstractItemModel;
 
 namespace llmdse {
 
+// The text width of a report page in CSS pixels (96 per inch; A4 less 15 mm margins): images and
+// charts are sized in them, in the PDF (the layout scales them to its resolution) as in a browser.
+constexpr int kReportTextWidthPx = 680;
+
 // Writes .html or .pdf by the extension; throws InputError naming the file.
 void writeReportFile(const QString& path, const QString& title, const QString& html);
 

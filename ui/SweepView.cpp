@@ -19,6 +19,7 @@
 #include <QHeaderView>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QLegendMarker>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLineSeries>
@@ -32,6 +33,7 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QTextBlock>
+#include <QTimer>
 #include <QToolTip>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
@@ -106,10 +108,11 @@ SweepView::SweepView(std::function<QJsonObject()> currentDesign, QWidget* parent
     table_->setSortingEnabled(true); // SweepTableModel sorts off the UI thread
     filter_->setObjectName("sweepFilter");
     filter_->setPlaceholderText("Filter rows and chart, e.g.  tpot_s < 0.05, hardware = h100-sxm, batch >= 8   (Enter)");
-    // A million rows: no per-row header, fixed row heights, column widths from a sample of rows.
+    // A million rows: no per-row header, fixed row heights, column widths from a sample of rows (a
+    // dozen: cells of a column are formatted alike, and each sampled cell costs the UI thread ~15 us).
     table_->verticalHeader()->hide();
     table_->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    table_->horizontalHeader()->setResizeContentsPrecision(64);
+    table_->horizontalHeader()->setResizeContentsPrecision(12);
     table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     chart_->setRenderHint(QPainter::Antialiasing);
     chart_->setMinimumHeight(130);
@@ -273,7 +276,7 @@ void SweepView::restore(const QString& studyText, std::shared_ptr<SweepResults> 
     plot();
 }
 
-QImage SweepView::chartImage()
+QImage SweepView::chartImage(QSize size)
 {
     if (results_ && shownGeneration_ != plotGeneration_) { // the background binning has not landed yet
         const MetricId mx = MetricId(x_->currentIndex()), my = MetricId(y_->currentIndex());
@@ -282,8 +285,8 @@ QImage SweepView::chartImage()
                     mx, my);
         shownGeneration_ = plotGeneration_;
     }
-    if (!chart_->isVisible()) chart_->resize(1100, 600); // never shown: lay it out at a report's size
-    return chart_->grab().toImage();
+    if (!pending_.empty()) fillChunks(true);
+    return renderChart(chart_, size);
 }
 
 size_t SweepView::rowAt(const QPointF& shown, MetricId mx, MetricId my) const
@@ -398,6 +401,7 @@ void SweepView::run()
         SweepOptions opts;
         opts.cancel = cancel.get();
         opts.pareto = !study->objectives.empty();
+        opts.background = true; // the window's thread comes first
         QElapsedTimer last;
         last.start();
         opts.progress = [&, post](std::int64_t done, std::int64_t total) {
@@ -480,6 +484,7 @@ void SweepView::plot()
         auto* chart = new QChart;
         chart->setTitle("Run a sweep to see its designs here");
         openMarker_ = nullptr;
+        pending_.clear();
         replaceChart(chart_, chart);
         return;
     }
@@ -540,32 +545,49 @@ void SweepView::showScatter(const ScatterData& d, MetricId mx, MetricId my)
                         .arg(filtered ? QString("of %L1 (filtered) ").arg(results_->size()) : QString()));
     std::vector<std::pair<QScatterSeries*, const ScatterGroup*>> series;
     plotted_.clear();
+    pending_.clear(); // chunks of the chart being replaced
     // Axes in the unit that fits (ms, GB ...): points are scaled to it, and scaled back to find their rows.
     const AxisUnit ux = axisUnitFor(metricUnit(mx), d.x1), uy = axisUnitFor(metricUnit(my), d.y1);
     scaleX_ = ux.factor;
     scaleY_ = uy.factor;
-    auto add = [&](const ScatterGroup& g, const QColor& colour, qreal size, bool hollow) {
+    auto add = [&](const ScatterGroup& g, const QColor& colour, qreal size, bool hollow, std::optional<QPen> pen = {}) {
         auto* s = new QScatterSeries;
         s->setName(g.name);
         s->setMarkerSize(size);
         s->setColor(hollow ? QColor(Qt::transparent) : colour);
         s->setBorderColor(hollow ? colour : colour.darker(130));
+        if (pen) s->setPen(*pen);
         QList<QPointF> pts;
         pts.reserve(g.points.size());
         for (const QPointF& p : g.points) pts.append({p.x() * ux.factor, p.y() * uy.factor});
-        s->replace(pts);
         plotted_.insert(plotted_.end(), g.rows.begin(), g.rows.end());
         chart->addSeries(s);
         series.push_back({s, &g});
+        // Qt Charts makes a graphics item per marker (~15 us each): a few thousand at once would block
+        // the UI thread, so the points go in by chunks, each chunk a series of the same look, over
+        // several turns of the event loop (fillChunks).
+        for (qsizetype at = 0; at == 0 || at < pts.size(); at += kChunk) {
+            QScatterSeries* chunk = s;
+            if (at > 0) {
+                chunk = new QScatterSeries;
+                chunk->setName(s->name());
+                chunk->setMarkerSize(s->markerSize());
+                chunk->setColor(s->color());
+                chunk->setPen(s->pen());
+                chart->addSeries(chunk);
+                for (QLegendMarker* lm : chart->legend()->markers(chunk)) lm->setVisible(false);
+                series.push_back({chunk, &g});
+            }
+            pending_.push_back({chunk, pts.mid(at, kChunk)});
+        }
         return s;
     };
     add(d.infeasible, QColor("#9e9e9e"), 6, true);
     for (size_t i = 0; i < d.groups.size(); ++i)
         if (!d.groups[i].points.isEmpty() || d.groups.size() == 1) add(d.groups[i], QColor(kPalette[i % kMaxColours]), 6, false);
-    QScatterSeries* best = add(d.front, QColor("#d62728"), 11, true);
     QPen ring(QColor("#d62728"));
     ring.setWidth(2);
-    best->setPen(ring);
+    add(d.front, QColor("#d62728"), 11, true, ring);
     openMarker_ = new QScatterSeries;
     openMarker_->setName("open in the docks");
     openMarker_->setMarkerShape(QScatterSeries::MarkerShapeRectangle);
@@ -618,6 +640,23 @@ void SweepView::showScatter(const ScatterData& d, MetricId mx, MetricId my)
     chart->legend()->setAlignment(Qt::AlignRight);
     replaceChart(chart_, chart);
     placeOpenMarker();
+    fillChunks();
+}
+
+void SweepView::fillChunks(bool all)
+{
+    QElapsedTimer spent;
+    spent.start();
+    while (!pending_.empty() && (all || spent.elapsed() < 8)) { // a few chunks a turn: under half a frame
+        auto [series, points] = std::move(pending_.front());
+        pending_.pop_front();
+        if (series) series->replace(points);
+    }
+    if (!pending_.empty()) {
+        if (!fillQueued_) QTimer::singleShot(0, this, [this] { fillQueued_ = false, fillChunks(); });
+        fillQueued_ = true;
+        return;
+    }
     Q_EMIT plotted();
 }
 

@@ -17,8 +17,13 @@
 
 #include <QImage>
 #include <QJsonObject>
+#include <QList>
+#include <QPointF>
+#include <QPointer>
+#include <QScatterSeries>
 #include <QWidget>
 #include <atomic>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -57,7 +62,7 @@ public:
     QString studyText() const;
     // Shows saved results (a project being opened); null results clear the view.
     void restore(const QString& studyText, std::shared_ptr<SweepResults> results, std::vector<std::int64_t> front);
-    QImage chartImage(); // the scatter (as of the current results), for reports
+    QImage chartImage(QSize size); // the scatter (as of the current results) laid out at `size`, for reports
     SweepTableModel* table() const { return model_; }
     StudyBuilder* builder() const { return builder_; }
     void setFilter(const QString& text); // the table's filter (see SweepFilter); errors show in the status line
@@ -97,6 +102,7 @@ private:
     void addGeneration(const SearchGeneration& g); // from a running search
     void showLiveFront(const SearchGeneration& g);
     QString generationText(const SearchGeneration& g) const;
+    void fillChunks(bool all = false); // puts the scatter's points in; emits plotted() when all are in
     int colourAxis() const;
     size_t rowAt(const QPointF& p, MetricId mx, MetricId my) const;
     void openRow(size_t row);
@@ -117,6 +123,9 @@ private:
     QLabel* generationLabel_;
     std::vector<SearchGeneration> generations_;
     std::vector<size_t> plotted_; // result rows of the plotted points
+    static constexpr qsizetype kChunk = 250; // markers put in the chart per series, each in one go
+    std::deque<std::pair<QPointer<QScatterSeries>, QList<QPointF>>> pending_; // points not yet in the chart
+    bool fillQueued_ = false;
     double scaleX_ = 1, scaleY_ = 1; // axis values per SI unit
     QScatterSeries* openMarker_ = nullptr;
     std::optional<MetricRow> open_;

@@ -1,5 +1,6 @@
 #include "estimators/sweep/SweepRunner.h"
 #include "core/Errors.h"
+#include "core/ThreadPriority.h"
 #include "estimators/search/SearchRunner.h"
 #include "estimators/sweep/PointEvaluator.h"
 #include "estimators/uncertainty/Uncertainty.h"
@@ -128,6 +129,7 @@ SweepSummary runSweep(const Study& study, ResultSink& sink, bool resume, const S
             oneapi::tbb::make_filter<Chunk*, Chunk*>(
                 oneapi::tbb::filter_mode::parallel,
                 [&](Chunk* c) {
+                    if (opts.background) lowerThisThreadPriority();
                     PointEvaluator::Worker& w = workers.local();
                     c->rows.reserve(static_cast<size_t>(c->end - c->begin));
                     for (std::int64_t i = c->begin; i < c->end; ++i) {

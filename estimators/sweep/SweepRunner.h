@@ -28,6 +28,9 @@ struct SweepOptions {
     bool intervals = false;        // each point's metrics with their intervals (lo/hi columns), as evaluate gives them
     std::int64_t chunk = 8192;
     std::atomic<bool>* cancel = nullptr;
+    // Behind an interactive window: the threads that evaluate points run at a lower priority
+    // (lowerThisThreadPriority), so the window stays responsive while the sweep uses every core.
+    bool background = false;
     // Called from the writer with (points done, points in this run).
     std::function<void(std::int64_t, std::int64_t)> progress;
     // A search: called after each generation (from the calling thread).
