@@ -88,6 +88,14 @@ int run(const QStringList& args)
         }
         const FpgaStyle style = parseFpgaStyle(parser.value("style").toStdString(), "--style");
         const FpgaPlan plan = compileFpga(d.hardware, r, style);
+        double weights = 0;
+        for (const FpgaStage& s : plan.stages) weights += s.work.weightBytes * s.work.perToken;
+        const MemoryLevel& mem = d.hardware.mainMemory();
+        if (weights > mem.capacityBytes)
+            throw InputError("", "weights", d.model.id + "'s " + toString(d.opts.weights) + " weights take " +
+                                                formatBytes(weights) + ", more than the card's " +
+                                                formatBytes(mem.capacityBytes) + " of " + mem.name +
+                                                "; choose narrower --weights");
         if (parser.isSet("out")) writeJsonFile(parser.value("out").toStdString(), fpgaPlanJson(plan));
         if (parser.isSet("emit-hls")) {
             bool ok = false;

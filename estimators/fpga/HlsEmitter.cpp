@@ -48,11 +48,14 @@ void requireExportable(const ModelSpec& m, const QuantFormat& q)
          std::string("weights fp32, int8 or int4, not ") + toString(q.precision));
 }
 
+// A C++ floating literal (always with a point or an exponent, so an 'f' suffix may follow).
 std::string str(double v)
 {
-    char b[32];
+    char b[40];
     std::snprintf(b, sizeof b, "%.9g", v);
-    return b;
+    std::string s = b;
+    if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
+    return s;
 }
 
 void write(const std::string& path, const std::string& text, std::vector<std::string>& files)
@@ -66,7 +69,8 @@ void write(const std::string& path, const std::string& text, std::vector<std::st
 const char* kHeader = R"(#pragma once
 // Stands in for the vendor's ap_int.h / hls_math.h in a C simulation: the exported layer uses
 // only plain C++ types (float, signed char), so g++ compiles it as it is. The #pragma HLS lines
-// are for the vendor's HLS compiler; g++ ignores them (-Wno-unknown-pragmas).
+// are for the vendor's HLS compiler, and the loop labels name loops for its reports; g++ ignores
+// both (-Wno-unknown-pragmas -Wno-unused-label).
 #include <cmath>
 #include <cstdint>
 
@@ -168,7 +172,7 @@ std::string layerSource(const FpgaPlan& plan, const ModelSpec& m, const QuantFor
     std::ostringstream o;
     o << "// " << m.id << " decoder layer, " << toString(plan.style) << " plan for " << plan.part << " at "
       << str(plan.clockGhz * 1e3) << " MHz, " << toString(q) << " weights (llmdse compile --emit-hls).\n"
-      << "// C simulation: g++ -std=c++17 -O2 -Wno-unknown-pragmas decoder_layer.cpp testbench.cpp -o csim\n"
+      << "// C simulation: g++ -std=c++17 -O2 -Wno-unknown-pragmas -Wno-unused-label decoder_layer.cpp testbench.cpp -o csim\n"
       << "// Synthesis needs the vendor's HLS tools (Vitis HLS) and is not run by llmdse.\n"
       << "#include \"decoder_layer.h\"\n#include <algorithm>\n\n";
     const std::vector<double> inv = ropeInverseFrequencies(m);
@@ -435,7 +439,7 @@ std::vector<std::string> emitHls(const FpgaPlan& plan, const ModelSpec& m, const
           "HLS C++ for one " + m.id + " decoder layer, " + toString(plan.style) + " plan on " + plan.part +
               " (llmdse compile --emit-hls).\n\n"
               "decoder_layer.cpp carries the plan's UNROLL / PIPELINE / ARRAY_PARTITION / DATAFLOW pragmas.\n"
-              "C simulation (no vendor tools): g++ -std=c++17 -O2 -Wno-unknown-pragmas decoder_layer.cpp testbench.cpp -o csim\n"
+              "C simulation (no vendor tools): g++ -std=c++17 -O2 -Wno-unknown-pragmas -Wno-unused-label decoder_layer.cpp testbench.cpp -o csim\n"
               "  ./csim weights.bin tokens.txt logits.bin   (weights.bin as llmdse's writeHlsWeights writes it)\n"
               "Synthesis needs the vendor's HLS tools (AMD Vitis HLS) and is not run by llmdse; the resource and\n"
               "timing figures in the plan are the compiler's model, not a synthesis report.\n",
