@@ -73,13 +73,7 @@ int run(const QStringList& args)
     return guarded([&] {
         const OutputFormat format = parseFormat(parser, false);
         const Design d = designFromOptions(parser);
-        FpgaCompileRequest r;
-        r.model = d.model;
-        r.opts = d.opts;
-        r.batch = d.workload.batch;
-        r.prompt = d.workload.prompt;
-        r.output = d.workload.output;
-        r.fixedContext = d.workload.context;
+        FpgaCompileRequest r = fpgaRequest(d);
         if (parser.isSet("clock-mhz")) {
             bool ok = false;
             const double mhz = parser.value("clock-mhz").toDouble(&ok);

@@ -81,13 +81,7 @@ void FpgaPlanView::compile()
 {
     try {
         const Design d = designFromJson(currentDesign_());
-        FpgaCompileRequest r;
-        r.model = d.model;
-        r.opts = d.opts;
-        r.batch = d.workload.batch;
-        r.prompt = d.workload.prompt;
-        r.output = d.workload.output;
-        r.fixedContext = d.workload.context;
+        const FpgaCompileRequest r = fpgaRequest(d);
         showPlan(compileFpga(d.hardware, r, parseFpgaStyle(style_->currentData().toString().toStdString(), "style")));
     } catch (const InputError& e) {
         table_->setRowCount(0);

@@ -42,14 +42,7 @@ Metrics FpgaPlanEstimator::estimate(const Design& d, bool withOps) const
         mismatch("weights", p.weights, toString(d.opts.weights));
         mismatch("batch", std::to_string(p.batch), std::to_string(d.workload.batch));
     } else {
-        FpgaCompileRequest r;
-        r.model = d.model;
-        r.opts = d.opts;
-        r.batch = d.workload.batch;
-        r.prompt = d.workload.prompt;
-        r.output = d.workload.output;
-        r.fixedContext = d.workload.context;
-        p = compileFpga(d.hardware, r, style_);
+        p = compileFpga(d.hardware, fpgaRequest(d), style_);
     }
     // Static power over the plan's time; the analytical dynamic energy of prefill is kept (same work).
     const double analyticalPrefillStatic = p.staticW * m.prefill.timeS;

@@ -48,6 +48,18 @@ void addPower(FpgaPlan& p, const FpgaTarget& t, const FpgaCompileRequest& r)
 
 } // namespace
 
+FpgaCompileRequest fpgaRequest(const Design& d)
+{
+    FpgaCompileRequest r;
+    r.model = d.model;
+    r.opts = d.opts;
+    r.batch = d.workload.batch;
+    r.prompt = d.workload.prompt;
+    r.output = d.workload.output;
+    r.fixedContext = d.workload.context;
+    return r;
+}
+
 FpgaPlan compileFpga(const HardwareSpec& hw, const FpgaCompileRequest& r, FpgaStyle style)
 {
     const FpgaTarget t = resolveFpgaTarget(hw, r.clockGhz);

@@ -6,6 +6,7 @@
 // sized so the stages' intervals balance. Overlay (FlightLLM-style): one engine as large as
 // the part allows, reused by every operator group of every layer in turn, streaming through
 // all the ports.
+#include "core/Design.h"
 #include "core/HardwareSpec.h"
 #include "core/ModelSpec.h"
 #include "core/Optimizations.h"
@@ -28,6 +29,9 @@ struct FpgaCompileRequest {
     // The context decode is planned at: the middle of the generation unless fixed.
     int context() const { return fixedContext > 0 ? fixedContext : prompt + output / 2; }
 };
+
+// The model, formats and workload of a design (its clock: the part's).
+FpgaCompileRequest fpgaRequest(const Design& d);
 
 class FpgaPlanner {
 public:
