@@ -84,7 +84,7 @@ std::string matvecFunction(const std::string& name, int n, int k, int g, const U
 {
     std::ostringstream o;
     o << "// " << name << ": " << un.lanes << " MAC lanes = " << un.u << " along the reduction x " << un.r
-      << " rows; " << un.ports << " memory port(s)\n"
+      << " rows (whole rows: a remainder of lanes goes unused); " << un.ports << " memory port(s)\n"
       << "static void matvec_" << name << "(const float x[" << k << "], const wq_t w[" << n << "][" << k
       << "], const float s[" << n << "][" << k / g << "], float y[" << n << "]) {\n"
       << "#pragma HLS ARRAY_PARTITION variable=x cyclic factor=" << un.u << "\n"
@@ -93,10 +93,11 @@ std::string matvecFunction(const std::string& name, int n, int k, int g, const U
       << "#pragma HLS UNROLL factor=" << un.r << "\n"
       << "    float acc = 0;\n"
       << "    groups: for (int g = 0; g < " << k / g << "; ++g) {\n"
+      << "#pragma HLS UNROLL factor=" << std::max(1, un.u / g) << "\n"
       << "      float part = 0;\n"
       << "      dot: for (int k = 0; k < " << g << "; ++k) {\n"
       << "#pragma HLS PIPELINE II=1\n"
-      << "#pragma HLS UNROLL factor=" << un.u << "\n"
+      << "#pragma HLS UNROLL factor=" << std::min(un.u, g) << "\n"
       << "        part += float(w[n][g * " << g << " + k]) * x[g * " << g << " + k];\n"
       << "      }\n"
       << "      acc += part * s[n][g];\n"
@@ -108,7 +109,8 @@ std::string matvecFunction(const std::string& name, int n, int k, int g, const U
 }
 
 // The overlay's one engine: every projection of every layer runs through this instance.
-std::string engineFunction(int maxK, const Unroll& un)
+// `group`: the weight elements per scale of the widest projection (the dot loop's trip count).
+std::string engineFunction(int maxK, int group, const Unroll& un)
 {
     std::ostringstream o;
     o << "// The overlay engine: " << un.lanes << " MAC lanes = " << un.u << " along the reduction x " << un.r
@@ -125,10 +127,11 @@ std::string engineFunction(int maxK, const Unroll& un)
       << "#pragma HLS UNROLL factor=" << un.r << "\n"
       << "    float acc = 0;\n"
       << "    groups: for (int gi = 0; gi < k_in / g; ++gi) {\n"
+      << "#pragma HLS UNROLL factor=" << std::max(1, un.u / std::max(1, group)) << "\n"
       << "      float part = 0;\n"
       << "      dot: for (int k = 0; k < g; ++k) {\n"
       << "#pragma HLS PIPELINE II=1\n"
-      << "#pragma HLS UNROLL factor=" << un.u << "\n"
+      << "#pragma HLS UNROLL factor=" << std::min(un.u, std::max(1, group)) << "\n"
       << "        part += float(w[n * k_in + gi * g + k]) * xb[gi * g + k];\n"
       << "      }\n"
       << "      acc += part * s[n * (k_in / g) + gi];\n"
@@ -199,7 +202,7 @@ std::string layerSource(const FpgaPlan& plan, const ModelSpec& m, const QuantFor
           << matvecFunction("mlp_in", 2 * m.intermediate, m.hidden, hlsGroupSize(q, m.hidden), uMlpIn)
           << matvecFunction("mlp_out", m.hidden, m.intermediate, hlsGroupSize(q, m.intermediate), uMlpOut);
     } else {
-        o << engineFunction(std::max({m.hidden, int(m.qDim()), m.intermediate}), uIn);
+        o << engineFunction(std::max({m.hidden, int(m.qDim()), m.intermediate}), hlsGroupSize(q, m.hidden), uIn);
     }
     // Stage 1: norm, q/k/v, RoPE (rotate-half pairs j and j + HEAD_DIM / 2).
     o << "static void attn_in(const float x[HIDDEN], int pos, const float attn_norm[HIDDEN],\n"
