@@ -2,6 +2,8 @@
 // every operator with what the analytical estimator predicts for `host`.
 #include "app/Command.h"
 #include "estimators/measured/LlamaCppCheck.h"
+#include "estimators/measured/CpuContention.h"
+#include "estimators/measured/MachineState.h"
 #include "models/gguf/GgufExport.h"
 #include "core/Design.h"
 #include "app/OutputFormat.h"
@@ -122,7 +124,9 @@ int llamaCppCheck(const QCommandLineParser& parser, OutputFormat format)
         QJsonArray runs;
         for (const auto& x : r.runs)
             runs.append(QJsonObject{{"prefill_predicted_s", x.prefillPredictedS}, {"prefill_measured_s", x.prefillMeasuredS},
-                                    {"decode_step_predicted_s", x.decodePredictedS}, {"decode_step_measured_s", x.decodeMeasuredS}});
+                                    {"decode_step_predicted_s", x.decodePredictedS}, {"decode_step_measured_s", x.decodeMeasuredS},
+                                    {"others_cpu_share", x.othersCpuShare}, {"machine_state_deviation", x.stateDeviation},
+                                    {"runs_discarded", x.discarded}});
         const QJsonObject o{{"model", QString::fromStdString(r.model)},
                             {"runtime", "llama.cpp"},
                             {"llama_cpp_version", QString::fromStdString(r.library.version)},
@@ -145,14 +149,25 @@ int llamaCppCheck(const QCommandLineParser& parser, OutputFormat format)
     std::printf("Check: %s (%s) run by llama.cpp %s, %d thread(s), prompt %d, output %d on %s\nGGUF: %s\n\n", r.model.c_str(),
                 toString(req.weights), r.library.version.c_str(), r.threads, req.prompt, req.output, r.hardwareName.c_str(),
                 r.gguf.c_str());
-    TextTable t({"run", "prefill predicted", "measured", "error", "decode step predicted", "measured", "error"});
+    TextTable t({"run", "prefill predicted", "measured", "error", "decode step predicted", "measured", "error", "others' CPU",
+                 "speed vs host", "retried"});
+    int contended = 0, drifted = 0;
     for (size_t i = 0; i < r.runs.size(); ++i) {
         const auto& x = r.runs[i];
+        contended += x.othersCpuShare > quietShareLimit();
+        drifted += x.stateDeviation > stateTolerance();
         t.add({std::to_string(i + 1), formatSeconds(x.prefillPredictedS), formatSeconds(x.prefillMeasuredS),
                fmt(err(x.prefillPredictedS, x.prefillMeasuredS), 3) + "%", formatSeconds(x.decodePredictedS),
-               formatSeconds(x.decodeMeasuredS), fmt(err(x.decodePredictedS, x.decodeMeasuredS), 3) + "%"});
+               formatSeconds(x.decodeMeasuredS), fmt(err(x.decodePredictedS, x.decodeMeasuredS), 3) + "%",
+               x.othersCpuShare < 0 ? "n/a" : fmt(100.0 * x.othersCpuShare, 2) + "%",
+               "within " + fmt(100.0 * x.stateDeviation, 2) + "%", std::to_string(x.discarded)});
     }
     std::fputs(t.render().c_str(), stdout);
+    if (contended || drifted)
+        std::printf("\nnote: in %d run(s) other processes used more than %.0f%% of the CPUs, in %d the machine's compute or "
+                    "memory rate around the run was more than %.0f%% away from the host measurement's, even after "
+                    "retrying: those timings describe this computer in another state than the prediction.\n",
+                    contended, 100.0 * quietShareLimit(), drifted, 100.0 * stateTolerance());
     std::printf("\nprefill:     predicted %s, measured %s (%.1f tokens/s), error %+.1f%%\n",
                 formatSeconds(r.prefillPredictedS).c_str(), formatSeconds(r.prefillMeasuredS).c_str(),
                 req.prompt / r.prefillMeasuredS, r.prefillErrorPercent);

@@ -90,6 +90,8 @@ int run(const QStringList& args)
     parser.addOption({"out", "Results: .csv, .json or .sqlite.", "file"});
     parser.addOption({"pareto", "Keep the Pareto front of the objectives over points that fit in memory (printed; stored "
                                 "in table 'pareto' of a .sqlite, or FILE.pareto.csv/.json beside other outputs)."});
+    parser.addOption({"uncertainty", "Also write each headline metric's 90% interval as NAME_lo and NAME_hi columns (as evaluate's "
+                                     "\"uncertainty\"; about 2.5x the time)."});
     parser.addOption({"threads", "Worker threads (default: all cores).", "n", "0"});
     parser.addOption({"resume", "Continue an interrupted .sqlite sweep, skipping finished points (same study and shard)."});
     parser.addOption({"overwrite", "Replace an existing output file (and its .pareto side file)."});
@@ -111,6 +113,7 @@ int run(const QStringList& args)
         if (!ok || opts.threads < 0) throw InputError("", "--threads", "must be a whole number >= 0");
         if (parser.isSet("shard")) std::tie(opts.shardIndex, opts.shardCount) = parseShard(parser.value("shard"));
         opts.pareto = parser.isSet("pareto");
+        opts.intervals = parser.isSet("uncertainty");
         if (opts.pareto && study.objectives.empty())
             throw InputError(study.file, "objectives", "--pareto needs objectives in the study");
         const bool resume = parser.isSet("resume"), overwrite = parser.isSet("overwrite");
@@ -122,7 +125,7 @@ int run(const QStringList& args)
                                                           : "";
         std::vector<std::string> params;
         for (const auto& a : study.axes) params.push_back(a.key);
-        const double expected = bytesPerPoint(out, params) * static_cast<double>(end - begin);
+        const double expected = bytesPerPoint(out, params, opts.intervals) * static_cast<double>(end - begin);
         if (parser.isSet("dry-run")) {
             std::printf("study %s: %s (grid %lld x %lld samples)%s; %s expected: about %s\n", study.file.c_str(),
                         pointCount(study.totalPoints()).c_str(), static_cast<long long>(study.gridSize),

@@ -51,6 +51,7 @@ void AcceleratorTemplate::validate(const std::string& file) const
     need(fixed.kernelS >= 0 && fixed.kernelS < 1, "fixed_costs.kernel_us", "must be in [0, 1e6) us");
     need(fixed.layerS >= 0 && fixed.layerS < 1, "fixed_costs.layer_us", "must be in [0, 1e6) us");
     need(processNm >= 1 && processNm <= 180, "process_nm", "must be between 1 and 180 nm");
+    need(arrayEfficiency > 0 && arrayEfficiency <= 1, "array_efficiency", "must be in (0, 1]");
     need(clockGhz > 0 && clockGhz <= 10, "clock_ghz", "must be in (0, 10] GHz");
     if (pim) {
         need(pim->unitsPerChannel >= 1, "pim.units_per_channel", "must be a positive whole number");

@@ -83,6 +83,12 @@ struct AcceleratorTemplate {
     double globalBufferBytes = 32 << 20;   // shared
     double globalBytesPerCycle = 2048;
     std::optional<OperandFeed> feed; // absent: arrays read the local SRAM directly
+    // Fraction of the arrays' peak MAC rate a tuned GEMM kernel sustains once tiling, operand feeds and
+    // memory are accounted for: the clock the chip holds under matrix load and the issue slots the
+    // kernel's loads, address arithmetic and barriers take between matrix instructions. A measured
+    // best-shape GEMM rate over the peak (the analytical estimator's runtime efficiency.gemm plays
+    // this role there). 1: the arrays issue every cycle.
+    double arrayEfficiency = 1;
     FixedCosts fixed;
     OffChipMemory memory;
     double processNm = 7;

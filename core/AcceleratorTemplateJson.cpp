@@ -54,6 +54,7 @@ AcceleratorTemplate templateFromJson(const JsonReader& r)
         feed.bytesPerCycle = f->positive("bytes_per_cycle");
         t.feed = feed;
     }
+    t.arrayEfficiency = r.fraction("array_efficiency", 1.0);
     if (auto f = r.optionalObject("fixed_costs")) {
         t.fixed.kernelS = f->nonNegative("kernel_us", 0.0) * 1e-6;
         t.fixed.layerS = f->nonNegative("layer_us", 0.0) * 1e-6;
@@ -109,6 +110,7 @@ QJsonObject toJson(const AcceleratorTemplate& t)
                                          {"efficiency", t.memory.efficiency}}},
                   {"process_nm", t.processNm},
                   {"clock_ghz", t.clockGhz}};
+    if (t.arrayEfficiency < 1) o["array_efficiency"] = t.arrayEfficiency;
     if (t.feed) o["operand_feed"] = QJsonObject{{"kib", t.feed->bytes / kKiB}, {"bytes_per_cycle", t.feed->bytesPerCycle}};
     if (t.fixed.kernelS > 0 || t.fixed.layerS > 0)
         o["fixed_costs"] = QJsonObject{{"kernel_us", t.fixed.kernelS * 1e6}, {"layer_us", t.fixed.layerS * 1e6}};

@@ -56,8 +56,9 @@ void Design::validate() const
     within(parallel.pipeline, "pp", 1, kMaxDevices);
     within(parallel.expert, "ep", 1, kMaxDevices);
     const TensorGrid grid = tensorGrid(parallel, model.hidden, model.intermediate);
-    if (parallel.layout == TensorLayout::TwoD && model.isMoe() && parallel.tensor > 1)
-        throw InputError("", "tp_layout", "the 2D layout is for dense models; a mixture of experts needs tp_layout 1d");
+    if (parallel.layout != TensorLayout::OneD && model.isMoe() && parallel.tensor > 1)
+        throw InputError("", "tp_layout", std::string("the ") + toString(parallel.layout) +
+                                              " layout is for dense models; a mixture of experts needs tp_layout 1d");
     if (grid.y > model.heads)
         throw InputError("", "tp", "tensor parallelism " + std::to_string(parallel.tensor) +
                                        (parallel.layout == TensorLayout::TwoD ? " splits heads " + std::to_string(grid.y) + " ways, more than"

@@ -79,6 +79,9 @@ struct RuntimeProfile {
 
     // Energy, as multipliers on first-principles constants.
     double busyPowerFraction = 0;     // extra static power while busy, fraction of (TDP - idle)
+    // Of that busy power, the share the chip sheds during fixed overhead time (kernel launch gaps,
+    // GEMM setup, waiting for the host): few SMs run then and the rest are clock-gated. 0: none.
+    double overheadIdleFraction = 0;
     double flopEnergyScale = 1;       // system-level energy per 16-bit FLOP / logic-only energy per FLOP
     double memoryEnergyScale = 1;     // energy per main-memory bit / interface figure
 
@@ -95,6 +98,11 @@ struct RuntimeProfile {
     // Host work per sequence in a forward pass (its block table and inputs, pythonising and detokenising
     // its sampled token, stop checks), added to stepOverheadS for every sequence the pass runs.
     double stepOverheadPerSequenceS = 0;
+    // Spread (standard deviation) of one rank's host time per forward pass, where every tensor- or
+    // expert-parallel rank is its own process that prepares and launches the pass: every collective is a
+    // barrier, so a pass lasts as long as its slowest rank's launch, on average this spread times the
+    // expected largest of p standard normal draws (0 on one device; 0.56, 1.03, 1.42 x at 2, 4, 8).
+    double rankSkewS = 0;
     // Projections that read the same input (q, k, v; gate, up) run as kernels of their own
     // (llama.cpp's graph, eager PyTorch) instead of one stacked GEMM.
     bool separateProjections = false;

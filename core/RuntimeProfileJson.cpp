@@ -165,11 +165,14 @@ RuntimeProfile runtimeFromJson(const QJsonObject& obj, const std::string& file)
         if (auto en = r.optionalObject("energy")) {
             p.busyPowerFraction = en->nonNegative("busy_power_fraction", 0.0);
             if (p.busyPowerFraction > 1) en->fail("busy_power_fraction", "must be <= 1");
+            p.overheadIdleFraction = en->nonNegative("overhead_idle_fraction", 0.0);
+            if (p.overheadIdleFraction > 1) en->fail("overhead_idle_fraction", "must be <= 1");
             p.flopEnergyScale = en->positive("flop_energy_scale", 1.0);
             p.memoryEnergyScale = en->positive("memory_energy_scale", 1.0);
         }
         p.stepOverheadS = r.nonNegative("step_overhead_us", 0.0) * 1e-6;
         p.stepOverheadPerSequenceS = r.nonNegative("step_overhead_per_sequence_us", 0.0) * 1e-6;
+        p.rankSkewS = r.nonNegative("rank_skew_us", 0.0) * 1e-6;
         p.separateProjections = r.boolean("separate_projections", false);
         if (auto sc = r.optionalObject("scheduler")) p.scheduler = schedulerFromJson(*sc);
         const std::string aq = r.string("activation_quantization", "fused");
@@ -250,10 +253,12 @@ QJsonObject toJson(const RuntimeProfile& p)
     o["power_capped"] = p.powerCapped;
     o["weight_format_kernels"] = p.weightFormatKernels;
     o["energy"] = QJsonObject{{"busy_power_fraction", p.busyPowerFraction},
+                              {"overhead_idle_fraction", p.overheadIdleFraction},
                               {"flop_energy_scale", p.flopEnergyScale},
                               {"memory_energy_scale", p.memoryEnergyScale}};
     o["step_overhead_us"] = p.stepOverheadS * 1e6;
     o["step_overhead_per_sequence_us"] = p.stepOverheadPerSequenceS * 1e6;
+    if (p.rankSkewS > 0) o["rank_skew_us"] = p.rankSkewS * 1e6;
     o["separate_projections"] = p.separateProjections;
     if (p.scheduler.set) o["scheduler"] = toJson(p.scheduler);
     o["activation_quantization"] = p.activationQuantization == ActivationQuantization::Eager ? "eager" : "fused";

@@ -13,4 +13,8 @@ inline double median(std::vector<double> v)
     return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
 }
 
+// Expected largest of n independent standard normal draws (0 for n <= 1; 0.564, 1.029, 1.424 for 2, 4,
+// 8): how far the slowest of n ranks lags their mean when each rank's time has unit spread.
+double expectedMaxStandardNormal(int n);
+
 } // namespace llmdse

@@ -51,6 +51,11 @@ DecoderOpsBuilder::DecoderOpsBuilder(const ModelSpec& m, const Optimizations& o,
     reshard_ = twoD_ ? grid_.y / shards.heads : 1;
     attnTokens_ = double(attnBatch_) * out.tokensPerSequence;
     streamShare_ = twoD_ ? 1.0 / tp : 1.0; // 2D keeps the residual stream sharded between blocks
+    gathered_ = p.layout == TensorLayout::WeightGathered && tp > 1;
+    if (gathered_) {
+        tokens_ = attnTokens_; // each device runs its own sequences through whole matrices
+        vocab_ = m.vocab;
+    }
 }
 
 Op& DecoderOpsBuilder::matmul(const char* name, double m, double n, double k, int count, bool bias, bool sparse)
@@ -154,8 +159,14 @@ void DecoderOpsBuilder::communication(const char* name, Collective c, double byt
 
 void DecoderOpsBuilder::allReduce(const char* name, int count, Placement where)
 {
-    if (p_.tensor <= 1) return;
+    if (p_.tensor <= 1 || gathered_) return; // weight-gathered: no partial sums to combine
     communication(name, Collective::AllReduce, tokens_ * m_.hidden * streamB_, p_.tensor, count, where);
+}
+
+void DecoderOpsBuilder::gatherWeights(const char* name, const Op& matrix)
+{
+    // The whole matrix (as stored, scales included) assembled from every device's 1/tp share.
+    if (gathered_) communication(name, Collective::AllGather, matrix.weightBytes, p_.tensor, matrix.count, matrix.placement);
 }
 
 void DecoderOpsBuilder::alongAxis(const char* name, Collective c, double bytes, int devices)
@@ -184,6 +195,7 @@ void DecoderOpsBuilder::attention()
     // the partial q/k/v along x so each device attends its share of the sequences.
     if (twoD_) alongAxis("attn.gather_in", Collective::AllGather, tokens_ * hiddenIn_ * streamB_, grid_.y);
     matmul("attn.qkv_proj", tokens_, qkv, hiddenIn_, L, m_.qkvBias).projections = 3;
+    gatherWeights("attn.qkv_proj.gather_weights", g_.ops.back());
     if (twoD_) alongAxis("attn.reduce_qkv", Collective::ReduceScatter, tokens_ * qkv * streamB_, grid_.x);
     // Attention split by sequences beyond the KV heads: q/k/v regrouped from heads to sequences (all-to-all).
     const double rows = tokens_ / grid_.x;
@@ -203,6 +215,7 @@ void DecoderOpsBuilder::attention()
     if (reshard_ > 1) alongAxis("attn.reshard_out", Collective::AllToAll, rows * heads_ * hd * streamB_, reshard_);
     if (twoD_) alongAxis("attn.gather_ctx", Collective::AllGather, tokens_ * heads_ * hd * streamB_, grid_.x);
     matmul("attn.o_proj", tokens_, m_.hidden / double(grid_.x), heads_ * hd, L, m_.outputBias);
+    gatherWeights("attn.o_proj.gather_weights", g_.ops.back());
     if (twoD_) alongAxis("attn.reduce_out", Collective::ReduceScatter, tokens_ * hiddenIn_ * streamB_, grid_.y);
     else allReduce("attn.all_reduce", L);
     residual("attn.residual");
@@ -288,10 +301,12 @@ void DecoderOpsBuilder::mlp()
     // runs on 1/x of the rows) and gathered back before the down projection.
     if (twoD_) alongAxis("mlp.gather_in", Collective::AllGather, tokens_ * hiddenIn_ * streamB_, grid_.y);
     matmul(gated ? "mlp.gate_up_proj" : "mlp.up_proj", tokens_, up, hiddenIn_, L, m_.mlpBias).projections = gated ? 2 : 1;
+    gatherWeights("mlp.up_proj.gather_weights", g_.ops.back());
     if (twoD_) alongAxis("mlp.reduce_up", Collective::ReduceScatter, tokens_ * up * streamB_, grid_.x);
     elementwise("mlp.act", OpClass::Activation, tokens_ / grid_.x * ffn_, conventions::kGatedActFlops, gated ? 2 : 1, 1, L);
     if (twoD_) alongAxis("mlp.gather_act", Collective::AllGather, tokens_ * ffn_ * streamB_, grid_.x);
     matmul("mlp.down_proj", tokens_, m_.hidden / double(grid_.x), ffn_, L, m_.mlpBias);
+    gatherWeights("mlp.down_proj.gather_weights", g_.ops.back());
     if (twoD_) alongAxis("mlp.reduce_out", Collective::ReduceScatter, tokens_ * hiddenIn_ * streamB_, grid_.y);
     else allReduce("mlp.all_reduce", L);
     residual("mlp.residual");
@@ -376,15 +391,16 @@ void DecoderOpsBuilder::lmHead()
     // Only the last position of each sequence produces logits. Quantisation
     // schemes (GPTQ, AWQ, llama.cpp's defaults aside) keep lm_head unquantised.
     // A verification step scores every query token; otherwise one row per sequence.
-    const double rows = g_.phase == Phase::Decode ? tokens_ : g_.batch;
+    const double rows = g_.phase == Phase::Decode ? tokens_ : gathered_ ? attnBatch_ : g_.batch;
     norm("final_norm", rows, 1);
     g_.ops.back().placement = Placement::LastStage;
     // Stored like every other matrix with llama.cpp's pure quantisations, else kept at 16 bits.
     Op& head = o_.quantizedHead ? matmul("lm_head", rows, vocab_, m_.hidden, 1, false, false)
                                 : unquantisedMatmul("lm_head", rows, vocab_, m_.hidden, 1);
     head.placement = Placement::LastStage;
+    gatherWeights("lm_head.gather_weights", head);
     // Each tensor-parallel rank holds a slice of the vocabulary; the sampler needs every logit.
-    if (p_.tensor > 1)
+    if (p_.tensor > 1 && !gathered_)
         communication("lm_head.gather_logits", Collective::AllGather, rows * double(vocab_) * p_.tensor * streamB_,
                       p_.tensor, 1, Placement::LastStage);
 }

@@ -22,6 +22,7 @@ private:
     void residual(const char* name);
     void allReduce(const char* name, int count, Placement where = Placement::Layer);
     // 2D layout: the collective along one axis of the tensor grid (none when that axis has one device).
+    void gatherWeights(const char* name, const Op& matrix);
     void alongAxis(const char* name, Collective c, double bytes, int devices);
     void communication(const char* name, Collective c, double bytes, int devices, int count, Placement where);
     void attentionCore(int layers, int window); // QK^T, softmax, PV for `layers` layers
@@ -50,6 +51,7 @@ private:
     // Tensor grid (1D: 1 x tp). Projections read hiddenIn_ of the hidden vector; attention runs
     // attnBatch_ sequences (attnTokens_ rows); the residual stream holds streamShare_ of each row.
     bool twoD_ = false;
+    bool gathered_ = false; // weight-gathered: whole matrices all-gathered before use, sequences split
     TensorGrid grid_;
     double hiddenIn_, attnTokens_, streamShare_;
     int attnBatch_;

@@ -257,17 +257,17 @@ std::vector<DesignField> makeFields()
         DesignField f;
         f.key = "tp_layout";
         f.kind = Kind::Text;
-        f.help = "tensor-parallel layout: 1d (Megatron) or 2d (2D weight-stationary, Pope et al. 2022)";
+        f.help = "tensor-parallel layout: 1d (Megatron), 2d (2D weight-stationary) or weight_gathered (Pope et al. 2022)";
         f.parse = [](const QJsonValue& val, const std::string& where) {
             FieldValue fv;
             fv.text = parseText(val, where);
-            if (fv.text != "1d" && fv.text != "2d") throw InputError("", where, "must be 1d or 2d, got '" + fv.text + "'");
-            fv.number = fv.text == "2d" ? 1 : 0;
+            bool known = false;
+            for (TensorLayout l : {TensorLayout::OneD, TensorLayout::TwoD, TensorLayout::WeightGathered})
+                if (fv.text == toString(l)) fv.number = double(l), known = true;
+            if (!known) throw InputError("", where, "must be 1d, 2d or weight_gathered, got '" + fv.text + "'");
             return fv;
         };
-        f.apply = [](Design& d, const FieldValue& fv) {
-            d.parallel.layout = fv.number != 0 ? TensorLayout::TwoD : TensorLayout::OneD;
-        };
+        f.apply = [](Design& d, const FieldValue& fv) { d.parallel.layout = static_cast<TensorLayout>(int(fv.number)); };
         f.read = [](const Design& d) { return QJsonValue(toString(d.parallel.layout)); };
         v.push_back(f);
     }
@@ -337,6 +337,18 @@ std::vector<DesignField> makeFields()
     v.push_back(templateField<double>("hardware.global_bytes_per_cycle", Kind::Number, "B/cycle",
                                       "global buffer bandwidth", 1, [](T& t) -> double& { return t.globalBytesPerCycle; },
                                       1e-300));
+    {
+        DesignField f = templateField<double>("hardware.array_efficiency", Kind::Number, "",
+                                              "share of cycles the matrix arrays issue in a tuned GEMM kernel", 1,
+                                              [](T& t) -> double& { return t.arrayEfficiency; }, 1e-300);
+        const auto parse = f.parse;
+        f.parse = [parse](const QJsonValue& val, const std::string& where) {
+            FieldValue fv = parse(val, where);
+            if (fv.number > 1) throw InputError("", where, "must be in (0, 1], got " + std::to_string(fv.number));
+            return fv;
+        };
+        v.push_back(f);
+    }
     v.push_back(templateField<int>("hardware.memory_channels", Kind::Integer, "",
                                    "off-chip memory channels (stacks for HBM)", 1,
                                    [](T& t) -> int& { return t.memory.channels; }, 1));
@@ -413,6 +425,8 @@ std::vector<DesignField> makeFields()
                        [](Design& d) -> double& { return d.runtime.stepOverheadS; }, 0));
     v.push_back(number("runtime.step_overhead_per_sequence_us", "us", "host cost per sequence in a forward pass", 1e-6,
                        [](Design& d) -> double& { return d.runtime.stepOverheadPerSequenceS; }, 0));
+    v.push_back(number("runtime.rank_skew_us", "us", "spread of each parallel rank's host time per forward pass", 1e-6,
+                       [](Design& d) -> double& { return d.runtime.rankSkewS; }, 0));
     v.push_back(number("runtime.gemm_efficiency", "", "fraction of matrix peak", 1,
                        [](Design& d) -> double& { return d.runtime.gemmEfficiency; }));
     v.push_back(number("runtime.bandwidth_efficiency", "", "fraction of memory bandwidth", 1,

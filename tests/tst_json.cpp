@@ -99,6 +99,7 @@ private Q_SLOTS:
         QCOMPARE(b.powerCapped, a.powerCapped);
         QCOMPARE(b.weightFormatKernels, a.weightFormatKernels);
         QVERIFY_NEAR(b.busyPowerFraction, a.busyPowerFraction);
+        QVERIFY_NEAR(b.overheadIdleFraction, a.overheadIdleFraction);
         QVERIFY_NEAR(b.flopEnergyScale, a.flopEnergyScale);
         QVERIFY_NEAR(b.memoryEnergyScale, a.memoryEnergyScale);
         for (int i = 0; i < kOpClassCount; ++i) {

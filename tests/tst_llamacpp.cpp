@@ -5,6 +5,13 @@
 #include "core/Errors.h"
 #include "estimators/measured/LlamaCpp.h"
 #include "estimators/measured/LlamaCppCheck.h"
+#include "estimators/measured/LlamaCppCalibration.h"
+#include "estimators/measured/HostBenchmarks.h"
+#include "estimators/measured/MachineState.h"
+#include "estimators/measured/CpuContention.h"
+#include "estimators/analytical/AnalyticalEstimator.h"
+#include "core/RuntimeZoo.h"
+#include "models/ModelZoo.h"
 #include "models/engine/ReferenceEngine.h"
 #include "models/gguf/GgufExport.h"
 #include "models/gguf/GgufWriter.h"
@@ -178,6 +185,73 @@ private Q_SLOTS:
         qunsetenv("LLMDSE_GGUF_CACHE_GB");
         if (oldHome.isEmpty()) qunsetenv("XDG_CACHE_HOME");
         else qputenv("XDG_CACHE_HOME", oldHome);
+    }
+
+    // Needs no llama.cpp. A fitted profile keeps the absolute rates it measured: a later host
+    // measurement that comes out twice as fast (a shared machine's quiet second) must not make
+    // llama.cpp predictions twice as fast; an old fit without its host snapshot still follows.
+    void calibratedRatesDoNotFollowAHostRemeasurement()
+    {
+        QTemporaryDir data;
+        const QByteArray oldData = qgetenv("XDG_DATA_HOME");
+        qputenv("XDG_DATA_HOME", data.path().toUtf8());
+        HostMeasurements then;
+        then.cpu = "test CPU", then.cores = 2, then.memoryBytes = 16e9;
+        then.gemmFlops[0] = 100e9, then.gemmFlops[1] = 120e9, then.gemmFlops[2] = 130e9;
+        then.packWeightsPerS = 10e9, then.streamAllCores = 20e9, then.streamOneCore = 12e9, then.gemvBytesPerS = 25e9;
+        then.attentionFlops = 10e9, then.elementwiseBytesPerS = 10e9, then.vectorFlops = 4e9, then.opOverheadS = 1e-6;
+        then.measuredAt = "2026-01-01T00:00:00Z";
+        HostMeasurements now = then;
+        for (double& g : now.gemmFlops) g *= 2;
+        now.streamAllCores *= 2, now.streamOneCore *= 2, now.vectorFlops *= 2;
+
+        LlamaCppCalibration c;
+        c.threads = 2;
+        c.profile = resolveRuntime("llama.cpp");
+        c.host = toJson(then);
+        saveLlamaCppCalibration(c);
+        registerLlamaCppHostCalibration();
+        auto tpot = [](const HostMeasurements& h, const std::string& weights) {
+            Design d;
+            d.model = resolveModel("smollm-135m");
+            d.hardware = hostHardware(h);
+            d.hardware.threads = 2;
+            d.runtime = runtimeFor(resolveRuntime("llama.cpp"), d.hardware);
+            d.opts.weights = parseQuantFormat(weights, "weights");
+            d.opts.quantizedHead = true;
+            d.workload.batch = 1, d.workload.prompt = 64, d.workload.output = 16;
+            d.validate();
+            const Metrics m = AnalyticalEstimator().evaluate(d);
+            return std::make_pair(m.ttftS, m.tpotS);
+        };
+        for (const char* w : {"fp32", "fp16", "int8:g32", "int4:g32"}) {
+            const auto a = tpot(then, w), b = tpot(now, w);
+            QVERIFY2(std::fabs(b.first / a.first - 1) < 1e-6, w);
+            QVERIFY2(std::fabs(b.second / a.second - 1) < 1e-6, w);
+        }
+        const auto anchored = tpot(now, "fp16");
+        c.host = QJsonObject{};
+        saveLlamaCppCalibration(c); // an old fit: relative to whatever the host measures now
+        QTest::qWait(20);
+        const auto relative = tpot(now, "fp16");
+        const auto relativeThen = tpot(then, "fp16");
+        QVERIFY2(std::fabs(relativeThen.second / anchored.second - 1) < 1e-6, "the same fit, read as a fit");
+        QVERIFY2(relative.second < 0.75 * anchored.second, "without a snapshot the rates follow the host");
+        if (oldData.isEmpty()) qunsetenv("XDG_DATA_HOME");
+        else qputenv("XDG_DATA_HOME", oldData);
+    }
+
+    void machineStateAndContentionAreMeasured()
+    {
+        QCOMPARE(stateDeviation({100e9, 10e9}, {80e9, 10e9}), 0.25);
+        QCOMPARE(stateDeviation({80e9, 12e9}, {80e9, 10e9}), 0.2);
+        QCOMPARE(stateDeviation({}, {80e9, 10e9}), 0.0); // unknown: nothing to compare
+        const MachineState s = probeMachineState();
+        QVERIFY(s.known() && s.gemmFlops > 1e8 && s.streamBytesPerS > 1e8);
+        CpuContentionWindow w;
+        QTest::qWait(50);
+        const double share = w.othersShare();
+        QVERIFY(share == -1 || (share >= 0 && share <= 1));
     }
 
     void exportOptionsAreChecked()

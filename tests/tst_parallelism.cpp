@@ -5,6 +5,7 @@
 #include "core/Errors.h"
 #include "core/HardwareZoo.h"
 #include "core/RuntimeZoo.h"
+#include "core/Statistics.h"
 #include "estimators/PipelineSchedule.h"
 #include "estimators/RequestComposer.h"
 #include "estimators/analytical/AnalyticalEstimator.h"
@@ -539,6 +540,39 @@ private Q_SLOTS:
         const double b = timeOp(*find(sparse, "mlp.down_proj"), r).compute.x0;
         QVERIFY_REL(a / b, 2 * d.runtime.sparseGemmEfficiency, 1e-12);
         QCOMPARE(d.runtime.sparseGemmEfficiency, 0.8);
+    }
+
+    // ---- Per-step wait for the slowest rank ------------------------------------------------------
+
+    void expectedLargestNormalDraw()
+    {
+        // Closed forms: E[max of 2] = 1/sqrt(pi), E[max of 3] = 3/(2 sqrt(pi)); 4 and 8 from order-statistic
+        // tables (Harter 1961: 1.02938, 1.42360). One draw has no spread to wait for.
+        QCOMPARE(expectedMaxStandardNormal(1), 0.0);
+        QVERIFY_REL(expectedMaxStandardNormal(2), 1 / std::sqrt(M_PI), 1e-6);
+        QVERIFY_REL(expectedMaxStandardNormal(3), 1.5 / std::sqrt(M_PI), 1e-6);
+        QVERIFY_REL(expectedMaxStandardNormal(4), 1.02938, 1e-5);
+        QVERIFY_REL(expectedMaxStandardNormal(8), 1.42360, 1e-5);
+        QVERIFY(expectedMaxStandardNormal(100) > expectedMaxStandardNormal(64)); // beyond the table
+    }
+
+    void passWaitsForTheSlowestRank()
+    {
+        // vLLM: 1.5 ms of host work per pass, 1 ms spread per rank. One GPU pays the 1.5 ms; eight TP ranks
+        // wait on average 1.4236 x 1 ms more for the last one to launch; TP 4 x EP 2 is the same eight ranks.
+        auto d = design({{"model", "llama-2-7b"}, {"hardware", "h100-sxm"}, {"runtime", "vllm"}, {"batch", 1},
+                         {"prompt", 128}, {"output", 20}});
+        QCOMPARE(d.runtime.rankSkewS, 1e-3);
+        QVERIFY_REL(passFixedS(d), 1.5e-3, 1e-12);
+        d.parallel.tensor = 8;
+        QVERIFY_REL(passFixedS(d), 1.5e-3 + 1.42360e-3, 1e-5);
+        const double tp8 = evaluate(d).e2eS;
+        d.runtime.rankSkewS = 0;
+        // Every forward pass (one prefill, 19 decode steps) waits once.
+        QVERIFY_REL(tp8 - evaluate(d).e2eS, 20 * 1.42360e-3, 1e-4);
+        d.runtime.rankSkewS = 1e-3;
+        d.parallel.tensor = 2, d.parallel.expert = 4;
+        QVERIFY_REL(passFixedS(d), 1.5e-3 + 1.42360e-3, 1e-5);
     }
 
     // ---- Published multi-GPU results -----------------------------------------------------------

@@ -177,11 +177,42 @@ private Q_SLOTS:
         QVERIFY(small > 21e-6 && small < 1.1 * m.latencyS);
     }
 
+    // array_efficiency stretches only the arrays' issue time: a compute-bound GEMM (8192^3 on the A100
+    // template) takes 1/0.859 as long once the kernel's fixed 21 us is set aside.
+    void arrayEfficiencyStretchesIssueTime()
+    {
+        OperatorMeasurement m;
+        m.device = "template-a100";
+        m.m = m.n = m.k = 8192;
+        Design d = designForOperator(m, RuntimeProfile{});
+        QCOMPARE(d.hardware.accel->arrayEfficiency, 0.859);
+        const double fixed = d.hardware.accel->fixed.kernelS;
+        const double tuned = predictOperator("simulation", d, m) - fixed;
+        d.hardware.accel->arrayEfficiency = 1;
+        const double ideal = predictOperator("simulation", d, m) - fixed;
+        QVERIFY_NEAR(tuned / ideal, 1 / 0.859, 0.01);
+    }
+
+    // A published best-shape rate: Bekman's maximum achievable matmul FLOPS on an A100 SXM, 267.9 TFLOP/s
+    // at 6912x16384x2048 (ml-engineering, compute/accelerator/README.md; the source of array_efficiency
+    // 0.859 = 267.9 / 312). The template's tiling, feeds and memory lose little on that shape: the
+    // simulated rate is within 5% of the published one.
+    void a100RecoversPublishedMatmulRate()
+    {
+        OperatorMeasurement m;
+        m.device = "template-a100";
+        m.m = 6912, m.n = 16384, m.k = 2048;
+        const double seconds = predictOperator("simulation", designForOperator(m, RuntimeProfile{}), m);
+        const double tflops = 2 * m.m * m.n * m.k / seconds / 1e12;
+        qInfo("A100 template at 6912x16384x2048: %.1f TFLOP/s (published 267.9)", tflops);
+        QVERIFY_NEAR(tflops, 267.9, 0.05);
+    }
+
     // The bundled operator measurements (GEMM sweeps on an A100 and an MI210, a GPT-3 layer's GEMMs):
-    // the simulation estimator's median |error| stays within 15%, and on the A100 at most 3 points above
-    // the analytical estimator's on the same template. Per device medians are printed: on the MI210 the
-    // simulated arrays run at their peak where the card reaches about 80% of it, a gap the analytical
-    // estimator closes with the runtime profile's GEMM efficiency.
+    // the simulation estimator's median |error| stays within 15% and at most 3 points above the
+    // analytical estimator's, overall and on the A100. Per device medians are printed: on the MI210
+    // the arrays reach the CDNA 2 best-shape rate (array_efficiency) where the measured card, timed
+    // with an older rocBLAS, stays about 13% below it.
     void operatorMeasurementsMedianError()
     {
         const MeasurementSet set = loadMeasurements(test::sourceDir().toStdString() + "/resources/validation/operator-measurements.json");
@@ -201,7 +232,7 @@ private Q_SLOTS:
                 qInfo("%s on %s: median |error| %.1f%% over %zu rows", estimators[e], device.c_str(), 100 * median(errs), errs.size());
         const double sim = median(all[0]), ana = median(all[1]);
         qInfo("all rows: simulation %.1f%%, analytical %.1f%%", 100 * sim, 100 * ana);
-        QVERIFY2(sim <= 0.15, qPrintable(QString::number(sim)));
+        QVERIFY2(sim <= 0.15 && sim <= ana + 0.03, qPrintable(QString("%1 vs %2").arg(sim).arg(ana)));
         const double simA100 = median(byDevice[0]["template-a100"]), anaA100 = median(byDevice[1]["template-a100"]);
         QVERIFY2(simA100 <= 0.15 && simA100 <= anaA100 + 0.03, qPrintable(QString("%1 vs %2").arg(simA100).arg(anaA100)));
     }
@@ -286,6 +317,48 @@ private Q_SLOTS:
         QVERIFY2(traffic(two) < 0.7 * traffic(one), qPrintable(QString("%1 vs %2").arg(traffic(two)).arg(traffic(one))));
         // Saved and loaded.
         QCOMPARE(designFromJson(toJson(two)).parallel.layout, TensorLayout::TwoD);
+    }
+
+    // Weight-gathered (Pope et al. 3.2.3): Llama-2-7B prefill of 8 x 128 tokens on 4 devices. Each device
+    // runs its 2 sequences (256 rows) through whole matrices, all-gathered before use: the q/k/v matrix
+    // gathers 4096 x 12288 x 2 B = 100,663,296 B per layer; no activation is reduced, no logits gathered;
+    // every device stores 1/4 of the weights and caches its own 2 sequences with all 32 heads.
+    void weightGatheredLayoutMovesWeightsNotActivations()
+    {
+        QJsonObject o{{"model", "llama-2-7b"}, {"hardware", "template-tpu-v4"}, {"tp", 4}, {"batch", 8}, {"prompt", 128},
+                      {"output", 1}, {"tp_layout", "weight_gathered"}};
+        const Design d = designFromJson(o);
+        d.validate();
+        OpGraph g;
+        buildPrefill(d.model, d.opts, d.parallel, 8, 128, g);
+        const Op* qkv = nullptr;
+        const Op* gather = nullptr;
+        for (const Op& op : g.ops) {
+            if (std::string(op.name) == "attn.qkv_proj") qkv = &op;
+            if (std::string(op.name) == "attn.qkv_proj.gather_weights") gather = &op;
+            QVERIFY2(std::string(op.name) != "attn.all_reduce" && std::string(op.name) != "mlp.all_reduce" &&
+                         std::string(op.name) != "lm_head.gather_logits",
+                     op.name);
+            if (op.cls == OpClass::Attention) QCOMPARE(op.attnBatch, 2);
+        }
+        QVERIFY(qkv && gather);
+        QCOMPARE(qkv->m, std::int64_t(256));
+        QCOMPARE(qkv->n, std::int64_t(12288));
+        QCOMPARE(qkv->k, std::int64_t(4096));
+        QCOMPARE(gather->collective, Collective::AllGather);
+        QCOMPARE(gather->commParticipants, 4);
+        QCOMPARE(gather->commBytes, 4096.0 * 12288 * 2);
+        QCOMPARE(gather->count, 32);
+        QJsonObject single = o;
+        single["tp"] = 1;
+        single.remove("tp_layout");
+        const MemoryFootprint one = memoryFootprint(designFromJson(single)), four = memoryFootprint(d);
+        QVERIFY_NEAR(four.weightsBytes * 4, one.weightsBytes, 1e-9);
+        QVERIFY_NEAR(four.kvCacheBytes * 4, one.kvCacheBytes, 1e-9);
+        QCOMPARE(designFromJson(toJson(d)).parallel.layout, TensorLayout::WeightGathered);
+        // Dense models only, as the 2D layout.
+        QJsonObject moe{{"model", "mixtral-8x7b"}, {"hardware", "h100-sxm"}, {"tp", 2}, {"tp_layout", "weight_gathered"}};
+        QVERIFY_THROWS_EXCEPTION(InputError, designFromJson(moe).validate());
     }
 
     // On-chip-only memory: the Groq-like chip's SRAM is its memory, counted as SRAM (no DRAM PHYs), and a

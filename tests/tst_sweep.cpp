@@ -5,6 +5,7 @@
 #include "estimators/analytical/AnalyticalEstimator.h"
 #include "estimators/storage/SqliteDatabase.h"
 #include "estimators/sweep/SweepRunner.h"
+#include "estimators/uncertainty/Uncertainty.h"
 #include "models/DesignJson.h"
 #include "testsupport/ScopedTmpfs.h"
 #include "testsupport/TestSupport.h"
@@ -425,6 +426,106 @@ private Q_SLOTS:
         const QStringList rows = lines(path("text-cut-merged.csv"));
         QCOMPARE(rows.size(), 1 + 11);
         for (const auto& row : rows) QCOMPARE(row.count(','), rows[0].count(','));
+    }
+
+    // sweep --uncertainty: every headline metric gets NAME_lo / NAME_hi in each format, the same interval
+    // evaluate gives for that design (including the widening for a preset's unsourced figures).
+    void intervalColumns()
+    {
+        const QByteArray json = R"({"base": {"model": "llama-2-7b", "hardware": "h100-sxm", "prompt": 128, "output": 16},
+          "grid": {"hardware": ["h100-sxm", "rtx-3090"], "batch": [1, 4], "runtime": ["torch-cudagraph", "vllm"]}})";
+        const Study s = study(json);
+        SweepOptions opts;
+        opts.intervals = true;
+        for (const char* ext : {"csv", "json", "sqlite"}) run(s, path(QString("iv.") + ext), opts);
+
+        auto expected = [](const QString& hardware, int batch, const QString& runtime) {
+            const Design d = designFromJson({{"model", "llama-2-7b"}, {"hardware", hardware}, {"prompt", 128},
+                                             {"output", 16}, {"batch", batch}, {"runtime", runtime}});
+            AnalyticalEstimator est;
+            return estimateUncertainty(est, d, est.evaluate(d));
+        };
+        const QStringList rows = lines(path("iv.csv"));
+        QCOMPARE(rows.size(), 1 + 8);
+        const QStringList head = rows[0].split(',');
+        QCOMPARE(head.last(), QString("error"));
+        bool widened = false, differsByRuntime = false;
+        std::map<QString, double> tpotHalfWidth;
+        for (int i = 1; i < rows.size(); ++i) {
+            const QStringList cells = rows[i].split(',');
+            QCOMPARE(cells.size(), head.size());
+            auto cell = [&](const std::string& c) { return cells[head.indexOf(QString::fromStdString(c))]; };
+            const Uncertainty u = expected(cell("hardware"), cell("batch").toInt(), cell("runtime"));
+            for (int m = 0; m < kIntervalCount; ++m) {
+                const auto id = static_cast<MetricId>(m);
+                const MetricInterval* iv = u.find(metricName(id));
+                QVERIFY(iv);
+                const double v = cell(metricName(id)).toDouble(), lo = cell(intervalColumn(id, false)).toDouble(),
+                             hi = cell(intervalColumn(id, true)).toDouble();
+                QVERIFY2(lo > 0 && lo <= v && v <= hi, metricName(id));
+                QCOMPARE(lo, iv->lo);
+                QCOMPARE(hi, iv->hi);
+            }
+            widened |= u.basis.find("widened") != std::string::npos;
+            const double tpot = cell("tpot_s").toDouble();
+            const QString key = cell("hardware") + "/" + cell("batch");
+            const double half = (cell("tpot_s_hi").toDouble() - cell("tpot_s_lo").toDouble()) / (2 * tpot);
+            if (tpotHalfWidth.count(key) && std::abs(tpotHalfWidth[key] - half) > 1e-3) differsByRuntime = true;
+            tpotHalfWidth[key] = half;
+        }
+        QVERIFY(widened);          // rtx-3090 has figures with no primary source
+        QVERIFY(differsByRuntime); // calibrated torch-cudagraph on H100 is narrower than structural vllm
+
+        // JSON: the same keys; SQLite: the same columns, and the level in meta.
+        const QJsonArray a = QJsonDocument::fromJson(readAll(path("iv.json"))).array();
+        QCOMPARE(a.size(), 8);
+        for (const auto& p : a) {
+            const QJsonObject o = p.toObject();
+            for (int m = 0; m < kIntervalCount; ++m) {
+                const auto id = static_cast<MetricId>(m);
+                QVERIFY(o.value(QString::fromStdString(intervalColumn(id, false))).toDouble() <= o.value(metricName(id)).toDouble());
+                QVERIFY(o.value(QString::fromStdString(intervalColumn(id, true))).toDouble() >= o.value(metricName(id)).toDouble());
+            }
+        }
+        const QStringList dbRows = tableText(path("iv.sqlite"), "SELECT tpot_s_lo, tpot_s, tpot_s_hi FROM points ORDER BY idx");
+        QCOMPARE(dbRows.size(), 8);
+        for (int i = 0; i < dbRows.size(); ++i) {
+            const QStringList c = dbRows[i].split('|');
+            QVERIFY(c[0].toDouble() <= c[1].toDouble() && c[1].toDouble() <= c[2].toDouble());
+        }
+        QCOMPARE(tableText(path("iv.sqlite"), "SELECT value FROM meta WHERE key='intervals'"), QStringList{"0.9"});
+
+        // Without the option, no such columns.
+        run(s, path("no-iv.csv"));
+        QVERIFY(!lines(path("no-iv.csv"))[0].contains("_lo"));
+    }
+
+    // A file written with interval columns is resumed and merged only with them, and the reverse.
+    void intervalColumnsMustMatch()
+    {
+        const QString studyFile = test::writeFile(dir_, "iv-study.json", kGridStudy);
+        auto sweep = [&](const QStringList& extra) {
+            return test::runLlmdse(QStringList{"sweep", "--quiet", "--study", studyFile} + extra);
+        };
+        auto r = sweep({"--uncertainty", "--shard", "1/2", "--out", path("iv1.sqlite")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        r = sweep({"--shard", "2/2", "--out", path("iv2.sqlite")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        r = test::runLlmdse({"merge", "--out", path("iv-merged.sqlite"), path("iv1.sqlite"), path("iv2.sqlite")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("meta.intervals") && r.err.contains("--uncertainty"), qPrintable(r.err));
+        r = sweep({"--shard", "2/2", "--out", path("iv2.sqlite"), "--resume", "--uncertainty"});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("meta.intervals") && r.err.contains("without"), qPrintable(r.err));
+        r = sweep({"--shard", "2/2", "--out", path("iv2.sqlite"), "--overwrite", "--uncertainty"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        r = test::runLlmdse({"merge", "--out", path("iv-merged.sqlite"), path("iv1.sqlite"), path("iv2.sqlite")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(tableText(path("iv-merged.sqlite"), "SELECT COUNT(*) FROM points WHERE tpot_s_lo < tpot_s"),
+                 QStringList{"12"});
+        // The dry run counts the extra columns.
+        const auto plain = sweep({"--dry-run", "--out", path("x.csv")}), with = sweep({"--dry-run", "--uncertainty", "--out", path("x.csv")});
+        QVERIFY2(plain.exitCode == 0 && with.exitCode == 0 && plain.out != with.out, qPrintable(with.out));
     }
 
     void resumeRefusesAnotherSplit()

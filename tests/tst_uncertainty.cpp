@@ -81,11 +81,44 @@ private Q_SLOTS:
               median(halfWidths));
         QVERIFY(rows >= 80);
         QVERIFY2(coverage <= 0.97, qPrintable(QString::number(coverage)));
-        // Decode energy and power miss the 85% target: Qwen2.5-0.5B draws 0.62-0.79 of its estimated decode
-        // energy, and no other shape's residuals reach that low, so leaving it out cannot cover it (0.82 today).
-        const bool decodeEnergy = key == "decode_energy" || key == "decode_power";
-        QVERIFY2(coverage >= (decodeEnergy ? 0.80 : 0.85), qPrintable(QString::number(coverage)));
+        // Decode energy and power reach it since the busy power is shed in fixed overhead time (launch gaps,
+        // GEMM setup): before, overhead-dominated Qwen2.5-0.5B drew 0.65-0.80 of its estimate and lay outside
+        // every band the other shapes gave (0.82).
+        QVERIFY2(coverage >= 0.85, qPrintable(QString::number(coverage)));
         if (key.endsWith("latency")) QVERIFY2(median(halfWidths) <= 0.10, qPrintable(QString::number(median(halfWidths))));
+    }
+
+    // Decode power follows how much of a step the GPU spends in fixed overhead (launch gaps, GEMM setup):
+    // the smallest held-out shape, whose steps are 85% overhead, draws about half the busy power of a 7B
+    // model's, and the estimate now sees it (it was 0.65-0.80 of the estimate with the busy power charged
+    // throughout); a 13B/14B model, mostly streaming weights, stays within the same bound.
+    void decodePowerFollowsTheOverheadShare()
+    {
+        const Predicted& p = heldOut();
+        int checked = 0;
+        for (size_t i = 0; i < p.set.rows.size(); ++i) {
+            const Measurement& m = p.set.rows[i];
+            if (m.phase != Phase::Decode || !(m.energyJ > 0)) continue;
+            if (m.model != "qwen2.5-0.5b" && m.model != "llama-2-13b" && m.model != "qwen2.5-14b") continue;
+            const double measuredW = m.energyJ / m.latencyS;
+            const double estimatedW = p.predictions[i].energyJ / p.predictions[i].latencyS;
+            QVERIFY2(std::abs(std::log(measuredW / estimatedW)) < 0.2,
+                     qPrintable(QString("%1 batch %2: measured %3 W, estimated %4 W")
+                                    .arg(QString::fromStdString(m.model))
+                                    .arg(m.batch)
+                                    .arg(measuredW)
+                                    .arg(estimatedW)));
+            ++checked;
+        }
+        QVERIFY(checked >= 40);
+        // The same design on a profile that charges the busy power throughout draws more.
+        Design d = design({{"model", "qwen2.5-0.5b"}, {"hardware", "h100-sxm"}, {"prompt", 512}, {"output", 128}});
+        AnalyticalEstimator est;
+        const Metrics shed = est.evaluate(d);
+        d.runtime.overheadIdleFraction = 0;
+        const Metrics charged = est.evaluate(d);
+        QVERIFY(shed.decodeStep.energyJ < 0.8 * charged.decodeStep.energyJ);
+        QCOMPARE(shed.decodeStep.timeS, charged.decodeStep.timeS); // energy only: no time changes
     }
 
     // The bundled error model's calibrated-GPU bands are the ones its held-out residuals give today.

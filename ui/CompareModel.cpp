@@ -61,6 +61,13 @@ double CompareModel::value(int metric, int column) const
     return headlineMetrics(pinned_[size_t(column)].metrics)[size_t(metric)].value;
 }
 
+std::optional<std::pair<double, double>> CompareModel::interval(int metric, int column) const
+{
+    if (metric < 0 || metric >= metricCount() || column < 0 || column >= columnCount()) return std::nullopt;
+    const PinnedDesign& p = pinned_[size_t(column)];
+    return headlineMetrics(p.metrics, &p.uncertainty)[size_t(metric)].interval;
+}
+
 QString CompareModel::inputText(int inputRow, int column) const
 {
     if (inputRow < 0 || inputRow >= inputRowCount() || column < 0 || column >= columnCount()) return {};
@@ -102,7 +109,8 @@ QVariant CompareModel::data(const QModelIndex& index, int role) const
     }
     const int metric = row - inputRowCount();
     const double v = value(metric, c);
-    const Headline h = headlineMetrics(pinned_[size_t(c)].metrics)[size_t(metric)];
+    const PinnedDesign& pin = pinned_[size_t(c)];
+    const Headline h = headlineMetrics(pin.metrics, &pin.uncertainty)[size_t(metric)];
     const bool memoryRow = QLatin1String(h.key) == QLatin1String("memory");
     if (role == Qt::DisplayRole) {
         QString t = headlineText(h);
@@ -112,8 +120,12 @@ QVariant CompareModel::data(const QModelIndex& index, int role) const
     if (role == Qt::UserRole) return v;
     if (role == Qt::TextAlignmentRole) return int(Qt::AlignRight | Qt::AlignVCenter);
     if (role == Qt::ForegroundRole && !fits(c)) return QBrush(QColor(memoryRow ? "#b00020" : "#777"));
-    if (role == Qt::ToolTipRole && !fits(c))
-        return QString("This design does not fit: %1").arg(QString::fromStdString(infeasibility(pinned_[size_t(c)].metrics)));
+    if (role == Qt::ToolTipRole) {
+        QStringList tip;
+        if (!fits(c)) tip << QString("This design does not fit: %1").arg(QString::fromStdString(infeasibility(pin.metrics)));
+        if (h.interval) tip << intervalTip(h, pin.uncertainty);
+        return tip.isEmpty() ? QVariant() : QVariant(tip.join("\n"));
+    }
     return {};
 }
 
@@ -175,6 +187,7 @@ int CompareModel::pin(PinnedDesign p)
     QJsonObject in = toJson(p.design);
     for (int c = 0; c < columnCount(); ++c)
         if (toJson(pinned_[size_t(c)].design) == in && pinned_[size_t(c)].estimator == p.estimator) return c;
+    if (p.uncertainty.intervals.empty()) p.uncertainty = headlineUncertainty(p.design, p.metrics, p.estimator);
     beginResetModel(); // labels and input rows of every column may change
     pinned_.push_back(std::move(p));
     refresh();

@@ -6,9 +6,12 @@
 // export read it.
 #include "core/Design.h"
 #include "core/Metrics.h"
+#include "estimators/uncertainty/Uncertainty.h"
 
 #include <QAbstractTableModel>
 #include <QJsonObject>
+#include <optional>
+#include <utility>
 #include <vector>
 
 namespace llmdse {
@@ -18,6 +21,7 @@ struct PinnedDesign {
     Design design;
     Metrics metrics;
     QString estimator;
+    Uncertainty uncertainty; // the metrics' intervals; pin() computes them when empty
 };
 
 class CompareModel : public QAbstractTableModel {
@@ -50,6 +54,8 @@ public:
     int rowOfMetric(int metric) const { return inputRowCount() + metric; }
     // Metric `metric` of design `column` in SI units (for charts); NaN when unknown.
     double value(int metric, int column) const;
+    // Its interval (lo, hi in the same unit); nullopt when it has none (memory, area).
+    std::optional<std::pair<double, double>> interval(int metric, int column) const;
 
 private:
     void refresh(); // input rows and automatic labels after the set of pins changed

@@ -3,12 +3,14 @@
 #include "ui/ChartAxes.h"
 #include "ui/ChartSwap.h"
 #include "ui/CompareModel.h"
+#include "ui/ErrorBars.h"
 
 #include <QBarCategoryAxis>
 #include <QBarSeries>
 #include <QBarSet>
 #include <QChart>
 #include <QChartView>
+#include <QCheckBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QInputDialog>
@@ -18,13 +20,17 @@
 #include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
+#include <QLineSeries>
 #include <QValueAxis>
 #include <cmath>
+#include <iterator>
+#include <vector>
 
 namespace llmdse {
 
 CompareView::CompareView(CompareModel* model, QWidget* parent)
-    : QWidget(parent), model_(model), table_(new QTableView), chart_(new QChartView)
+    : QWidget(parent), model_(model), table_(new QTableView), chart_(new QChartView),
+      errorBars_(new QCheckBox("Error bars"))
 {
     table_->setModel(model_);
     table_->setObjectName("compareTable");
@@ -45,8 +51,11 @@ CompareView::CompareView(CompareModel* model, QWidget* parent)
     hint->setStyleSheet("color: #555;");
     auto* unpin = new QPushButton("Unpin selected");
     unpin->setObjectName("unpinButton");
+    errorBars_->setObjectName("compareErrorBars");
+    errorBars_->setToolTip("draw each metric's 90% interval on its bar (hover a table cell for the interval's basis)");
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(hint, 1);
+    buttons->addWidget(errorBars_);
     buttons->addWidget(unpin);
     auto* split = new QSplitter(Qt::Vertical);
     split->setChildrenCollapsible(false);
@@ -58,6 +67,7 @@ CompareView::CompareView(CompareModel* model, QWidget* parent)
     layout->addLayout(buttons);
     layout->addWidget(split, 1);
     connect(unpin, &QPushButton::clicked, this, &CompareView::unpinCurrent);
+    connect(errorBars_, &QCheckBox::toggled, this, &CompareView::replot);
     connect(table_->horizontalHeader(), &QHeaderView::sectionDoubleClicked, this, &CompareView::renameColumn);
     connect(table_->horizontalHeader(), &QWidget::customContextMenuRequested, this, &CompareView::showHeaderMenu);
     connect(table_, &QWidget::customContextMenuRequested, this, [this](const QPoint& p) {
@@ -69,6 +79,8 @@ CompareView::CompareView(CompareModel* model, QWidget* parent)
     connect(model_, &QAbstractItemModel::headerDataChanged, this, &CompareView::replot);
     replot();
 }
+
+void CompareView::setErrorBars(bool on) { errorBars_->setChecked(on); }
 
 int CompareView::currentColumn() const
 {
@@ -124,13 +136,24 @@ void CompareView::replot()
     const QStringList categories{"TTFT", "TPOT", "decode tokens/s", "tokens/J", "power"};
     auto* series = new QBarSeries;
     double top = 1;
+    // Each bar's interval, relative like the bar: category, design, low, high.
+    struct Bar {
+        int category, column;
+        double lo, hi;
+    };
+    std::vector<Bar> bars;
     for (int c = 0; c < model_->columnCount(); ++c) {
         auto* set = new QBarSet(model_->headerData(c, Qt::Horizontal).toString());
-        for (int r : metrics) {
+        for (int k = 0; k < int(std::size(metrics)); ++k) {
+            const int r = metrics[k];
             const double base = model_->value(r, 0), v = model_->value(r, c);
             const double rel = base > 0 && std::isfinite(v) ? v / base : 0;
             *set << rel;
             top = std::max(top, rel);
+            if (const auto iv = model_->interval(r, c); errorBars_->isChecked() && iv && rel > 0) {
+                bars.push_back({k, c, iv->first / base, iv->second / base});
+                top = std::max(top, iv->second / base);
+            }
         }
         if (!model_->fits(c)) set->setBrush(QBrush(QColor("#c62828"), Qt::BDiagPattern)); // cannot run: hatched
         series->append(set);
@@ -143,6 +166,23 @@ void CompareView::replot()
     chart->addAxis(y, Qt::AlignLeft);
     series->attachAxis(x);
     series->attachAxis(y);
+    if (!bars.empty()) {
+        // The bars' own x: category k spans k - 0.5 .. k + 0.5, its group the series' bar width around k,
+        // split evenly between the designs.
+        auto* barX = new QValueAxis;
+        barX->setRange(-0.5, double(std::size(metrics)) - 0.5);
+        barX->setVisible(false);
+        chart->addAxis(barX, Qt::AlignBottom);
+        const double group = series->barWidth(), n = double(model_->columnCount());
+        for (const Bar& b : bars) {
+            const double at = b.category - group / 2 + (b.column + 0.5) * group / n;
+            QLineSeries* line = verticalErrorBar(at, b.lo, b.hi, group / n / 4, QColor("#222"));
+            addErrorBar(chart, line);
+            line->attachAxis(barX);
+            line->attachAxis(y);
+        }
+        chart->setTitle(chart->title() + "; error bars: 90% intervals");
+    }
     chart->legend()->setAlignment(Qt::AlignBottom);
     replaceChart(chart_, chart);
 }

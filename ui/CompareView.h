@@ -2,12 +2,13 @@
 // The Compare view: pinned designs as columns of a table (inputs, then metrics)
 // and as grouped bars (each metric relative to the first pinned design). A
 // column's header renames it (double-click) and has a context menu: rename,
-// open in the docks, unpin.
+// open in the docks, unpin. "Error bars" draws each bar's 90% interval.
 #include <QImage>
 #include <QJsonObject>
 #include <QWidget>
 
 class QChartView;
+class QCheckBox;
 class QTableView;
 
 namespace llmdse {
@@ -22,6 +23,8 @@ public:
     int currentColumn() const; // the selected design's column; -1 for none
     void unpinCurrent();       // the selected design, or the last pinned when none is selected
     void renameColumn(int column); // asks for a name
+    void setErrorBars(bool on);    // draw each bar's interval (the "Error bars" box)
+    QChartView* chartView() const { return chart_; }
 
 Q_SIGNALS:
     void openDesign(const QJsonObject& design);
@@ -32,6 +35,7 @@ private:
     CompareModel* model_;
     QTableView* table_;
     QChartView* chart_;
+    QCheckBox* errorBars_;
 };
 
 } // namespace llmdse

@@ -40,7 +40,7 @@ QString DesignReport::html() const
         if (!r.isEmpty()) h += " It would fit with any one of: " + r.join("; ") + ".";
         h += " The figures are what it would do if it fit.</p>";
     }
-    h += "<h2>Inputs</h2>" + designInputsHtml(d, estimator, false) + "<h2>Headline metrics</h2>" + designMetricsHtml(m);
+    h += "<h2>Inputs</h2>" + designInputsHtml(d, estimator, false) + "<h2>Headline metrics</h2>" + designMetricsHtml(m, &uncertainty);
     h += "<h2>Where the time goes</h2>" + reportImage(breakdown, 0.62); // small enough to stay on the first page
     h += reportSection("Roofline and operators", true) + reportImage(roofline, 0.85);
     OpTableModel ops;
@@ -89,10 +89,10 @@ QString designInputsHtml(const Design& d, const QString& estimator, bool withMea
     return h + "</table>";
 }
 
-QString designMetricsHtml(const Metrics& m)
+QString designMetricsHtml(const Metrics& m, const Uncertainty* u)
 {
     std::vector<std::pair<QString, QString>> rows;
-    for (const Headline& x : headlineMetrics(m)) rows.push_back({x.title().toHtmlEscaped(), headlineText(x).toHtmlEscaped()});
+    for (const Headline& x : headlineMetrics(m, u)) rows.push_back({x.title().toHtmlEscaped(), headlineText(x).toHtmlEscaped()});
     if (m.fpgaUtilisation >= 0) rows.push_back({"FPGA utilisation", QString::number(100 * m.fpgaUtilisation, 'f', 1) + " %"});
     rows.push_back({"prefill", q(formatSeconds(m.prefill.timeS))});
     rows.push_back({"decode, all steps", q(formatSeconds(m.decodeTotal.timeS))});
@@ -103,11 +103,15 @@ QString designMetricsHtml(const Metrics& m)
     for (size_t r = 0; r < half; ++r) {
         h += "<tr>";
         for (size_t i : {r, r + half})
-            h += i < rows.size() ? QString("<td>%1</td><td align=\"right\">%2</td>").arg(rows[i].first, rows[i].second)
+            h += i < rows.size() ? QString("<td style=\"white-space:nowrap\">%1</td><td align=\"right\" style=\"white-space:nowrap\">%2</td>").arg(rows[i].first, rows[i].second)
                                  : QString("<td></td><td></td>");
         h += "</tr>";
     }
-    return h + "</table><p class=\"src\">Intervals are shown beside a figure when the estimate carries one.</p>";
+    const bool intervals = u && !u->intervals.empty();
+    return h + "</table><p class=\"src\">" +
+           (intervals ? QString("In brackets: the %1% interval, from %2.").arg(100 * u->level, 0, 'g', 3).arg(q(u->basis))
+                      : QString("This estimate carries no interval.")) +
+           "</p>";
 }
 
 QString designProvenanceHtml(const Design& d, const QString& estimatorVersion, const QString& estimatorProvenance)
@@ -132,10 +136,11 @@ DesignReport makeDesignReport(const Design& d, const QString& estimatorId)
 {
     auto est = createEstimator(estimatorId.toStdString());
     DesignReport r{d, est->evaluate(d, true), estimatorId, QString::fromStdString(est->version()),
-                   QString::fromStdString(est->provenance()), {}, {}};
+                   QString::fromStdString(est->provenance()), {}, {}, {}};
+    r.uncertainty = estimateUncertainty(*est, d, r.metrics);
     ResultsView view;
     view.resize(1400, 1000);
-    view.showEstimate(d, r.metrics, estimatorId);
+    view.showEstimate(d, r.metrics, estimatorId, r.uncertainty);
     view.show(); // offscreen: lays the charts out so they render at their size
     r.breakdown = view.breakdownImage(QSize(900, 200)); // two bars: a wide, short chart keeps it on the first page
     r.roofline = view.rooflineImage(QSize(900, 560));

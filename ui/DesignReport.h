@@ -7,6 +7,7 @@
 // HTML (images embedded) or PDF (the same document, paged).
 #include "core/Design.h"
 #include "core/Metrics.h"
+#include "estimators/uncertainty/Uncertainty.h"
 
 #include <QImage>
 #include <QString>
@@ -18,6 +19,7 @@ struct DesignReport {
     Metrics metrics;
     QString estimator, estimatorVersion, estimatorProvenance;
     QImage breakdown, roofline;
+    Uncertainty uncertainty; // the headline metrics' intervals
 
     QString html() const;
     // Writes .html or .pdf by the extension; throws InputError naming the file.
@@ -28,7 +30,7 @@ struct DesignReport {
 // edits included, with units and meaning), its headline metrics, and the provenance of its
 // presets, profile and estimator, as HTML tables.
 QString designInputsHtml(const Design& d, const QString& estimator = {}, bool withMeaning = true);
-QString designMetricsHtml(const Metrics& m);
+QString designMetricsHtml(const Metrics& m, const Uncertainty* u = nullptr);
 QString designProvenanceHtml(const Design& d, const QString& estimatorVersion, const QString& estimatorProvenance);
 
 // Evaluates `d` and renders the Results view's charts offscreen (needs a QApplication).

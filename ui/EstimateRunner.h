@@ -6,6 +6,7 @@
 #include "ui/AsyncGuard.h"
 #include "core/Design.h"
 #include "core/Metrics.h"
+#include "estimators/uncertainty/Uncertainty.h"
 
 #include <QObject>
 #include <QString>
@@ -21,7 +22,10 @@ public:
     bool busy() const { return running_ > 0; }
 
 Q_SIGNALS:
-    void estimateAvailable(const llmdse::Design& design, const llmdse::Metrics& metrics, double seconds);
+    // `uncertainty`: the interval of every headline metric (empty when it cannot be had), computed
+    // here too, since a preset's unsourced figures cost further estimates.
+    void estimateAvailable(const llmdse::Design& design, const llmdse::Metrics& metrics, double seconds,
+                           const llmdse::Uncertainty& uncertainty);
     void estimateFailed(const QString& message);
 
 private:

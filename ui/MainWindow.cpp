@@ -179,11 +179,12 @@ MainWindow::MainWindow(QWidget* parent)
     connect(workload_, &WorkloadPanel::changed, this, &MainWindow::edited);
     connect(undo_, &QUndoStack::cleanChanged, this, [this](bool clean) { setWindowModified(!clean); });
     connect(runner_, &EstimateRunner::estimateAvailable, this,
-            [this](const Design& d, const Metrics& m, double s) {
+            [this](const Design& d, const Metrics& m, double s, const Uncertainty& u) {
                 design_ = d;
                 metrics_ = m;
+                uncertainty_ = u;
                 haveEstimate_ = true;
-                results_->showEstimate(d, m, estimatorId());
+                results_->showEstimate(d, m, estimatorId(), u);
                 literature_->showDesign(d, m);
                 sweep_->showOpenDesign(m);
                 statusBar()->showMessage(QString("%1 on %2: estimated in %3 ms by the %4 estimator")
@@ -450,7 +451,7 @@ bool MainWindow::pinCurrent()
         statusBar()->showMessage("Nothing to pin: the design has no estimate", 8000);
         return false;
     }
-    const int existing = compare_->pin({{}, design_, metrics_, estimatorId()});
+    const int existing = compare_->pin({{}, design_, metrics_, estimatorId(), uncertainty_});
     if (existing >= 0) {
         statusBar()->showMessage(QString("Already pinned as \u201c%1\u201d (column %2 in Compare); not pinned again")
                                      .arg(compare_->label(existing))
@@ -614,7 +615,7 @@ void MainWindow::openProject(const QString& path)
         const std::string where = "pinned[" + std::to_string(i) + "]";
         const Design d = designFromJson(pin.design, path.toStdString(), where);
         auto est = createEstimator(pin.estimator.toStdString()); // metrics are re-estimated with this build's estimator
-        pins.push_back({pin.label, d, est->evaluate(d), pin.estimator});
+        pins.push_back({pin.label, d, est->evaluate(d), pin.estimator, {}}); // pin() adds the intervals
     }
     compare_->clear();
     for (auto& pin : pins) compare_->pin(std::move(pin));

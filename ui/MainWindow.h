@@ -4,6 +4,7 @@
 // file), undo/redo of every edit, exports, and settings that persist.
 #include "core/Design.h"
 #include "core/Metrics.h"
+#include "estimators/uncertainty/Uncertainty.h"
 
 #include <QJsonObject>
 #include <QMainWindow>
@@ -121,6 +122,7 @@ private:
     QString projectPath_;
     Design design_;
     Metrics metrics_;
+    Uncertainty uncertainty_; // metrics_'s intervals
     bool haveEstimate_ = false;
 };
 

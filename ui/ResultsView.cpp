@@ -180,11 +180,13 @@ void ResultsView::addCard(const Headline& h)
     cards_[h.key] = {frame, title, value, interval, flag};
 }
 
-void ResultsView::setCard(const Headline& h, const QString& tip)
+void ResultsView::setCard(const Headline& h, const QString& tip, const Uncertainty& u)
 {
     const Card& c = cards_.at(h.key);
     c.value->setText(formatHeadline(h, h.value));
-    c.value->setToolTip(tip);
+    const QString band = intervalTip(h, u);
+    const QString fullTip = band.isEmpty() ? tip : tip.isEmpty() ? band : tip + "\n" + band;
+    for (QWidget* w : {static_cast<QWidget*>(c.value), static_cast<QWidget*>(c.interval), c.frame}) w->setToolTip(fullTip);
     if (h.interval) c.interval->setText(QString("%1 – %2").arg(formatHeadline(h, h.interval->first), formatHeadline(h, h.interval->second)));
     c.interval->setVisible(bool(h.interval));
     // A design that cannot run keeps its numbers (they say what it would do) but cannot be mistaken for one that can.
@@ -207,6 +209,18 @@ QString ResultsView::cardText(const QString& key) const
     return it == cards_.end() ? QString() : it->second.value->text();
 }
 
+QString ResultsView::cardInterval(const QString& key) const
+{
+    auto it = cards_.find(key);
+    return it == cards_.end() || it->second.interval->isHidden() ? QString() : it->second.interval->text();
+}
+
+QString ResultsView::cardTip(const QString& key) const
+{
+    auto it = cards_.find(key);
+    return it == cards_.end() ? QString() : it->second.value->toolTip();
+}
+
 QString ResultsView::cardFlag(const QString& key) const
 {
     auto it = cards_.find(key);
@@ -223,7 +237,7 @@ void ResultsView::showError(const QString& message)
     feasible_ = true;
     for (auto& [key, c] : cards_) {
         c.value->setText("–");
-        c.value->setToolTip({});
+        for (QWidget* w : {static_cast<QWidget*>(c.value), static_cast<QWidget*>(c.interval), c.frame}) w->setToolTip({});
         c.interval->hide();
         c.flag->hide();
         c.frame->setStyleSheet(QString("#%1 { background: #f4f6fa; border: 1px solid #d5dae3; border-radius: 6px; }")
@@ -243,7 +257,7 @@ void ResultsView::showError(const QString& message)
     provenance_->clear();
 }
 
-void ResultsView::showEstimate(const Design& d, const Metrics& m, const QString& estimator)
+void ResultsView::showEstimate(const Design& d, const Metrics& m, const QString& estimator, const Uncertainty& u)
 {
     error_->hide();
     shown_ = true;
@@ -284,8 +298,8 @@ void ResultsView::showEstimate(const Design& d, const Metrics& m, const QString&
         {"power", QString("whole request, %1 device(s)").arg(m.devices)},
         {"area", m.fpgaUtilisation >= 0 ? QString("%1% of the FPGA part's most used resource").arg(100 * m.fpgaUtilisation, 0, 'f', 1)
                                         : QString("known for accelerator templates (simulation or analytical estimator)")}};
-    for (const Headline& h : headlineMetrics(m))
-        if (h.card) setCard(h, tips.count(h.key) ? tips.at(h.key) : QString());
+    for (const Headline& h : headlineMetrics(m, &u))
+        if (h.card) setCard(h, tips.count(h.key) ? tips.at(h.key) : QString(), u);
     if (m.areaMm2 < 0 && m.fpgaUtilisation >= 0) // an FPGA: its use of the part, not an area
         cards_.at("area").value->setText(QString::number(100 * m.fpgaUtilisation, 'f', 1) + "% of FPGA");
 

@@ -8,6 +8,7 @@
 // estimate clears the numbers instead of leaving the last ones on screen.
 #include "core/Design.h"
 #include "core/Metrics.h"
+#include "estimators/uncertainty/Uncertainty.h"
 
 #include <QImage>
 #include <QWidget>
@@ -34,11 +35,14 @@ class ResultsView : public QWidget {
     Q_OBJECT
 public:
     explicit ResultsView(QWidget* parent = nullptr);
-    void showEstimate(const Design& d, const Metrics& m, const QString& estimator);
+    // `u`: the metrics' intervals, shown under each card's value with their basis in its tooltip.
+    void showEstimate(const Design& d, const Metrics& m, const QString& estimator, const Uncertainty& u = {});
     void showError(const QString& message); // clears every number: nothing stale stays on screen
     bool hasEstimate() const { return shown_; }
     QString cardText(const QString& key) const;   // for tests: the value shown on a card
     QString cardFlag(const QString& key) const;   // the card's warning ("does not fit"), "" when none
+    QString cardInterval(const QString& key) const; // the card's interval ("7.70 ms – 8.30 ms"), "" when none
+    QString cardTip(const QString& key) const;      // the card's tooltip
     bool feasible() const { return feasible_; }
     // The charts as images, for reports: at `size`, or as on screen.
     QImage breakdownImage(QSize size = {}) const;
@@ -60,7 +64,7 @@ private:
         QLabel *title, *value, *interval, *flag;
     };
     void addCard(const Headline& h);
-    void setCard(const Headline& h, const QString& tip);
+    void setCard(const Headline& h, const QString& tip, const Uncertainty& u);
     void plotBreakdown(const Metrics& m);
     void plotRoofline(const Design& d); // the operators as the table has them
     void placeLabels();

@@ -1,9 +1,12 @@
 #include "ui/SweepScatter.h"
+#include "estimators/Estimator.h"
+#include "estimators/uncertainty/Uncertainty.h"
 
 #include <algorithm>
 #include <cmath>
 #include <functional>
 #include <map>
+#include <memory>
 #include <set>
 
 namespace llmdse {
@@ -114,6 +117,39 @@ ScatterData scatterData(const SweepResults& r, const std::vector<std::int64_t>& 
         }
     }
     return d;
+}
+
+std::vector<ScatterErrorBar> frontErrorBars(const Study& study, const SweepResults& r, const ScatterGroup& front,
+                                            MetricId mx, MetricId my, size_t limit)
+{
+    std::vector<ScatterErrorBar> bars;
+    std::unique_ptr<Estimator> est;
+    try {
+        est = createEstimator(study.estimator);
+    } catch (const std::exception&) {
+        return bars;
+    }
+    PointGenerator points(study);
+    std::vector<double> params(study.axes.size() + 1);
+    for (size_t k = 0; k < front.rows.size() && k < limit; ++k) {
+        try {
+            const Design& d = points.at(r.index(front.rows[k]), params.data());
+            const Metrics m = est->evaluate(d);
+            const Uncertainty u = estimateUncertainty(*est, d, m);
+            const QPointF at = front.points[qsizetype(k)];
+            // Relative to the estimate, placed at the plotted value (stored as a float).
+            auto range = [&u](MetricId id, double shown) -> std::optional<std::pair<double, double>> {
+                const MetricInterval* i = int(id) < kIntervalCount ? u.find(metricName(id)) : nullptr;
+                if (!i || !(i->value > 0)) return std::nullopt;
+                return std::make_pair(shown * i->lo / i->value, shown * i->hi / i->value);
+            };
+            ScatterErrorBar b{at, range(mx, at.x()), range(my, at.y())};
+            if (b.x || b.y) bars.push_back(b);
+        } catch (const std::exception&) {
+            // a point the estimator refuses now has no bar; the scatter still shows it
+        }
+    }
+    return bars;
 }
 
 } // namespace llmdse

@@ -4,12 +4,14 @@
 #include "models/DesignJson.h"
 #include "ui/ChartAxes.h"
 #include "ui/ChartSwap.h"
+#include "ui/ErrorBars.h"
 #include "ui/FlowLayout.h"
 #include "ui/StudyBuilder.h"
 #include "ui/SweepScatter.h"
 
 #include <QChart>
 #include <QChartView>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QCursor>
 #include <QElapsedTimer>
@@ -19,6 +21,7 @@
 #include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLineSeries>
 #include <QLogValueAxis>
 #include <QPlainTextEdit>
 #include <QProgressBar>
@@ -44,13 +47,23 @@ QString errorHtml(const QString& text) { return QString("<span style='color:#b00
 
 QString axisTitle(MetricId m, const AxisUnit& u) { return QString("%1 (%2)").arg(metricTitle(m), u.name); }
 
+// The scatter's data, with the front's error bars when `barsFrom` (the study) is given.
+ScatterData scatterFor(const SweepResults& r, const std::vector<std::int64_t>& front, MetricId mx, MetricId my,
+                       const SweepFilter& filter, int colour, const Study* barsFrom)
+{
+    ScatterData d = scatterData(r, front, mx, my, filter, colour);
+    if (barsFrom) d.bars = frontErrorBars(*barsFrom, r, d.front, mx, my);
+    return d;
+}
+
 } // namespace
 
 SweepView::SweepView(std::function<QJsonObject()> currentDesign, QWidget* parent)
     : QWidget(parent), currentDesign_(std::move(currentDesign)), studyTabs_(new QTabWidget),
       builder_(new StudyBuilder(currentDesign_)), editor_(new QPlainTextEdit), follow_(new QLabel),
       runButton_(new QPushButton("Run sweep")), cancelButton_(new QPushButton("Cancel")), progress_(new QProgressBar),
-      status_(new QLabel), x_(new QComboBox), y_(new QComboBox), colour_(new QComboBox), chart_(new QChartView),
+      status_(new QLabel), x_(new QComboBox), y_(new QComboBox), colour_(new QComboBox),
+      errorBars_(new QCheckBox("Error bars")), chart_(new QChartView),
       filter_(new QLineEdit), table_(new QTableView), model_(new SweepTableModel(this))
 {
     editor_->setObjectName("studyEditor");
@@ -74,6 +87,8 @@ SweepView::SweepView(std::function<QJsonObject()> currentDesign, QWidget* parent
     colour_->setObjectName("sweepColour");
     colour_->setToolTip("colour the designs by one of the study's parameters");
     colour_->addItem("one colour", QString());
+    errorBars_->setObjectName("sweepErrorBars");
+    errorBars_->setToolTip("draw the 90% intervals of the Pareto front's designs (re-estimated from the study)");
     table_->setObjectName("sweepTable");
     table_->setModel(model_);
     table_->setSortingEnabled(true); // SweepTableModel sorts off the UI thread
@@ -95,6 +110,7 @@ SweepView::SweepView(std::function<QJsonObject()> currentDesign, QWidget* parent
     auto* axesFlow = new FlowLayout(axes);
     for (auto [label, box] : std::initializer_list<std::pair<const char*, QComboBox*>>{{"x", x_}, {"y", y_}, {"colour", colour_}})
         axesFlow->addWidget(labelledField(label, box));
+    axesFlow->addWidget(errorBars_);
     auto* top = new QWidget;
     auto* topLayout = new QVBoxLayout(top);
     topLayout->setContentsMargins(0, 0, 0, 0);
@@ -122,6 +138,7 @@ SweepView::SweepView(std::function<QJsonObject()> currentDesign, QWidget* parent
     connect(x_, &QComboBox::currentIndexChanged, this, &SweepView::plot);
     connect(y_, &QComboBox::currentIndexChanged, this, &SweepView::plot);
     connect(colour_, &QComboBox::currentIndexChanged, this, &SweepView::plot);
+    connect(errorBars_, &QCheckBox::toggled, this, &SweepView::plot);
     connect(filter_, &QLineEdit::returnPressed, this, [this] { setFilter(filter_->text()); });
     connect(model_, &SweepTableModel::reordered, this, [this](qint64 rows) {
         if (results_) status_->setText(QString("Showing %L1 of %L2 rows").arg(rows).arg(results_->size()));
@@ -244,7 +261,9 @@ QImage SweepView::chartImage()
 {
     if (results_ && shownGeneration_ != plotGeneration_) { // the background binning has not landed yet
         const MetricId mx = MetricId(x_->currentIndex()), my = MetricId(y_->currentIndex());
-        showScatter(scatterData(*results_, front_, mx, my, model_->filter(), colourAxis()), mx, my);
+        showScatter(scatterFor(*results_, front_, mx, my, model_->filter(), colourAxis(),
+                               errorBars_->isChecked() ? study_.get() : nullptr),
+                    mx, my);
         shownGeneration_ = plotGeneration_;
     }
     if (!chart_->isVisible()) chart_->resize(1100, 600); // never shown: lay it out at a report's size
@@ -376,6 +395,8 @@ void SweepView::run()
     });
 }
 
+void SweepView::setErrorBars(bool on) { errorBars_->setChecked(on); }
+
 void SweepView::cancel()
 {
     if (cancel_) cancel_->store(true);
@@ -426,8 +447,10 @@ void SweepView::plot()
     const quint64 gen = ++plotGeneration_;
     SweepView* self = this;
     const AsyncGuard::Handle post = guard_.handle(); // not a QPointer check: see AsyncGuard
-    (void)QtConcurrent::run([self, post, gen, r = results_, front = front_, mx, my, filter = model_->filter(), colour = colourAxis()] {
-        auto data = std::make_shared<ScatterData>(scatterData(*r, front, mx, my, filter, colour));
+    std::shared_ptr<const Study> barsFrom = errorBars_->isChecked() ? study_ : nullptr;
+    (void)QtConcurrent::run([self, post, gen, r = results_, front = front_, mx, my, filter = model_->filter(), colour = colourAxis(),
+                             barsFrom] {
+        auto data = std::make_shared<ScatterData>(scatterFor(*r, front, mx, my, filter, colour, barsFrom.get()));
         post.post([self, gen, r, data, mx, my] {
             if (!self || gen != self->plotGeneration_ || r != self->results_) return; // superseded
             if (self->shownGeneration_ == gen) return; // already drawn synchronously (chartImage)
@@ -499,8 +522,22 @@ void SweepView::showScatter(const ScatterData& d, MetricId mx, MetricId my)
     box.setWidth(2);
     openMarker_->setPen(box);
     chart->addSeries(openMarker_);
-    QAbstractAxis* ax = spanAxis(d.x1 > 0 ? d.x0 * ux.factor : 1e-3, d.x1 > 0 ? d.x1 * ux.factor : 1, axisTitle(mx, ux));
-    QAbstractAxis* ay = spanAxis(d.y1 > 0 ? d.y0 * uy.factor : 1e-3, d.y1 > 0 ? d.y1 * uy.factor : 1, axisTitle(my, uy));
+    for (const ScatterErrorBar& b : d.bars) {
+        auto scaled = [](const std::optional<std::pair<double, double>>& r, double f) {
+            return r ? std::optional<std::pair<double, double>>({r->first * f, r->second * f}) : std::nullopt;
+        };
+        if (QLineSeries* bar = crossErrorBar({b.at.x() * ux.factor, b.at.y() * uy.factor}, scaled(b.x, ux.factor),
+                                             scaled(b.y, uy.factor), QColor("#d62728")))
+            addErrorBar(chart, bar);
+    }
+    double x0 = d.x0, x1 = d.x1, y0 = d.y0, y1 = d.y1; // the bars stay inside the axes
+    for (const ScatterErrorBar& b : d.bars) {
+        if (b.x) x0 = std::min(x0, b.x->first), x1 = std::max(x1, b.x->second);
+        if (b.y) y0 = std::min(y0, b.y->first), y1 = std::max(y1, b.y->second);
+    }
+    if (!d.bars.empty()) chart->setTitle(chart->title() + QString("; error bars: 90% intervals of %1 front designs").arg(d.bars.size()));
+    QAbstractAxis* ax = spanAxis(x1 > 0 ? x0 * ux.factor : 1e-3, x1 > 0 ? x1 * ux.factor : 1, axisTitle(mx, ux));
+    QAbstractAxis* ay = spanAxis(y1 > 0 ? y0 * uy.factor : 1e-3, y1 > 0 ? y1 * uy.factor : 1, axisTitle(my, uy));
     chart->addAxis(ax, Qt::AlignBottom);
     chart->addAxis(ay, Qt::AlignLeft);
     for (auto* s : chart->series()) {

@@ -5,7 +5,8 @@
 // (the advanced view; parse errors give line and column); Run and Cancel with
 // progress while oneTBB evaluates it in the background; a scatter of two metrics
 // coloured by a chosen field, following the table's filter, with designs that do
-// not fit apart, the Pareto front highlighted and the open design marked; and a
+// not fit apart, the Pareto front highlighted (with its 90% intervals as error bars
+// on request) and the open design marked; and a
 // sortable, filterable virtual table of every point with units. Clicking a point
 // opens that design in the docks.
 #include "estimators/sweep/MetricColumns.h"
@@ -21,6 +22,7 @@
 #include <optional>
 
 class QChartView;
+class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -58,6 +60,9 @@ public:
     void setFilter(const QString& text); // the table's filter (see SweepFilter); errors show in the status line
     void setColourBy(const QString& field); // "" for one colour, else an axis of the results
     QString status() const;
+    // Draw the Pareto front's 90% intervals on the scatter (the "Error bars" box); replots.
+    void setErrorBars(bool on);
+    QChartView* chartView() const { return chart_; }
     // The docks' design changed: the builder's base follows it unless the study was edited as JSON.
     void designChanged();
     bool followsDocks() const { return follows_; }
@@ -94,6 +99,7 @@ private:
     QProgressBar* progress_;
     QLabel* status_;
     QComboBox *x_, *y_, *colour_;
+    QCheckBox* errorBars_;
     QChartView* chart_;
     QLineEdit* filter_;
     std::vector<size_t> plotted_; // result rows of the plotted points

@@ -1,4 +1,5 @@
 #include "estimators/analytical/OpTiming.h"
+#include "core/Statistics.h"
 
 #include <algorithm>
 
@@ -52,7 +53,10 @@ double kernelFixedS(const Design& d)
 double passFixedS(const Design& d)
 {
     const auto& t = d.hardware.accel;
-    return d.runtime.stepOverheadS + (t ? t->fixed.layerS * d.model.layers : 0.0);
+    // The ranks that meet in every layer's collectives (a pipeline stage's tensor- and expert-parallel group).
+    const int ranks = std::max(1, d.parallel.tensor) * std::max(1, d.parallel.expert);
+    return d.runtime.stepOverheadS + d.runtime.rankSkewS * expectedMaxStandardNormal(ranks)
+           + (t ? t->fixed.layerS * d.model.layers : 0.0);
 }
 
 int kernelLaunches(const Op& op, const RuntimeProfile& rt)

@@ -44,7 +44,8 @@ OpTime timeOp(const Op& op, const TargetRates& r);
 
 // Fixed costs both estimators charge alike. Per kernel: an accelerator template's own dispatch cost when it
 // states one (fixed_costs.kernel_us), else the runtime profile's. Per forward pass: the runtime's host-side
-// step cost plus the template's per-layer cost (statically scheduled chips synchronise at each layer).
+// step cost, the wait for the slowest parallel rank's launch (rankSkewS), plus the template's per-layer cost
+// (statically scheduled chips synchronise at each layer).
 double kernelFixedS(const Design& d);
 double passFixedS(const Design& d);
 // Kernels one repetition of `op` launches under the runtime (projections launched separately count each).

@@ -87,7 +87,7 @@ PhaseCost costPhase(const OpGraph& g, const TargetRates& rates, const EnergyMode
     phase.breakdown.compute += time - raw; // a power-capped chip slows its busiest (compute) work
     if (raw > 0) phase.stages = phase.stages.scaled(time / raw);
     phase.timeS = time;
-    const double staticJ = energy.staticJ(time);
+    const double staticJ = energy.staticJ(time, phase.breakdown.overhead);
     phase.energyJ = dynamic + staticJ;
     if (ops && raw > 0) {
         // Static energy is shared in proportion to time; capping stretches every op alike.

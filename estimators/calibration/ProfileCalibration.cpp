@@ -37,6 +37,7 @@ const std::vector<Mapping>& params()
             {"efficiency.bandwidth", true, member(&P::bandwidthEfficiency)},
             {"efficiency.elementwise_bandwidth", true, member(&P::elementwiseEfficiency)},
             {"energy.busy_power_fraction", true, member(&P::busyPowerFraction)},
+            {"energy.overhead_idle_fraction", true, member(&P::overheadIdleFraction), true},
             {"energy.flop_energy_scale", false, member(&P::flopEnergyScale)},
             {"energy.memory_energy_scale", false, member(&P::memoryEnergyScale)},
             {"step_overhead_us", false, member(&P::stepOverheadS), true},

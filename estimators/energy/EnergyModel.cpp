@@ -28,6 +28,7 @@ EnergyModel::EnergyModel(const Design& d)
     idleW_ = hw.idleW;
     tdpW_ = hw.tdpW;
     busyW_ = rt.busyPowerFraction * (hw.tdpW - hw.idleW);
+    overheadIdle_ = rt.overheadIdleFraction;
     active_ = double(d.parallel.tensor) * std::max(1, d.parallel.expert);
     // A batch smaller than (or not divisible into) members x microbatches leaves some slots empty.
     const PipelinePlan plan = planPipeline(d);
@@ -46,9 +47,10 @@ double EnergyModel::dynamicJ(Precision executed, double flops, double memoryByte
     return pj * 1e-12;
 }
 
-double EnergyModel::staticJ(double seconds) const
+double EnergyModel::staticJ(double seconds, double overheadSeconds) const
 {
-    return seconds * (powered_ * idleW_ + active_ * busyW_);
+    const double busyS = seconds - overheadIdle_ * std::clamp(overheadSeconds, 0.0, seconds);
+    return seconds * powered_ * idleW_ + busyS * active_ * busyW_;
 }
 
 double EnergyModel::cappedTime(double seconds, double dynamicJ) const

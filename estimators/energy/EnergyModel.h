@@ -24,15 +24,16 @@ public:
     double poweredDevices() const { return powered_; }
     // Idle power of every powered device (no work anywhere).
     double idlePowerW() const { return powered_ * idleW_; }
-    // Static energy over `seconds`.
-    double staticJ(double seconds) const;
+    // Static energy over `seconds`, of which `overheadSeconds` are fixed overhead (launch gaps, setup,
+    // host waits), when the busy power is partly shed.
+    double staticJ(double seconds, double overheadSeconds = 0) const;
     // Time after power capping for a phase of `seconds` with `dynamicJ` of work (all devices).
     double cappedTime(double seconds, double dynamicJ) const;
 
 private:
     double flopPj_[kPrecisionCount]{};
     double memPjPerByte_ = 0, pimPjPerByte_ = 0, linkPjPerByte_ = 0;
-    double idleW_ = 0, busyW_ = 0, tdpW_ = 0;
+    double idleW_ = 0, busyW_ = 0, tdpW_ = 0, overheadIdle_ = 0;
     double active_ = 1, filled_ = 1, powered_ = 1;
     bool capped_ = true;
 };

@@ -1,4 +1,5 @@
 #include "estimators/measured/HostBenchmarks.h"
+#include "estimators/measured/CpuContention.h"
 #include "core/HostMemory.h"
 #include "estimators/measured/LlamaCppCalibration.h"
 #include "core/Errors.h"
@@ -210,6 +211,8 @@ QJsonObject toJson(const HostMeasurements& m)
                        {"activation_factor", m.activationFactor},
                        {"residual_factor", m.residualFactor},
                        {"op_overhead_us", m.opOverheadS * 1e6},
+                       {"state_gemm_gflops", m.state.gemmFlops / 1e9},
+                       {"state_stream_gb_s", m.state.streamBytesPerS / 1e9},
                        {"measured_at", QString::fromStdString(m.measuredAt)}};
 }
 
@@ -224,7 +227,7 @@ HostMeasurements hostFromJson(const QJsonObject& o, const std::string& file)
         m.gemmFlops[0] = r.positive("gemm_gflops_fp32") * 1e9;
         m.gemmFlops[1] = r.positive("gemm_gflops_int8") * 1e9;
         m.gemmFlops[2] = r.positive("gemm_gflops_int4") * 1e9;
-        m.packWeightsPerS = r.positive("gemm_pack_gweights_s") * 1e9;
+        m.packWeightsPerS = r.nonNegative("gemm_pack_gweights_s", 0.0) * 1e9; // 0: no repacking cost measurable
         m.gemvSPerWeight[0] = r.nonNegative("gemv_int8_ps_per_weight", 0.0) * 1e-12;
         m.gemvSPerWeight[1] = r.nonNegative("gemv_int4_ps_per_weight", 0.0) * 1e-12;
         m.gemvSPerGroup = r.nonNegative("gemv_ns_per_group", 0.0) * 1e-9;
@@ -238,6 +241,8 @@ HostMeasurements hostFromJson(const QJsonObject& o, const std::string& file)
         m.activationFactor = r.positive("activation_factor");
         m.residualFactor = r.positive("residual_factor");
         m.opOverheadS = r.nonNegative("op_overhead_us", 0.0) * 1e-6;
+        m.state.gemmFlops = r.nonNegative("state_gemm_gflops", 0.0) * 1e9;
+        m.state.streamBytesPerS = r.nonNegative("state_stream_gb_s", 0.0) * 1e9;
         m.measuredAt = r.string("measured_at", "");
         return m;
     } catch (const InputError& e) {
@@ -322,7 +327,25 @@ HostMeasurements hostMeasurements(bool refresh, bool* measuredNow)
         }
     }
     std::fprintf(stderr, "llmdse: measuring this computer for the `host` preset (a few seconds) ...\n");
-    HostMeasurements m = measureHost();
+    // A microbenchmark that shared the cores with another job, or that the machine ran at two
+    // different speeds, would set every prediction made from it: measured again (up to three
+    // times) until others stayed below the limit and the state probes before and after agree.
+    HostMeasurements m;
+    double share = 0, drift = 0;
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        CpuContentionWindow window;
+        const MachineState before = probeMachineState();
+        m = measureHost();
+        const MachineState after = probeMachineState();
+        m.state = {0.5 * (before.gemmFlops + after.gemmFlops), 0.5 * (before.streamBytesPerS + after.streamBytesPerS)};
+        share = window.othersShare(), drift = stateDeviation(after, before);
+        if (share <= quietShareLimit() && drift <= stateTolerance()) break;
+    }
+    if (share > quietShareLimit())
+        std::fprintf(stderr, "llmdse: note: other processes used %.0f%% of the CPUs while this computer was measured\n",
+                     100.0 * share);
+    if (drift > stateTolerance())
+        std::fprintf(stderr, "llmdse: note: this computer's speed changed by %.0f%% while it was measured\n", 100.0 * drift);
     QDir().mkpath(QFileInfo(QString::fromStdString(path)).absolutePath());
     writeJsonFile(path, toJson(m));
     if (measuredNow) *measuredNow = true;

@@ -6,6 +6,7 @@
 // independently of any model a user later checks.
 #include "core/HardwareSpec.h"
 #include "core/RuntimeProfile.h"
+#include "estimators/measured/MachineState.h"
 
 #include <QJsonObject>
 #include <string>
@@ -28,6 +29,7 @@ struct HostMeasurements {
     double vectorFlops = 0;          // RMSNorm FLOPs/s: the reference rate for elementwise work
     double ropeFactor = 1, activationFactor = 1, residualFactor = 1; // their time per FLOP / RMSNorm's
     double opOverheadS = 0;          // fixed cost per dispatched op
+    MachineState state;              // the quick probe around the measurement: what later runs are compared with
     std::string measuredAt;
 };
 

@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <cmath>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 namespace llmdse {
@@ -71,7 +72,11 @@ LlamaCppCalibration calibrateLlamaCppHost(const LlamaCppCalibrationRequest& req,
     c.threads = req.threads > 0 ? req.threads : int(std::max(1u, std::thread::hardware_concurrency()));
     c.measuredAt = QDateTime::currentDateTimeUtc().toString(Qt::ISODate).toStdString();
     if (progress) progress("measuring this computer (host microbenchmarks)");
-    hostMeasurements(true);
+    // Every llama.cpp run below is kept only while the machine runs at the speed of this
+    // measurement, so that the fitted efficiencies relate llama.cpp to one machine state.
+    const HostMeasurements snapshot = hostMeasurements(true);
+    const MachineState reference = snapshot.state;
+    c.host = toJson(snapshot);
 
     MeasurementSet set;
     set.file = "llama.cpp measurements on this computer";
@@ -84,7 +89,7 @@ LlamaCppCalibration calibrateLlamaCppHost(const LlamaCppCalibrationRequest& req,
             const std::string gguf = cachedGguf(source, t);
             for (int prompt : req.prompts) {
                 if (progress) progress(std::string("llama.cpp: ") + m.id + " " + toString(t) + ", prompt " + std::to_string(prompt));
-                const auto runs = measureLlamaCpp({gguf, c.threads, prompt, req.output, req.repeats});
+                const auto runs = measureLlamaCpp({gguf, c.threads, prompt, req.output, req.repeats}, {reference});
                 std::vector<double> pre, dec;
                 for (const auto& r : runs) pre.push_back(r.prefillS), dec.push_back(r.decodeStepS());
                 Measurement pm;
@@ -157,14 +162,18 @@ std::string llamaCppCalibrationPath()
 namespace {
 
 std::mutex gFitMutex;
+struct Fit {
+    RuntimeProfile profile;
+    std::optional<HardwareSpec> host; // the host as measured when the profile was fitted
+};
 struct LoadedFits {
     qint64 stamp = -1;
-    std::map<int, RuntimeProfile> byThreads;
+    std::map<int, Fit> byThreads;
 };
 LoadedFits gFits;
 
 // Re-read when the file changes (a calibration in another process), else from memory.
-std::optional<RuntimeProfile> fitFor(int threads)
+std::optional<Fit> fitFor(int threads)
 {
     const QFileInfo fi(QString::fromStdString(llamaCppCalibrationPath()));
     std::lock_guard<std::mutex> lock(gFitMutex);
@@ -177,7 +186,10 @@ std::optional<RuntimeProfile> fitFor(int threads)
                 const JsonReader byThreads = root.object("threads");
                 for (auto it = byThreads.raw().begin(); it != byThreads.raw().end(); ++it) {
                     const JsonReader entry(it.value().toObject(), "threads." + it.key().toStdString());
-                    gFits.byThreads[it.key().toInt()] = runtimeFromJson(entry.object("profile").raw(), llamaCppCalibrationPath());
+                    Fit fit{runtimeFromJson(entry.object("profile").raw(), llamaCppCalibrationPath()), std::nullopt};
+                    if (entry.raw().contains("host"))
+                        fit.host = hostHardware(hostFromJson(entry.object("host").raw(), llamaCppCalibrationPath()));
+                    gFits.byThreads[it.key().toInt()] = fit;
                 }
             } catch (const InputError& e) {
                 std::fprintf(stderr, "llmdse: note: ignoring an unreadable llama.cpp calibration (%s)\n", e.what());
@@ -187,6 +199,36 @@ std::optional<RuntimeProfile> fitFor(int threads)
     auto it = gFits.byThreads.find(threads);
     if (it == gFits.byThreads.end()) return std::nullopt;
     return it->second;
+}
+
+double ratio(double fitted, double now) { return fitted > 0 && now > 0 ? fitted / now : 1.0; }
+
+// The fitted efficiencies are fractions of the host's rates as measured during calibration. A
+// later host measurement on a shared machine can come out 2-3x apart (a neighbour on the same
+// cores for those seconds) while llama.cpp's own speed over a run moves far less; so the fit keeps
+// the absolute rates it measured: each efficiency is rescaled by the calibration-time rate over
+// the rate of the hardware it is now applied to.
+RuntimeProfile anchored(const Fit& fit, const HardwareSpec& now)
+{
+    RuntimeProfile p = fit.profile;
+    if (!fit.host) return p;
+    HardwareSpec then = *fit.host;
+    then.threads = now.threads;
+    const double matrix = ratio(then.peakFlops[int(Precision::FP32)], now.peakFlops[int(Precision::FP32)]);
+    const double vector = ratio(then.vectorFlops, now.vectorFlops);
+    const double memory = ratio(then.streamBandwidthBytesPerS(), now.streamBandwidthBytesPerS());
+    p.gemmEfficiency *= matrix, p.attentionEfficiency *= matrix, p.vectorEfficiency *= vector;
+    p.bandwidthEfficiency *= memory, p.elementwiseEfficiency *= memory;
+    for (int i = 0; i < kPrecisionCount; ++i) {
+        WeightFormatKernel& k = p.weightKernels[size_t(i)];
+        if (!k.set) continue;
+        // Converted-activation kernels run at the weight format's rate, the others at fp32's (OpTiming).
+        const Precision rate = k.kind == WeightKernel::ConvertActivations ? Precision(i) : Precision::FP32;
+        const int executed = int(now.executedPrecision(rate));
+        k.gemmEfficiency *= ratio(then.peakFlops[executed], now.peakFlops[executed]);
+        k.bandwidthEfficiency *= memory;
+    }
+    return p;
 }
 
 } // namespace
@@ -209,6 +251,11 @@ void saveLlamaCppCalibration(const LlamaCppCalibration& c)
                     {"rows", c.rows},
                     {"mape_percent", QJsonObject{{"prefill_before", c.prefillMapeBefore}, {"prefill", c.prefillMapeAfter},
                                                  {"decode_before", c.decodeMapeBefore}, {"decode", c.decodeMapeAfter}}}};
+    if (!c.host.isEmpty()) { // older fits have none: their efficiencies follow the host's latest measurement
+        QJsonObject entry = threads[QString::number(c.threads)].toObject();
+        entry["host"] = c.host;
+        threads[QString::number(c.threads)] = entry;
+    }
     root["threads"] = threads;
     root["about"] = "llama.cpp runtime profiles fitted on this computer by `llmdse calibrate --runtime llama.cpp --host`, per "
                     "thread count; used for designs that run llama.cpp on the `host` preset with that many threads.";
@@ -220,7 +267,8 @@ void registerLlamaCppHostCalibration()
 {
     registerRuntimeCalibration("llama.cpp", "host", [](const HardwareSpec& hw) {
         const int threads = hw.threads > 0 ? hw.threads : hw.cpuCores;
-        return fitFor(threads);
+        const auto fit = fitFor(threads);
+        return fit ? std::optional<RuntimeProfile>(anchored(*fit, hw)) : std::nullopt;
     });
 }
 

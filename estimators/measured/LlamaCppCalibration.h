@@ -12,6 +12,7 @@
 #include "models/gguf/GgmlBlocks.h"
 
 #include <QJsonArray>
+#include <QJsonObject>
 #include <functional>
 #include <string>
 #include <vector>
@@ -29,6 +30,7 @@ struct LlamaCppCalibrationRequest {
 struct LlamaCppCalibration {
     int threads = 0;
     RuntimeProfile profile;
+    QJsonObject host;                      // the host measurement the efficiencies are relative to (HostBenchmarks toJson)
     std::string measuredAt;
     QJsonArray rows;                       // every measurement with its prediction before and after the fit
     double prefillMapeBefore = 0, prefillMapeAfter = 0, decodeMapeBefore = 0, decodeMapeAfter = 0;

@@ -146,15 +146,16 @@ LlamaCppCheckResult runLlamaCppCheck(const ModelSource& source, const LlamaCppCh
     r.model = shape.id;
     r.threads = req.threads > 0 ? req.threads : int(std::max(1u, std::thread::hardware_concurrency()));
     r.gguf = cachedGguf(source, req.weights);
-    LlamaCppRequest lr{r.gguf, r.threads, req.prompt, req.output, 1};
+    const LlamaCppRequest lr{r.gguf, r.threads, req.prompt, req.output, 1};
     AnalyticalEstimator est;
     for (int run = 1; run <= req.repeat; ++run) {
         if (progress) progress(run, req.repeat);
-        if (req.pairedHost || run == 1) hostMeasurements(req.pairedHost);
+        const MachineState reference = hostMeasurements(req.pairedHost).state; // paired: measured again before each run
         const Design d = llamaCppHostDesign(shape, req.weights, r.threads, req.prompt, req.output);
         const Metrics m = est.evaluate(d);
-        const LlamaCppRun measured = measureLlamaCpp(lr).front();
-        r.runs.push_back({m.ttftS, measured.prefillS, m.tpotS, measured.decodeStepS()});
+        const LlamaCppRun measured = measureLlamaCpp(lr, {reference}).front();
+        r.runs.push_back({m.ttftS, measured.prefillS, m.tpotS, measured.decodeStepS(), measured.othersCpuShare,
+                          measured.stateDeviation, measured.discarded});
         r.hardwareName = d.hardware.name;
         r.runtimeProvenance = d.runtime.provenance;
     }

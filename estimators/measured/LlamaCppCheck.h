@@ -42,6 +42,9 @@ struct LlamaCppCheckRequest {
 
 struct LlamaCppCheckRun {
     double prefillPredictedS = 0, prefillMeasuredS = 0, decodePredictedS = 0, decodeMeasuredS = 0;
+    double othersCpuShare = 0; // other processes' share of the CPUs during the kept llama.cpp run (-1: unknown)
+    double stateDeviation = 0; // how far the machine's speed around it departed from the host measurement's
+    int discarded = 0;         // runs thrown away before it (others used the CPUs, or the machine ran at another speed)
 };
 
 struct LlamaCppCheckResult {

@@ -2,6 +2,7 @@
 // but never linked: libllama is opened with dlopen and every function is looked up by
 // name, so a missing library or symbol is a message, not a start-up failure.
 #include "estimators/measured/LlamaCpp.h"
+#include "estimators/measured/CpuContention.h"
 #include "core/Errors.h"
 #include "core/HostMemory.h"
 
@@ -13,8 +14,11 @@
 #include <QFileInfo>
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <dlfcn.h>
 #include <mutex>
+#include <thread>
 
 namespace llmdse {
 
@@ -232,7 +236,7 @@ LlamaCppInfo llamaCppInfo()
     return {a.version(), a.dir, a.systemInfo()};
 }
 
-std::vector<LlamaCppRun> measureLlamaCpp(const LlamaCppRequest& req)
+std::vector<LlamaCppRun> measureLlamaCpp(const LlamaCppRequest& req, const LlamaCppGate& gate)
 {
     if (req.prompt < 1 || req.output < 2 || req.repeats < 1) fail("a measurement needs a prompt, at least 2 output tokens and a repeat");
     if (req.prompt + req.output > 1 << 20) fail("prompt + output beyond 2^20 tokens");
@@ -240,18 +244,43 @@ std::vector<LlamaCppRun> measureLlamaCpp(const LlamaCppRequest& req)
     Session s(a, req.gguf, req.threads, req.prompt + req.output + 8);
     std::vector<LlamaCppRun> runs;
     for (int r = 0; r <= req.repeats; ++r) { // run 0 warms caches, page tables and the thread pool
-        s.clear();
-        std::vector<llama_token> prompt(static_cast<size_t>(req.prompt));
-        for (int i = 0; i < req.prompt; ++i) prompt[size_t(i)] = tokenAt(i, s.vocab());
         LlamaCppRun run;
-        run.prefillS = s.decode(prompt);
-        std::vector<llama_token> one(1);
-        for (int i = 1; i < req.output; ++i) {
-            one[0] = tokenAt(req.prompt + i, s.vocab());
-            run.decodeS += s.decode(one);
-            ++run.steps;
+        const auto once = [&] {
+            s.clear();
+            std::vector<llama_token> prompt(static_cast<size_t>(req.prompt));
+            for (int i = 0; i < req.prompt; ++i) prompt[size_t(i)] = tokenAt(i, s.vocab());
+            run = LlamaCppRun{};
+            run.prefillS = s.decode(prompt);
+            std::vector<llama_token> one(1);
+            for (int i = 1; i < req.output; ++i) {
+                one[0] = tokenAt(req.prompt + i, s.vocab());
+                run.decodeS += s.decode(one);
+                ++run.steps;
+            }
+        };
+        if (r == 0) {
+            once();
+            continue;
         }
-        if (r > 0) runs.push_back(run);
+        // Kept only when no other job shared the cores and the machine ran, just before and just
+        // after, at the speed the prediction assumes; otherwise tried again a moment later.
+        int discarded = 0;
+        double share = 0, deviation = 0;
+        for (int attempt = 0; attempt < std::max(1, gate.attempts); ++attempt) {
+            if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(500)), ++discarded;
+            CpuContentionWindow window;
+            const MachineState before = gate.reference.known() ? probeMachineState() : MachineState{};
+            once();
+            // ggml's pool threads keep polling for work for a moment after a graph; a probe then
+            // would measure them, not the machine.
+            if (gate.reference.known()) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+            const MachineState after = gate.reference.known() ? probeMachineState() : MachineState{};
+            share = window.othersShare();
+            deviation = std::max(stateDeviation(before, gate.reference), stateDeviation(after, gate.reference));
+            if (share <= quietShareLimit() && (!gate.enforceState || deviation <= stateTolerance())) break;
+        }
+        run.othersCpuShare = share, run.stateDeviation = deviation, run.discarded = discarded;
+        runs.push_back(run);
     }
     return runs;
 }

@@ -18,7 +18,7 @@ namespace {
 
 bool llamaCppSupported() { return false; }
 LlamaCppInfo llamaCppInfo() { unavailable(); }
-std::vector<LlamaCppRun> measureLlamaCpp(const LlamaCppRequest&) { unavailable(); }
+std::vector<LlamaCppRun> measureLlamaCpp(const LlamaCppRequest&, const LlamaCppGate&) { unavailable(); }
 std::vector<float> llamaCppLogits(const std::string&, const std::vector<int>&, int) { unavailable(); }
 
 } // namespace llmdse

@@ -114,6 +114,8 @@ OpSim evaluate(const Costing& c, double tm, double tn, double tk, bool nOuter)
                     cyc = std::ceil(sm * sn * sk / (r.lanes * c.mpp)); // 32-bit lanes pack narrower operands
                     arrayRead = sm * sk * s.aBytes + sk * sn * s.bBytes + sm * sn * kAccBytes;
                 }
+                // A tuned kernel keeps the arrays issuing only part of the time (clock under load, issue slots).
+                if (c.engine != Engine::Vector) cyc /= r.arrayEfficiency;
                 // The arrays read the operand-feed level when there is one, which reads the local SRAM per block.
                 const double localRead = feed ? registerBlockedReads(sm, sn, sk, s.aBytes, s.bBytes, r.arrays) : arrayRead;
                 const double tFeed = feed ? arrayRead / r.feedPerCycle : 0;

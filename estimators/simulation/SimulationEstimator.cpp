@@ -24,7 +24,7 @@ SimKey templateKey(const AcceleratorTemplate& t)
     for (double v : {double(t.cores), double(t.arrayRows), double(t.arrayCols), double(t.arraysPerCore), double(t.dataflow),
                      double(t.vectorLanes), t.localSramBytes, double(t.localSramBanks), t.localBytesPerCycle,
                      t.globalBufferBytes, t.globalBytesPerCycle, double(t.memory.channels), t.memory.channelBandwidthBytesPerS,
-                     t.memory.efficiency, t.clockGhz, t.feed ? t.feed->bytes : 0.0, t.feed ? t.feed->bytesPerCycle : 0.0})
+                     t.memory.efficiency, t.arrayEfficiency, t.clockGhz, t.feed ? t.feed->bytes : 0.0, t.feed ? t.feed->bytesPerCycle : 0.0})
         b.add(v);
     for (double m : t.macsPerPe) b.add(m);
     if (t.pim)

@@ -6,7 +6,8 @@ TemplateRates::TemplateRates(const AcceleratorTemplate& t)
     : tpl(&t), hz(t.clockGhz * 1e9), cores(t.cores), rows(t.arrayRows), cols(t.arrayCols), arrays(t.arraysPerCore),
       localBytes(t.localSramBytes), localPerCycle(t.localBytesPerCycle), globalBytes(t.globalBufferBytes),
       globalPerCycle(t.globalBytesPerCycle),
-      dramPerCycle(t.memoryBandwidthBytesPerS() * t.memory.efficiency / (t.clockGhz * 1e9)), lanes(t.vectorLanes)
+      dramPerCycle(t.memoryBandwidthBytesPerS() * t.memory.efficiency / (t.clockGhz * 1e9)), lanes(t.vectorLanes),
+      arrayEfficiency(t.arrayEfficiency)
 {
     if (t.feed) {
         feedBytes = t.feed->bytes * t.arraysPerCore;

@@ -18,6 +18,7 @@ struct TemplateRates {
     double globalPerCycle;     // shared by all cores
     double dramPerCycle;       // shared by all cores, as streaming kernels reach it (pin rate x efficiency)
     double lanes;              // per core
+    double arrayEfficiency;    // share of cycles the arrays issue in a tuned kernel's steady state
     double feedBytes = 0;      // operand-feed level per core (all its arrays), 0: none
     double feedPerCycle = 0;   // per core (all its arrays)
 

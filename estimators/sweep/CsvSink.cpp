@@ -32,6 +32,9 @@ void CsvSink::begin(const SweepSchema& schema)
     std::string h = "index";
     for (const auto& p : schema.paramNames) h += "," + csvText(p);
     for (int m = 0; m < kMetricCount; ++m) h += std::string(",") + metricName(static_cast<MetricId>(m));
+    if (schema.intervalLevel > 0)
+        for (int m = 0; m < kIntervalCount; ++m)
+            for (const bool high : {false, true}) h += "," + intervalColumn(static_cast<MetricId>(m), high);
     h += ",error\n";
     std::fputs(h.c_str(), f_);
 }
@@ -49,6 +52,13 @@ void CsvSink::write(const std::vector<SweepRow>& rows)
             buf_ += ',';
             if (r.error.empty()) buf_ += csvNumber(r.metrics[m]);
         }
+        if (schema_.intervalLevel > 0)
+            for (int m = 0; m < kIntervalCount; ++m) {
+                buf_ += ',';
+                if (r.error.empty()) buf_ += csvNumber(r.lo[m]);
+                buf_ += ',';
+                if (r.error.empty()) buf_ += csvNumber(r.hi[m]);
+            }
         buf_ += ',';
         buf_ += csvText(r.error);
         buf_ += '\n';

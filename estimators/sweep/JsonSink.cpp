@@ -60,6 +60,13 @@ void JsonSink::write(const std::vector<SweepRow>& rows)
                 if (static_cast<MetricId>(m) == MetricId::Fits) buf_ += v != 0 ? "true" : "false";
                 else buf_ += std::isfinite(v) ? csvNumber(v) : "null";
             }
+            if (schema_.intervalLevel > 0)
+                for (int m = 0; m < kIntervalCount; ++m)
+                    for (const bool high : {false, true}) {
+                        buf_ += ",\"" + intervalColumn(static_cast<MetricId>(m), high) + "\":";
+                        const double v = high ? r.hi[m] : r.lo[m];
+                        buf_ += std::isfinite(v) ? csvNumber(v) : "null";
+                    }
         } else {
             buf_ += ",\"error\":" + quoted(r.error);
         }

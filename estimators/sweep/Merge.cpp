@@ -48,7 +48,7 @@ std::int64_t wholeNumber(const std::string& text, const std::string& file, const
 // What a sweep database says of itself (meta), and how many of its points it holds.
 struct SqliteShard {
     ShardFile file;
-    std::string fingerprint, studyJson;
+    std::string fingerprint, studyJson, intervals;
     std::int64_t total = 0;
 };
 
@@ -65,6 +65,7 @@ SqliteShard readSqliteShard(const std::string& path)
     s.file.path = path;
     s.fingerprint = meta("fingerprint");
     s.studyJson = meta("study");
+    s.intervals = meta("intervals");
     s.total = wholeNumber(meta("total_points"), path, "meta.total_points");
     const std::string range = meta("shard");
     const auto colon = range.find(':');
@@ -116,6 +117,12 @@ MergeSummary mergeSqlite(const std::vector<std::string>& inputs, const std::stri
             throw InputError(in, "meta.fingerprint", "comes from a different study than " + inputs.front());
         if (shards.back().total != shards.front().total)
             throw InputError(in, "meta.total_points", "differs from " + inputs.front());
+        if (shards.back().intervals != shards.front().intervals)
+            throw InputError(in, "meta.intervals",
+                             std::string(shards.back().intervals.empty() ? "has no" : "has") +
+                                 " interval columns (sweep --uncertainty) and " + inputs.front() +
+                                 (shards.front().intervals.empty() ? " has none" : " has them") +
+                                 "; run every shard with the same options");
     }
     if (!opts.studyFile.empty() && readStudyFile(opts.studyFile).fingerprint() != shards.front().fingerprint)
         throw InputError(inputs.front(), "meta.fingerprint", "comes from another study than --study " + opts.studyFile);

@@ -49,6 +49,10 @@ std::string formatMetric(MetricId id, double v)
     return formatSi(v, unit.c_str());
 }
 
+static_assert(int(MetricId::TotalEnergyJ) == kIntervalCount - 1, "the interval metrics are the first ids");
+
+std::string intervalColumn(MetricId id, bool high) { return std::string(metricName(id)) + (high ? "_hi" : "_lo"); }
+
 MetricId parseMetric(const std::string& name, const std::string& where)
 {
     for (int i = 0; i < kMetricCount; ++i)

@@ -24,4 +24,10 @@ MetricId parseMetric(const std::string& name, const std::string& where);
 using MetricRow = std::array<double, kMetricCount>;
 void extractMetrics(const Metrics& m, MetricRow& out);
 
+// The metrics that carry an interval (evaluate's "uncertainty" keys, `sweep --uncertainty`'s lo/hi
+// columns): the first kIntervalCount ids, time to first token through energy per request.
+constexpr int kIntervalCount = 9;
+using IntervalRow = std::array<double, kIntervalCount>;
+std::string intervalColumn(MetricId id, bool high); // "tpot_s_lo", "tpot_s_hi"
+
 } // namespace llmdse

@@ -38,13 +38,16 @@ std::unique_ptr<ResultSink> openSink(const std::string& path, SinkMode mode)
     return std::make_unique<JsonSink>(path);
 }
 
-double bytesPerPoint(const std::string& path, const std::vector<std::string>& paramNames)
+double bytesPerPoint(const std::string& path, const std::vector<std::string>& paramNames, bool intervals)
 {
-    const double columns = 2.0 + static_cast<double>(paramNames.size()) + kMetricCount; // + index, error
+    const double columns = 2.0 + static_cast<double>(paramNames.size()) + kMetricCount + // + index, error
+                           (intervals ? 2.0 * kIntervalCount : 0.0);
     if (!endsWith(path, ".json")) return (endsWith(path, ".csv") ? 13.0 : 7.0) * columns;
     double names = 5 + 4; // "index": quotes, colon, comma
     for (const auto& p : paramNames) names += static_cast<double>(p.size()) + 4;
     for (int m = 0; m < kMetricCount; ++m) names += std::strlen(metricName(static_cast<MetricId>(m))) + 4;
+    if (intervals)
+        for (int m = 0; m < kIntervalCount; ++m) names += 2 * (std::strlen(metricName(static_cast<MetricId>(m))) + 7);
     return 13.0 * columns + names;
 }
 

@@ -31,7 +31,7 @@ std::unique_ptr<ResultSink> openSink(const std::string& path, SinkMode mode);
 
 // About how many bytes one point takes in the format of `path` (for refusing runaway outputs):
 // measured on 2^20-point sweeps, SQLite stores about 6.5 bytes a column, CSV 12, JSON adds the quoted names.
-double bytesPerPoint(const std::string& path, const std::vector<std::string>& paramNames);
+double bytesPerPoint(const std::string& path, const std::vector<std::string>& paramNames, bool intervals = false);
 
 // Shared formatting for the text formats.
 std::string csvNumber(double v);

@@ -12,6 +12,9 @@ static std::string prepared(const std::string& path, SinkMode mode)
     return path;
 }
 
+// meta.intervals: the level of the lo/hi columns ("0.9"); empty without them.
+static std::string intervalMeta(const SweepSchema& s) { return s.intervalLevel > 0 ? csvNumber(s.intervalLevel) : ""; }
+
 std::string shardName(int index, int count) { return std::to_string(index + 1) + "/" + std::to_string(count); }
 
 // One write transaction. A full disk leaves every earlier transaction intact, so say how to go on.
@@ -58,11 +61,21 @@ void SqliteSink::begin(const SweepSchema& schema)
                                  storedRange + "), this run is shard " + shardName(schema.shardIndex, schema.shardCount) +
                                  " (points " + range + ") of a different split; use a new --out, or --overwrite "
                                  "to replace it");
+        if (meta("intervals") != intervalMeta(schema))
+            throw InputError(db_.path(), "meta.intervals",
+                             std::string("was written ") + (meta("intervals").empty() ? "without" : "with") +
+                                 " interval columns (--uncertainty), this run " +
+                                 (schema.intervalLevel > 0 ? "has" : "has not") +
+                                 "; resume with the same options, use a new --out, or --overwrite to replace it");
     } else {
         std::string cols = "idx INTEGER PRIMARY KEY";
         for (size_t a = 0; a < schema.paramNames.size(); ++a)
             cols += ", " + sqlIdentifier(schema.paramNames[a]) + (schema.paramText[a].empty() ? " REAL" : " TEXT");
         for (int m = 0; m < kMetricCount; ++m) cols += ", " + sqlIdentifier(metricName(static_cast<MetricId>(m))) + " REAL";
+        if (schema.intervalLevel > 0)
+            for (int m = 0; m < kIntervalCount; ++m)
+                for (const bool high : {false, true})
+                    cols += ", " + sqlIdentifier(intervalColumn(static_cast<MetricId>(m), high)) + " REAL";
         cols += ", error TEXT";
         transaction([&] {
             db_.exec("CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT)");
@@ -81,10 +94,12 @@ void SqliteSink::begin(const SweepSchema& schema)
             put("total_points", std::to_string(schema.totalPoints));
             put("shard", std::to_string(schema.shardBegin) + ":" + std::to_string(schema.shardEnd));
             put("shard_of", shardName(schema.shardIndex, schema.shardCount));
+            if (schema.intervalLevel > 0) put("intervals", intervalMeta(schema));
         });
     }
     std::string sql = "INSERT OR REPLACE INTO points VALUES(?";
-    for (size_t i = 0; i < schema.paramNames.size() + kMetricCount + 1; ++i) sql += ",?";
+    const size_t intervals = schema.intervalLevel > 0 ? 2 * kIntervalCount : 0;
+    for (size_t i = 0; i < schema.paramNames.size() + kMetricCount + intervals + 1; ++i) sql += ",?";
     insert_ = std::make_unique<SqliteStatement>(db_, sql + ")");
 }
 
@@ -102,6 +117,12 @@ void SqliteSink::write(const std::vector<SweepRow>& rows)
                 if (r.error.empty() && std::isfinite(r.metrics[m])) insert_->bind(c++, r.metrics[m]);
                 else insert_->bindNull(c++);
             }
+            if (schema_.intervalLevel > 0)
+                for (int m = 0; m < kIntervalCount; ++m)
+                    for (const double v : {r.lo[m], r.hi[m]}) {
+                        if (r.error.empty() && std::isfinite(v)) insert_->bind(c++, v);
+                        else insert_->bindNull(c++);
+                    }
             if (r.error.empty()) insert_->bindNull(c++);
             else insert_->bind(c++, r.error);
             insert_->step();

@@ -6,7 +6,8 @@
 
 namespace llmdse {
 
-// Tables: meta(key, value), points(idx PRIMARY KEY, params..., metrics..., error), pareto(idx).
+// Tables: meta(key, value), points(idx PRIMARY KEY, params..., metrics..., [metric_lo, metric_hi]..., error),
+// pareto(idx). meta.intervals holds the level of the lo/hi columns when there are any.
 // Each batch is one transaction, so a killed run keeps every finished batch.
 class SqliteSink : public ResultSink {
 public:

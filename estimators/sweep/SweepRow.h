@@ -15,6 +15,7 @@ struct SweepRow {
     std::int64_t index = 0;
     std::array<double, kMaxAxes> params{};
     MetricRow metrics{};
+    IntervalRow lo{}, hi{}; // the metrics' intervals, when the schema has them
     std::string error; // non-empty: the point is invalid (e.g. tp exceeds heads)
 };
 
@@ -25,6 +26,7 @@ struct SweepSchema {
     std::string studyJson;
     std::string fingerprint;
     std::string estimatorVersion;
+    double intervalLevel = 0; // > 0: each point carries its metrics' intervals at this level (lo/hi columns)
     std::int64_t totalPoints = 0;
     std::int64_t shardBegin = 0, shardEnd = 0;
     int shardIndex = 0, shardCount = 1; // slice shardIndex (0-based) of a shardCount-way split

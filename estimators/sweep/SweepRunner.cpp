@@ -2,9 +2,11 @@
 #include "core/Errors.h"
 #include "estimators/Estimator.h"
 #include "estimators/analytical/AnalyticalEstimator.h"
+#include "estimators/uncertainty/Uncertainty.h"
 
 #include <QJsonDocument>
 #include <chrono>
+#include <cmath>
 #include <oneapi/tbb/enumerable_thread_specific.h>
 #include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/parallel_pipeline.h>
@@ -40,6 +42,15 @@ SweepSchema schemaFor(const Study& s, const std::string& estimatorVersion, std::
 }
 
 namespace {
+
+void extractIntervals(const Uncertainty& u, SweepRow& row)
+{
+    for (int m = 0; m < kIntervalCount; ++m) {
+        const MetricInterval* i = u.find(metricName(static_cast<MetricId>(m)));
+        row.lo[m] = i ? i->lo : std::nan("");
+        row.hi[m] = i ? i->hi : std::nan("");
+    }
+}
 
 struct Chunk {
     std::int64_t begin = 0, end = 0;
@@ -80,6 +91,7 @@ SweepSummary runSweep(const Study& study, ResultSink& sink, bool resume, const S
     SweepSchema schema = schemaFor(study, other ? other->version() : analytical.version(), begin, end);
     schema.shardIndex = opts.shardIndex;
     schema.shardCount = opts.shardCount;
+    if (opts.intervals) schema.intervalLevel = bundledErrorModel().level;
     sink.begin(schema);
 
     const int dims = static_cast<int>(study.objectives.size());
@@ -153,6 +165,10 @@ SweepSummary runSweep(const Study& study, ResultSink& sink, bool resume, const S
                             if (other) w.metrics = other->evaluate(d, false);
                             else analytical.evaluate(d, w.metrics, w.scratch, false);
                             extractMetrics(w.metrics, row.metrics);
+                            if (opts.intervals)
+                                extractIntervals(estimateUncertainty(other ? *other : static_cast<const Estimator&>(analytical),
+                                                                     d, w.metrics),
+                                                 row);
                         } catch (const InputError& e) {
                             row.error = e.what();
                         }

@@ -17,6 +17,7 @@ struct SweepOptions {
     int threads = 0;               // 0: all cores
     int shardIndex = 0, shardCount = 1; // evaluate slice shardIndex of shardCount (0-based)
     bool pareto = false;
+    bool intervals = false;        // each point's metrics with their intervals (lo/hi columns), as evaluate gives them
     std::int64_t chunk = 8192;
     std::atomic<bool>* cancel = nullptr;
     // Called from the writer with (points done, points in this run).

@@ -1,0 +1,76 @@
+#include "estimators/measured/MachineState.h"
+#include "models/engine/Linear.h"
+
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/parallel_reduce.h>
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <functional>
+#include <vector>
+
+namespace llmdse {
+
+namespace {
+
+double medianSeconds(int reps, const std::function<void()>& f)
+{
+    std::vector<double> t;
+    for (int i = 0; i < reps; ++i) {
+        const auto t0 = std::chrono::steady_clock::now();
+        f();
+        t.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    }
+    std::nth_element(t.begin(), t.begin() + long(t.size() / 2), t.end());
+    return t[t.size() / 2];
+}
+
+} // namespace
+
+MachineState probeMachineState()
+{
+    MachineState s;
+    {
+        const int n = 1024, k = 1024, m = 64;
+        static const Linear l(RowMatrix(RowMatrix::Random(n, k) * 0.02f));
+        const RowMatrix x = RowMatrix::Random(m, k);
+        RowMatrix y;
+        l.apply(x, y);
+        s.gemmFlops = 2.0 * m * n * k / medianSeconds(15, [&] { l.apply(x, y); });
+    }
+    {
+        static const std::vector<float> a(size_t(1) << 26, 1.0f); // 256 MB: beyond every cache
+        volatile float sink = 0;
+        s.streamBytesPerS = double(a.size()) * 4 / medianSeconds(5, [&] {
+                                sink = oneapi::tbb::parallel_reduce(
+                                    oneapi::tbb::blocked_range<size_t>(0, a.size(), 1 << 16), 0.0f,
+                                    [&](const auto& r, float acc) {
+                                        return acc + Eigen::Map<const Eigen::VectorXf>(a.data() + r.begin(),
+                                                                                       Eigen::Index(r.size())).sum();
+                                    },
+                                    std::plus<float>());
+                            });
+        (void)sink;
+    }
+    return s;
+}
+
+double stateDeviation(const MachineState& now, const MachineState& reference)
+{
+    if (!now.known() || !reference.known()) return 0;
+    return std::max(std::fabs(now.gemmFlops / reference.gemmFlops - 1.0),
+                    std::fabs(now.streamBytesPerS / reference.streamBytesPerS - 1.0));
+}
+
+double stateTolerance()
+{
+    if (const char* e = std::getenv("LLMDSE_STATE_TOLERANCE")) {
+        char* end = nullptr;
+        const double v = std::strtod(e, &end);
+        if (end != e && v >= 0.01 && v <= 10) return v;
+    }
+    return 0.15;
+}
+
+} // namespace llmdse
