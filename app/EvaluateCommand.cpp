@@ -3,9 +3,12 @@
 #include "app/DesignOptions.h"
 #include "app/OutputFormat.h"
 #include "estimators/EvaluationRecord.h"
+#include "core/Errors.h"
 #include "core/MetricsJson.h"
 #include "core/Units.h"
 #include "estimators/Estimator.h"
+#include "estimators/fpga/FpgaPlanEstimator.h"
+#include "estimators/fpga/FpgaPlanJson.h"
 #include "estimators/simulation/SimCache.h"
 #include "estimators/uncertainty/Uncertainty.h"
 #include "models/DesignJson.h"
@@ -87,12 +90,19 @@ int run(const QStringList& args)
     parser.addOption({"estimator", "Estimator: analytical (default) or simulation (accelerator templates).", "name",
                       "analytical"});
     parser.addOption({"sim-cache", "Simulation cache file ('none': memory only).", "file"});
+    parser.addOption({"fpga-plan", "Use a compiled FPGA plan (llmdse compile --out) as the FPGA's estimate.", "file"});
     parser.process(args);
     return guarded([&] {
         const OutputFormat format = parseFormat(parser);
         Design d = designFromOptions(parser);
         if (parser.isSet("sim-cache")) setDefaultSimCachePath(parser.value("sim-cache").toStdString());
-        auto est = createEstimator(parser.value("estimator").toStdString());
+        if (parser.isSet("fpga-plan") && parser.isSet("estimator"))
+            throw InputError("", "--fpga-plan", "not with --estimator (the plan is the estimate)");
+        std::unique_ptr<Estimator> est =
+            parser.isSet("fpga-plan")
+                ? std::make_unique<FpgaPlanEstimator>(readFpgaPlan(parser.value("fpga-plan").toStdString()),
+                                                      parser.value("fpga-plan").toStdString())
+                : createEstimator(parser.value("estimator").toStdString());
         Metrics m = est->evaluate(d, true);
         if (format == OutputFormat::Json) {
             std::fputs(QJsonDocument(evaluationJson(d, m, *est)).toJson(QJsonDocument::Indented).constData(), stdout);

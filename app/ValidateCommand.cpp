@@ -46,7 +46,8 @@ int run(const QStringList& args)
                               "resources/validation/operator-measurements.json, or both; default: the bundled\n"
                               "held-out H100/H200 runs, resources/validation/gpu-measurements-extra.json).", "file"});
     parser.addOption({"runtime", "Runtime profile (default: the hardware class's default).", "id"});
-    parser.addOption({"estimator", "analytical (default) or simulation (accelerator templates only).", "id", "analytical"});
+    parser.addOption({"estimator", "analytical (default), simulation (accelerator templates only), or with --literature\n"
+                                  "--class fpga: fpga-overlay / fpga-dataflow (FPGA rows through compiled plans).", "id", "analytical"});
     parser.addOption({"literature", "Compare with the survey's published batch-1 decode results instead\n"
                                     "(resources/literature: mapped to presets by the rules of mapping.json)."});
     parser.addOption({"class", "With --literature: only rows of this platform class (cpu, gpu, fpga, asic, pim).",
@@ -64,7 +65,8 @@ int run(const QStringList& args)
             if (parser.isSet("data") || parser.isSet("runtime") || parser.isSet("bands"))
                 throw InputError("", parser.isSet("data") ? "--data" : parser.isSet("runtime") ? "--runtime" : "--bands",
                                  "not with --literature (each row's runtime comes from the mapping rules)");
-            printLiteratureValidation(format, parser.value("class").toStdString(), parser.value("rules").toStdString());
+            printLiteratureValidation(format, parser.value("class").toStdString(), parser.value("rules").toStdString(),
+                                      parser.value("estimator").toStdString());
             return 0;
         }
         // Compiled in, so an installed llmdse validates itself from any folder.

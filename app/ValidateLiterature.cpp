@@ -1,6 +1,6 @@
 #include "app/ValidateLiterature.h"
 #include "core/Errors.h"
-#include "estimators/analytical/AnalyticalEstimator.h"
+#include "estimators/Estimator.h"
 #include "estimators/validation/LiteratureComparison.h"
 
 #include <QJsonArray>
@@ -20,7 +20,8 @@ std::string signedPct(double e) { return (e >= 0 ? "+" : "") + fmt(100 * e, 3) +
 
 } // namespace
 
-void printLiteratureValidation(OutputFormat format, const std::string& cls, const std::string& rulesFile)
+void printLiteratureValidation(OutputFormat format, const std::string& cls, const std::string& rulesFile,
+                               const std::string& estimator)
 {
     static const char* const classes[] = {"cpu", "gpu", "fpga", "asic", "pim"};
     if (!cls.empty() && std::find(std::begin(classes), std::end(classes), cls) == std::end(classes))
@@ -29,8 +30,8 @@ void printLiteratureValidation(OutputFormat format, const std::string& cls, cons
         rulesFile.empty() ? bundledLiteratureMapping() : loadLiteratureMapping(rulesFile);
     std::vector<MappedLiteratureRow> mapped = mapLiterature(literaturePoints(), rules);
     if (!cls.empty()) std::erase_if(mapped, [&](const MappedLiteratureRow& r) { return r.cls != cls; });
-    AnalyticalEstimator est;
-    const std::vector<LiteratureComparison> cmp = compareLiterature(est, mapped);
+    const std::unique_ptr<Estimator> est = createEstimator(estimator);
+    const std::vector<LiteratureComparison> cmp = compareLiterature(*est, mapped);
     const std::vector<LiteratureClassSummary> sums = summariseLiterature(cmp);
 
     if (format == OutputFormat::Json) {
@@ -63,7 +64,7 @@ void printLiteratureValidation(OutputFormat format, const std::string& cls, cons
                                           {"within_2x", s.within2x}, {"power_rows", s.powerRows},
                                           {"median_abs_power_error", s.medianAbsPowerError},
                                           {"median_abs_tokens_per_j_error", s.medianAbsTokensPerJError}});
-        const QJsonObject o{{"rules", q(rules.file)}, {"rows", rows}, {"classes", classesOut}};
+        const QJsonObject o{{"rules", q(rules.file)}, {"estimator", q(est->id())}, {"rows", rows}, {"classes", classesOut}};
         std::fputs(QJsonDocument(o).toJson(QJsonDocument::Indented).constData(), stdout);
         return;
     }

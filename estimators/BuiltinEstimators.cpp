@@ -3,6 +3,7 @@
 // objects nobody references, so registration is explicit).
 #include "estimators/Estimator.h"
 #include "estimators/analytical/AnalyticalEstimator.h"
+#include "estimators/fpga/FpgaPlanEstimator.h"
 #include "estimators/simulation/SimulationEstimator.h"
 
 namespace llmdse {
@@ -11,6 +12,7 @@ void registerBuiltinEstimators()
 {
     registerEstimator(AnalyticalEstimator::kId, [] { return std::make_unique<AnalyticalEstimator>(); });
     registerEstimator(SimulationEstimator::kId, [] { return std::make_unique<SimulationEstimator>(); });
+    registerFpgaEstimators();
 }
 
 } // namespace llmdse

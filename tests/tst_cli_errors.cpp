@@ -152,6 +152,21 @@ private Q_SLOTS:
         QTest::newRow("template unknown fpga part")
             << evaluateHardware(file("t-fpga.json", withTemplate("fpga", QJsonObject{{"part", "xc7z020"}})))
             << QStringList{"t-fpga.json", "template.fpga.part", "xc7z020"};
+        // FPGA compilation (llmdse compile) and compiled plans.
+        QTest::newRow("compile on a GPU") << QStringList{"compile", "--model", "llama-2-7b", "--hardware", "h100-sxm"}
+                                          << QStringList{"hardware", "h100-sxm", "not an FPGA"};
+        QTest::newRow("compile unknown style")
+            << QStringList{"compile", "--model", "llama-2-7b", "--hardware", "alveo-u280", "--weights", "int4", "--style", "spatial"}
+            << QStringList{"--style", "spatial"};
+        QTest::newRow("compile weights above the card's memory")
+            << QStringList{"compile", "--model", "llama-2-7b", "--hardware", "alveo-u280", "--weights", "fp16"}
+            << QStringList{"weights", "HBM2"};
+        QTest::newRow("compile mixture of experts")
+            << QStringList{"compile", "--model", "mixtral-8x7b", "--hardware", "alveo-u280", "--weights", "int4"}
+            << QStringList{"model", "mixture of experts"};
+        QTest::newRow("fpga plan not a plan")
+            << (base + QStringList{"--fpga-plan", file("notplan.json", "{\"style\": \"overlay\"}")})
+            << QStringList{"notplan.json", "format"};
         QJsonObject derived = tpl;
         derived["peak_tflops"] = QJsonObject{{"fp16", 100}};
         QTest::newRow("template with explicit peaks") << evaluateHardware(file("t-peak.json", QJsonDocument(derived).toJson()))

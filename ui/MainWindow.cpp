@@ -4,6 +4,7 @@
 #include "estimators/Estimator.h"
 #include "models/DesignJson.h"
 #include "ui/CheckView.h"
+#include "ui/FpgaPlanView.h"
 #include "ui/CompareModel.h"
 #include "ui/CompareView.h"
 #include "ui/DesignEdit.h"
@@ -158,6 +159,7 @@ MainWindow::MainWindow(QWidget* parent)
     tabs_->addTab(check_, "Check");
     serving_ = new ServingView([this] { return currentDesign(); }, [this] { return estimatorId(); });
     tabs_->addTab(serving_, "Serving");
+    tabs_->addTab(new FpgaPlanView([this] { return currentDesign(); }), "FPGA plan");
     setCentralWidget(tabs_);
     resizeDocks({sideDocks_[0], workloadDock}, {kLeftDockWidth, kRightDockWidth}, Qt::Horizontal);
     resizeDocks({sideDocks_[0], sideDocks_[1]}, {360, 440}, Qt::Vertical);

@@ -1,0 +1,67 @@
+#include "estimators/fpga/FpgaPlanEstimator.h"
+#include "core/Errors.h"
+#include "estimators/PhaseSummary.h"
+#include "estimators/analytical/AnalyticalEstimator.h"
+#include "estimators/fpga/FpgaPlanner.h"
+
+namespace llmdse {
+
+FpgaPlanEstimator::FpgaPlanEstimator(FpgaStyle style) : style_(style) {}
+
+FpgaPlanEstimator::FpgaPlanEstimator(FpgaPlan plan, std::string file)
+    : style_(plan.style), plan_(std::move(plan)), file_(std::move(file))
+{
+}
+
+std::string FpgaPlanEstimator::id() const { return plan_ ? "fpga-plan" : std::string("fpga-") + toString(style_); }
+
+std::string FpgaPlanEstimator::provenance() const
+{
+    const std::string what = "decode and prefill time and power from ";
+    const std::string rest = "; memory footprint and per-operator list from the analytical estimator";
+    if (plan_)
+        return what + "the compiled FPGA plan " + file_ + " (" + toString(plan_->style) + " on " + plan_->part + " at " +
+               std::to_string(int(plan_->clockGhz * 1e3 + 0.5)) + " MHz, " + plan_->weights + " weights)" + rest;
+    return what + "an FPGA plan compiled for each design (" + toString(style_) + " style, as llmdse compile)" + rest;
+}
+
+Metrics FpgaPlanEstimator::estimate(const Design& d, bool withOps) const
+{
+    Metrics m = AnalyticalEstimator().evaluate(d, withOps);
+    if (d.parallel.devices() != 1 || d.opts.spec.enabled() || d.workload.images > 0)
+        throw InputError("", "estimator", "FPGA plans map one card, plain decoding, text prompts only");
+    FpgaPlan p;
+    if (plan_) {
+        p = *plan_;
+        auto mismatch = [&](const char* field, const std::string& plan, const std::string& design) {
+            if (plan != design)
+                throw InputError(file_, field, "the plan is for " + plan + ", the design asks for " + design);
+        };
+        mismatch("model", p.model, d.model.id);
+        mismatch("hardware", p.hardware, d.hardware.id);
+        mismatch("weights", p.weights, toString(d.opts.weights));
+        mismatch("batch", std::to_string(p.batch), std::to_string(d.workload.batch));
+    } else {
+        p = compileFpga(d.hardware, fpgaRequest(d), style_);
+    }
+    // Static power over the plan's time; the analytical dynamic energy of prefill is kept (same work).
+    const double analyticalPrefillStatic = p.staticW * m.prefill.timeS;
+    m.prefill.energyJ = std::max(0.0, m.prefill.energyJ - analyticalPrefillStatic) + p.staticW * p.prefillS;
+    m.prefill.timeS = p.prefillS;
+    const double steps = m.decodeStep.timeS > 0 ? m.decodeTotal.timeS / m.decodeStep.timeS : 0;
+    m.decodeStep.timeS = p.decodeStepS;
+    m.decodeStep.energyJ = p.powerW * p.decodeStepS;
+    m.decodeTotal.timeS = steps * p.decodeStepS;
+    m.decodeTotal.energyJ = steps * m.decodeStep.energyJ;
+    m.fpgaUtilisation = p.utilisation();
+    summarisePhases(d, m);
+    return m;
+}
+
+void registerFpgaEstimators()
+{
+    registerEstimator("fpga-overlay", [] { return std::make_unique<FpgaPlanEstimator>(FpgaStyle::Overlay); });
+    registerEstimator("fpga-dataflow", [] { return std::make_unique<FpgaPlanEstimator>(FpgaStyle::Dataflow); });
+}
+
+} // namespace llmdse
