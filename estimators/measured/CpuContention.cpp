@@ -71,14 +71,16 @@ double CpuContentionWindow::othersShare() const
 #endif
 }
 
-double quietShareLimit()
+double environmentNumber(const char* name, double lo, double hi, double fallback)
 {
-    if (const char* e = std::getenv("LLMDSE_QUIET_SHARE")) {
+    if (const char* e = std::getenv(name)) {
         char* end = nullptr;
         const double v = std::strtod(e, &end);
-        if (end != e && v >= 0 && v <= 1) return v;
+        if (end != e && v >= lo && v <= hi) return v;
     }
-    return 0.05;
+    return fallback;
 }
+
+double quietShareLimit() { return environmentNumber("LLMDSE_QUIET_SHARE", 0, 1, 0.05); }
 
 } // namespace llmdse

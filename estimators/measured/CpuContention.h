@@ -21,4 +21,7 @@ private:
 // Others' share above which a timed run is discarded (LLMDSE_QUIET_SHARE overrides, 0..1).
 double quietShareLimit();
 
+// A number from the environment within [lo, hi]; `fallback` when unset or not such a number.
+double environmentNumber(const char* name, double lo, double hi, double fallback);
+
 } // namespace llmdse

@@ -1,4 +1,5 @@
 #include "estimators/measured/MachineState.h"
+#include "estimators/measured/CpuContention.h"
 #include "models/engine/Linear.h"
 
 #include <oneapi/tbb/blocked_range.h>
@@ -6,7 +7,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstdlib>
 #include <functional>
 #include <vector>
 
@@ -63,14 +63,6 @@ double stateDeviation(const MachineState& now, const MachineState& reference)
                     std::fabs(now.streamBytesPerS / reference.streamBytesPerS - 1.0));
 }
 
-double stateTolerance()
-{
-    if (const char* e = std::getenv("LLMDSE_STATE_TOLERANCE")) {
-        char* end = nullptr;
-        const double v = std::strtod(e, &end);
-        if (end != e && v >= 0.01 && v <= 10) return v;
-    }
-    return 0.15;
-}
+double stateTolerance() { return environmentNumber("LLMDSE_STATE_TOLERANCE", 0.01, 10, 0.15); }
 
 } // namespace llmdse
