@@ -27,19 +27,6 @@ namespace llmdse {
 
 namespace {
 
-// Medians, not bests: the models they predict run for seconds on a shared machine.
-double medianOf(int reps, const std::function<void()>& f)
-{
-    std::vector<double> t;
-    for (int i = 0; i < reps; ++i) {
-        auto t0 = std::chrono::steady_clock::now();
-        f();
-        t.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-    }
-    std::sort(t.begin(), t.end());
-    return t[t.size() / 2];
-}
-
 std::string cpuName()
 {
     std::ifstream f("/proc/cpuinfo");
@@ -59,7 +46,7 @@ double gemmRate(const QuantFormat& q)
     l.quantize(q);
     RowMatrix x = RowMatrix::Random(m, k), y;
     l.apply(x, y);
-    return 2.0 * m * n * k / medianOf(7, [&] { l.apply(x, y); });
+    return 2.0 * m * n * k / medianSeconds(7, [&] { l.apply(x, y); });
 }
 
 // A small model unlike any a user checks: its prefill gives the attention and
@@ -102,7 +89,7 @@ HostMeasurements measureHost()
                 ls.back().quantize(q);
             }
             RowMatrix x = RowMatrix::Random(m, k), y;
-            return medianOf(15, [&] {
+            return medianSeconds(15, [&] {
                        for (const auto& l : ls) l.apply(x, y);
                    }) / copies;
         };
@@ -123,16 +110,9 @@ HostMeasurements measureHost()
     {
         std::vector<float> a(size_t(1) << 27, 1.0f); // 512 MB: far beyond any cache
         const double bytes = double(a.size()) * 4;
+        h.streamAllCores = parallelReadBytesPerS(a, 5);
         volatile float sink = 0;
-        h.streamAllCores = bytes / medianOf(5, [&] {
-            sink = oneapi::tbb::parallel_reduce(
-                oneapi::tbb::blocked_range<size_t>(0, a.size(), 1 << 16), 0.0f,
-                [&](const auto& r, float s) {
-                    return s + Eigen::Map<const Eigen::VectorXf>(a.data() + r.begin(), Eigen::Index(r.size())).sum();
-                },
-                std::plus<float>());
-        });
-        h.streamOneCore = bytes / 2 / medianOf(3, [&] {
+        h.streamOneCore = bytes / 2 / medianSeconds(3, [&] {
             sink = Eigen::Map<const Eigen::VectorXf>(a.data(), Eigen::Index(a.size() / 2)).sum();
         });
         (void)sink;
@@ -145,7 +125,7 @@ HostMeasurements measureHost()
         std::vector<Linear> ls;
         for (int i = 0; i < mats; ++i) ls.emplace_back(RowMatrix(RowMatrix::Random(rows, cols) * 0.02f));
         RowMatrix x = RowMatrix::Random(1, cols), y;
-        h.gemvBytesPerS = 4.0 * rows * cols * mats / medianOf(7, [&] {
+        h.gemvBytesPerS = 4.0 * rows * cols * mats / medianSeconds(7, [&] {
                               for (const auto& l : ls) l.apply(x, y);
                           });
     }

@@ -14,7 +14,6 @@
 #include <QFileInfo>
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <cstdlib>
 #include <dlfcn.h>
 #include <mutex>

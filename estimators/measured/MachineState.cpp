@@ -12,8 +12,6 @@
 
 namespace llmdse {
 
-namespace {
-
 double medianSeconds(int reps, const std::function<void()>& f)
 {
     std::vector<double> t;
@@ -26,7 +24,20 @@ double medianSeconds(int reps, const std::function<void()>& f)
     return t[t.size() / 2];
 }
 
-} // namespace
+double parallelReadBytesPerS(const std::vector<float>& a, int reps)
+{
+    volatile float sink = 0;
+    const double s = medianSeconds(reps, [&] {
+        sink = oneapi::tbb::parallel_reduce(
+            oneapi::tbb::blocked_range<size_t>(0, a.size(), 1 << 16), 0.0f,
+            [&](const auto& r, float acc) {
+                return acc + Eigen::Map<const Eigen::VectorXf>(a.data() + r.begin(), Eigen::Index(r.size())).sum();
+            },
+            std::plus<float>());
+    });
+    (void)sink;
+    return double(a.size()) * 4 / s;
+}
 
 MachineState probeMachineState()
 {
@@ -41,17 +52,7 @@ MachineState probeMachineState()
     }
     {
         static const std::vector<float> a(size_t(1) << 26, 1.0f); // 256 MB: beyond every cache
-        volatile float sink = 0;
-        s.streamBytesPerS = double(a.size()) * 4 / medianSeconds(5, [&] {
-                                sink = oneapi::tbb::parallel_reduce(
-                                    oneapi::tbb::blocked_range<size_t>(0, a.size(), 1 << 16), 0.0f,
-                                    [&](const auto& r, float acc) {
-                                        return acc + Eigen::Map<const Eigen::VectorXf>(a.data() + r.begin(),
-                                                                                       Eigen::Index(r.size())).sum();
-                                    },
-                                    std::plus<float>());
-                            });
-        (void)sink;
+        s.streamBytesPerS = parallelReadBytesPerS(a, 5);
     }
     return s;
 }
