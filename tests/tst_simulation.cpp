@@ -208,11 +208,31 @@ private Q_SLOTS:
         QVERIFY_NEAR(tflops, 267.9, 0.05);
     }
 
+    // MI210: the LLMCompass artifact's 8192^3 fp16 GEMM (9.415 ms) is recovered within 15% with the matrix
+    // cores issuing CDNA 2's best-shape share (0.767) at the card's 1.4 GHz; taking that share as measured at
+    // 1.4 GHz already (0.931, the clock drop cancelled) makes the card 15% fast. The fixed per-kernel cost
+    // (34 us) dominates a GEMM of 64-wide weights, as measured (34.5 us).
+    void mi210RecoversMeasuredGemm()
+    {
+        OperatorMeasurement m;
+        m.device = "template-mi210";
+        m.m = m.n = m.k = 8192;
+        m.latencyS = 9.415e-3;
+        Design d = designForOperator(m, RuntimeProfile{});
+        QCOMPARE(d.hardware.accel->arrayEfficiency, 0.767);
+        QVERIFY_NEAR(predictOperator("simulation", d, m), m.latencyS, 0.15);
+        d.hardware.accel->arrayEfficiency = 0.767 * 1.7 / 1.4;
+        const double cancelled = predictOperator("simulation", d, m);
+        QVERIFY2(cancelled < 0.87 * m.latencyS, qPrintable(QString::number(cancelled)));
+        m.n = m.k = 64;
+        m.latencyS = 34.5e-6;
+        const double small = predictOperator("simulation", designForOperator(m, RuntimeProfile{}), m);
+        QVERIFY(small > 34e-6 && small < 1.1 * m.latencyS);
+    }
+
     // The bundled operator measurements (GEMM sweeps on an A100 and an MI210, a GPT-3 layer's GEMMs):
     // the simulation estimator's median |error| stays within 15% and at most 3 points above the
-    // analytical estimator's, overall and on the A100. Per device medians are printed: on the MI210
-    // the arrays reach the CDNA 2 best-shape rate (array_efficiency) where the measured card, timed
-    // with an older rocBLAS, stays about 13% below it.
+    // analytical estimator's, overall and on each template.
     void operatorMeasurementsMedianError()
     {
         const MeasurementSet set = loadMeasurements(test::sourceDir().toStdString() + "/resources/validation/operator-measurements.json");
@@ -233,8 +253,12 @@ private Q_SLOTS:
         const double sim = median(all[0]), ana = median(all[1]);
         qInfo("all rows: simulation %.1f%%, analytical %.1f%%", 100 * sim, 100 * ana);
         QVERIFY2(sim <= 0.15 && sim <= ana + 0.03, qPrintable(QString("%1 vs %2").arg(sim).arg(ana)));
-        const double simA100 = median(byDevice[0]["template-a100"]), anaA100 = median(byDevice[1]["template-a100"]);
-        QVERIFY2(simA100 <= 0.15 && simA100 <= anaA100 + 0.03, qPrintable(QString("%1 vs %2").arg(simA100).arg(anaA100)));
+        QCOMPARE(byDevice[0].size(), size_t(2));
+        for (const auto& [device, errs] : byDevice[0]) {
+            const double simDevice = median(errs), anaDevice = median(byDevice[1][device]);
+            QVERIFY2(simDevice <= 0.15 && simDevice <= anaDevice + 0.03,
+                     qPrintable(QString("%1: %2 vs %3").arg(device.c_str()).arg(simDevice).arg(anaDevice)));
+        }
     }
 
     // Whole models on many chips: PaLM 540B on 64 TPU v4 (2D weight-stationary layout over a 4x4x4
