@@ -43,6 +43,21 @@ Design templateDesign(const QJsonObject& extra = {})
 
 bool near(double a, double b, double tol) { return std::abs(a - b) <= tol * std::max(std::abs(a), std::abs(b)); }
 
+// One fp16 GEMM on a template, as a row of operator measurements would give it.
+OperatorMeasurement gemm(const char* device, double m, double n, double k, double latencyS = 0)
+{
+    OperatorMeasurement o;
+    o.device = device;
+    o.m = m, o.n = n, o.k = k;
+    o.latencyS = latencyS;
+    return o;
+}
+
+double simulated(const OperatorMeasurement& m)
+{
+    return predictOperator("simulation", designForOperator(m, RuntimeProfile{}), m);
+}
+
 } // namespace
 
 #define QVERIFY_NEAR(a, b, tol) \
@@ -160,10 +175,7 @@ private Q_SLOTS:
     // per clock per SM) the same template runs far below peak.
     void a100RecoversMeasuredGemm()
     {
-        OperatorMeasurement m;
-        m.device = "template-a100";
-        m.m = m.n = m.k = 8192;
-        m.latencyS = 3.9614e-3;
+        const OperatorMeasurement m = gemm("template-a100", 8192, 8192, 8192, 3.9614e-3);
         Design d = designForOperator(m, RuntimeProfile{});
         const double fed = predictOperator("simulation", d, m);
         QVERIFY_NEAR(fed, m.latencyS, 0.15);
@@ -171,19 +183,15 @@ private Q_SLOTS:
         const double unfed = predictOperator("simulation", d, m);
         QVERIFY2(unfed > 1.5 * fed, qPrintable(QString("%1 vs %2").arg(unfed).arg(fed)));
         // The fixed per-kernel cost (21 us) dominates a GEMM of 64-wide weights, as measured (29.6 us).
-        m.n = m.k = 64;
-        m.latencyS = 29.6e-6;
-        const double small = predictOperator("simulation", designForOperator(m, RuntimeProfile{}), m);
-        QVERIFY(small > 21e-6 && small < 1.1 * m.latencyS);
+        const double small = simulated(gemm("template-a100", 8192, 64, 64));
+        QVERIFY(small > 21e-6 && small < 1.1 * 29.6e-6);
     }
 
     // array_efficiency stretches only the arrays' issue time: a compute-bound GEMM (8192^3 on the A100
     // template) takes 1/0.859 as long once the kernel's fixed 21 us is set aside.
     void arrayEfficiencyStretchesIssueTime()
     {
-        OperatorMeasurement m;
-        m.device = "template-a100";
-        m.m = m.n = m.k = 8192;
+        const OperatorMeasurement m = gemm("template-a100", 8192, 8192, 8192);
         Design d = designForOperator(m, RuntimeProfile{});
         QCOMPARE(d.hardware.accel->arrayEfficiency, 0.859);
         const double fixed = d.hardware.accel->fixed.kernelS;
@@ -199,10 +207,8 @@ private Q_SLOTS:
     // simulated rate is within 5% of the published one.
     void a100RecoversPublishedMatmulRate()
     {
-        OperatorMeasurement m;
-        m.device = "template-a100";
-        m.m = 6912, m.n = 16384, m.k = 2048;
-        const double seconds = predictOperator("simulation", designForOperator(m, RuntimeProfile{}), m);
+        const OperatorMeasurement m = gemm("template-a100", 6912, 16384, 2048);
+        const double seconds = simulated(m);
         const double tflops = 2 * m.m * m.n * m.k / seconds / 1e12;
         qInfo("A100 template at 6912x16384x2048: %.1f TFLOP/s (published 267.9)", tflops);
         QVERIFY_NEAR(tflops, 267.9, 0.05);
@@ -214,20 +220,15 @@ private Q_SLOTS:
     // (34 us) dominates a GEMM of 64-wide weights, as measured (34.5 us).
     void mi210RecoversMeasuredGemm()
     {
-        OperatorMeasurement m;
-        m.device = "template-mi210";
-        m.m = m.n = m.k = 8192;
-        m.latencyS = 9.415e-3;
+        const OperatorMeasurement m = gemm("template-mi210", 8192, 8192, 8192, 9.415e-3);
         Design d = designForOperator(m, RuntimeProfile{});
         QCOMPARE(d.hardware.accel->arrayEfficiency, 0.767);
         QVERIFY_NEAR(predictOperator("simulation", d, m), m.latencyS, 0.15);
         d.hardware.accel->arrayEfficiency = 0.767 * 1.7 / 1.4;
         const double cancelled = predictOperator("simulation", d, m);
         QVERIFY2(cancelled < 0.87 * m.latencyS, qPrintable(QString::number(cancelled)));
-        m.n = m.k = 64;
-        m.latencyS = 34.5e-6;
-        const double small = predictOperator("simulation", designForOperator(m, RuntimeProfile{}), m);
-        QVERIFY(small > 34e-6 && small < 1.1 * m.latencyS);
+        const double small = simulated(gemm("template-mi210", 8192, 64, 64));
+        QVERIFY(small > 34e-6 && small < 1.1 * 34.5e-6);
     }
 
     // The bundled operator measurements (GEMM sweeps on an A100 and an MI210, a GPT-3 layer's GEMMs):
