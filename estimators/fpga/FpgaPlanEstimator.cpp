@@ -3,6 +3,7 @@
 #include "estimators/PhaseSummary.h"
 #include "estimators/analytical/AnalyticalEstimator.h"
 #include "estimators/fpga/FpgaPlanner.h"
+#include "estimators/fpga/FpgaTarget.h"
 
 namespace llmdse {
 
@@ -25,10 +26,20 @@ std::string FpgaPlanEstimator::provenance() const
     return what + "an FPGA plan compiled for each design (" + toString(style_) + " style, as llmdse compile)" + rest;
 }
 
+namespace {
+
+// What a compiled plan describes: one card decoding plainly from a text prompt, a dense decoder.
+bool planMaps(const Design& d)
+{
+    return d.parallel.devices() == 1 && !d.opts.spec.enabled() && d.workload.images == 0;
+}
+
+} // namespace
+
 Metrics FpgaPlanEstimator::estimate(const Design& d, bool withOps) const
 {
     Metrics m = AnalyticalEstimator().evaluate(d, withOps);
-    if (d.parallel.devices() != 1 || d.opts.spec.enabled() || d.workload.images > 0)
+    if (!planMaps(d))
         throw InputError("", "estimator", "FPGA plans map one card, plain decoding, text prompts only");
     FpgaPlan p;
     if (plan_) {
@@ -62,6 +73,13 @@ void registerFpgaEstimators()
 {
     registerEstimator("fpga-overlay", [] { return std::make_unique<FpgaPlanEstimator>(FpgaStyle::Overlay); });
     registerEstimator("fpga-dataflow", [] { return std::make_unique<FpgaPlanEstimator>(FpgaStyle::Dataflow); });
+    // An FPGA's speed is the design compiled onto it: the clock it closes at, the AXI ports that
+    // clock drives, the lanes its DSPs hold. The analytical roofline sees only the part's peaks at a
+    // generic clock and a placeholder vector unit, so FPGA cards default to a compiled plan (the
+    // overlay: one engine for every layer, as published FPGA LLM designs at batch 1 are built).
+    registerClassEstimator(HardwareClass::FPGA, "fpga-overlay", [](const Design& d) {
+        return planMaps(d) && !d.model.isMoe() && fpgaTargetKnown(d.hardware);
+    });
 }
 
 } // namespace llmdse
