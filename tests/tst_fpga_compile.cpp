@@ -99,6 +99,7 @@ private Q_SLOTS:
         QCOMPARE(defaultEstimatorId(design("llama-2-7b", "h100-sxm")), std::string("analytical"));
         QCOMPARE(defaultEstimatorId(design("llama-2-7b", "alveo-u280", 2)), std::string("analytical")); // two cards
         QCOMPARE(defaultEstimatorId(design("mixtral-8x7b", "alveo-u280")), std::string("analytical")); // MoE
+        QCOMPARE(defaultEstimatorId(design("llama-2-7b", "template-fpga-u280")), std::string("analytical")); // its own engine
         const EstimatorChoice perClass;
         QCOMPARE(perClass.forDesign(design("llama-2-7b", "alveo-u280")).id(), std::string("fpga-overlay"));
         const EstimatorChoice named("analytical");

@@ -23,7 +23,11 @@ std::string FpgaPlanEstimator::provenance() const
     if (plan_)
         return what + "the compiled FPGA plan " + file_ + " (" + toString(plan_->style) + " on " + plan_->part + " at " +
                std::to_string(int(plan_->clockGhz * 1e3 + 0.5)) + " MHz, " + plan_->weights + " weights)" + rest;
-    return what + "an FPGA plan compiled for each design (" + toString(style_) + " style, as llmdse compile)" + rest;
+    return what + "an FPGA plan compiled for each design (" + toString(style_) + " style, as llmdse compile)" + rest +
+           (style_ == FpgaStyle::Overlay
+                ? "; the default estimator of FPGA cards: their speed is the compiled design's (its clock, the AXI ports "
+                  "that clock drives, the lanes its DSPs hold), which the analytical roofline of the part's peaks does not see"
+                : "");
 }
 
 namespace {
@@ -77,8 +81,10 @@ void registerFpgaEstimators()
     // clock drives, the lanes its DSPs hold. The analytical roofline sees only the part's peaks at a
     // generic clock and a placeholder vector unit, so FPGA cards default to a compiled plan (the
     // overlay: one engine for every layer, as published FPGA LLM designs at batch 1 are built).
+    // Cards only: an accelerator template describes its own engine (array, vector unit, buffers),
+    // which a compiled plan would replace, so templates keep the analytical estimator.
     registerClassEstimator(HardwareClass::FPGA, "fpga-overlay", [](const Design& d) {
-        return planMaps(d) && !d.model.isMoe() && fpgaTargetKnown(d.hardware);
+        return planMaps(d) && !d.model.isMoe() && !d.hardware.accel && fpgaTargetKnown(d.hardware);
     });
 }
 
