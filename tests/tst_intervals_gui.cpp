@@ -11,6 +11,7 @@
 #include "ui/DesignReport.h"
 #include "ui/HeadlineMetrics.h"
 #include "ui/LiteratureView.h"
+#include "estimators/Estimator.h"
 #include "ui/MainWindow.h"
 #include "ui/ResultsView.h"
 #include "ui/SweepView.h"
@@ -23,6 +24,7 @@
 #include <QScatterSeries>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QtTest>
 #include <algorithm>
 #include <cmath>
@@ -99,6 +101,29 @@ private Q_SLOTS:
         w.results()->showError("test");
         QVERIFY(w.results()->cardInterval("tpot").isEmpty());
         QVERIFY(w.results()->cardTip("tpot").isEmpty());
+    }
+
+    // The estimator is per hardware class unless the user names one, as in `evaluate`: an FPGA card
+    // gets its compiled plan, a GPU the analytical estimator; a named one holds for every card, and a
+    // saved project keeps the choice, not what it resolved to.
+    void estimatorFollowsTheHardwareClass()
+    {
+        MainWindow w;
+        w.loadDesign({{"model", "llama-2-7b"}, {"hardware", "alveo-u280"}, {"weights", "int4:g128"}});
+        QCOMPARE(w.estimatorId(), QString::fromStdString(defaultEstimatorId(designFromJson(w.currentDesign()))));
+        QCOMPARE(w.estimatorId(), QString("fpga-overlay"));
+        w.loadDesign({{"hardware", "h100-sxm"}});
+        QCOMPARE(w.estimatorId(), QString("analytical"));
+        w.loadDesign({{"hardware", "alveo-u280"}, {"_estimator", "analytical"}});
+        QCOMPARE(w.estimatorId(), QString("analytical"));
+        w.loadDesign({{"_estimator", "per hardware class"}});
+        QCOMPARE(w.estimatorId(), QString("fpga-overlay"));
+        QTemporaryDir dir;
+        const QString path = dir.filePath("fpga.llmdse");
+        w.saveProjectAs(path);
+        w.loadDesign({{"_estimator", "analytical"}});
+        w.openProject(path);
+        QCOMPARE(w.estimatorId(), QString("fpga-overlay"));
     }
 
     // A design report prints each headline metric with its interval and says what the intervals rest on.

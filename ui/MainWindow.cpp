@@ -444,7 +444,17 @@ QString MainWindow::askExportPath(const QString& title, const QString& kind, con
     return path;
 }
 
-QString MainWindow::estimatorId() const { return workload_->estimator(); }
+QString MainWindow::estimatorId() const
+{
+    const QString chosen = workload_->estimator();
+    if (chosen != WorkloadPanel::kPerClassEstimator) return chosen;
+    // The estimator the hardware class names (an FPGA's compiled plan), as `evaluate` picks it.
+    try {
+        return QString::fromStdString(defaultEstimatorId(designFromJson(currentDesign())));
+    } catch (const std::exception&) {
+        return "analytical"; // a design being edited into shape: its errors show where it is evaluated
+    }
+}
 
 bool MainWindow::pinCurrent()
 {
@@ -490,7 +500,7 @@ QJsonObject MainWindow::currentDesign() const
 QJsonObject MainWindow::snapshot() const
 {
     QJsonObject o = currentDesign();
-    o["_estimator"] = estimatorId();
+    o["_estimator"] = workload_->estimator(); // the choice, so a per-class project stays per class
     return o;
 }
 
@@ -582,7 +592,7 @@ void MainWindow::newProject()
     sweep_->restore({}, nullptr, {});
     applySnapshot({{"model", "llama-3-8b"}, {"hardware", "h100-sxm"}, {"batch", 1}, {"prompt", 512}, {"output", 128},
                    {"weights", "fp16"}, {"activations", "fp16"}, {"kv", "fp16"}, {"fused_attention", true},
-                   {"tp", 1}, {"pp", 1}, {"ep", 1}, {"_estimator", "analytical"}});
+                   {"tp", 1}, {"pp", 1}, {"ep", 1}, {"_estimator", WorkloadPanel::kPerClassEstimator}});
     undo_->clear();
     projectPath_.clear();
     setWindowTitle("untitled[*] - llmdse");

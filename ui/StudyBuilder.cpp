@@ -1,4 +1,5 @@
 #include "ui/StudyBuilder.h"
+#include "ui/WorkloadPanel.h"
 #include "core/Errors.h"
 #include "core/Units.h"
 #include "estimators/sweep/MetricColumns.h"
@@ -110,8 +111,9 @@ StudyBuilder::StudyBuilder(std::function<QJsonObject()> currentDesign, QWidget* 
     baseLabel_->setObjectName("builderBase");
     baseLabel_->setWordWrap(true);
     estimator_->setObjectName("builderEstimator");
-    estimator_->addItems({"analytical", "simulation"});
-    estimator_->setToolTip("simulation: tile-level simulation, for accelerator templates (template-*)");
+    estimator_->addItems({WorkloadPanel::kPerClassEstimator, "analytical", "simulation"});
+    estimator_->setToolTip("per hardware class: an FPGA card's compiled plan (fpga-overlay), the analytical estimator elsewhere\n"
+                           "simulation: tile-level simulation, for accelerator templates (template-*)");
     auto* rebuild = new QPushButton("Rebuild from panels");
     rebuild->setObjectName("rebuildFromPanels");
     rebuild->setToolTip("Take the base design from the docks again");
@@ -333,7 +335,8 @@ QJsonObject StudyBuilder::study() const
         constraints.append(QString::fromStdString(parseConstraint(text, "constraints row " + std::to_string(r + 1)).text()));
     }
     if (!constraints.isEmpty()) study["constraints"] = constraints;
-    if (estimator_->currentText() != "analytical") study["estimator"] = estimator_->currentText();
+    // A study that names no estimator takes each hardware class's own (as the CLI does).
+    if (estimator_->currentText() != WorkloadPanel::kPerClassEstimator) study["estimator"] = estimator_->currentText();
     return study;
 }
 
@@ -370,7 +373,7 @@ bool StudyBuilder::setStudy(const QJsonObject& s)
         static const char* ops[] = {"<", "<=", ">", ">="};
         addConstraint(metricName(k.metric), ops[k.op], numberText(k.bound));
     }
-    estimator_->setCurrentText(s["estimator"].toString("analytical"));
+    estimator_->setCurrentText(s["estimator"].toString(WorkloadPanel::kPerClassEstimator));
     filling_ = false;
     return true;
 }

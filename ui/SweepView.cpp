@@ -8,6 +8,7 @@
 #include "ui/FlowLayout.h"
 #include "ui/StudyBuilder.h"
 #include "ui/SweepScatter.h"
+#include "ui/WorkloadPanel.h"
 
 #include <QChart>
 #include <QChartView>
@@ -311,8 +312,8 @@ void SweepView::openRow(size_t row)
     PointGenerator gen(*study_);
     std::array<double, kMaxAxes> params{};
     QJsonObject d = toJson(gen.at(results_->index(row), params.data()));
-    if (!study_->estimator.empty() && study_->estimator != "analytical")
-        d["_estimator"] = QString::fromStdString(study_->estimator);
+    d["_estimator"] = study_->estimator.empty() ? QString(WorkloadPanel::kPerClassEstimator)
+                                                : QString::fromStdString(study_->estimator);
     Q_EMIT openDesign(d);
 }
 

@@ -116,9 +116,11 @@ WorkloadPanel::WorkloadPanel(QWidget* parent) : QWidget(parent)
     tp_ = spin("tp", 1, 1024, 1);
     pp_ = spin("pp", 1, 1024, 1);
     ep_ = spin("ep", 1, 1024, 1);
-    estimator_ = combo("estimator", {"analytical", "simulation"}, "analytical");
+    estimator_ = combo("estimator", {kPerClassEstimator, "analytical", "simulation", "fpga-overlay"}, kPerClassEstimator);
     estimator_->setEditable(false);
-    estimator_->setToolTip("simulation: tile-level simulation, for accelerator templates (template-*)");
+    estimator_->setToolTip("per hardware class: an FPGA card's compiled plan (fpga-overlay), the analytical estimator elsewhere\n"
+                           "simulation: tile-level simulation, for accelerator templates (template-*)\n"
+                           "fpga-overlay: the design compiled onto an FPGA part (FPGA cards only)");
 
     QStringList drafts{"self:4", "self:8", "self:16"};
     for (const auto& m : modelZoo()) drafts << QString::fromStdString(m.id);

@@ -23,6 +23,8 @@ public:
     QJsonObject values() const;
     // Keys it does not show are ignored; with `resetMissing` the optimisations absent from `o` go back to off.
     void setValues(const QJsonObject& o, bool resetMissing = false);
+    // The estimator the user chose: an id, or kPerClassEstimator (the hardware class's own, as the CLI picks it).
+    static constexpr const char* kPerClassEstimator = "per hardware class";
     QString estimator() const;
     void setEstimator(const QString& id); // emits changed when it differs
     static bool ownsKey(const QString& key); // a key this panel reads and writes
