@@ -259,15 +259,20 @@ LLMDSE_AVX2 void gemmInt4Avx2(const std::uint8_t* w, const std::uint16_t* wd, in
 
 // ---- fp32 weights x fp32 activations (dot-product form: both operands row-major along k) ----
 
-template <int RW, int RX>
+// With Prefetch, the tile also pulls the same rows of the next panel (pf) into L2 as it goes: a
+// few activation rows make the tile compute-bound, and without it the core's DRAM stream idles
+// while it computes (batch-8 decode about 9% faster on the development machine).
+template <int RW, int RX, bool Prefetch>
 LLMDSE_AVX2 void tileF32Avx2(const float* w, std::ptrdiff_t ldw, const float* x, std::ptrdiff_t ldx, int n, float* y,
-                             std::ptrdiff_t ldy)
+                             std::ptrdiff_t ldy, const float* pf)
 {
     __m256 acc[RW][RX];
     for (int i = 0; i < RW; ++i)
         for (int j = 0; j < RX; ++j) acc[i][j] = _mm256_setzero_ps();
     int c = 0;
     for (; c + 8 <= n; c += 8) {
+        if (Prefetch && c % 16 == 0) // one 64-byte line per row every other step
+            for (int i = 0; i < RW; ++i) _mm_prefetch(reinterpret_cast<const char*>(pf + i * ldw + c), _MM_HINT_T1);
         __m256 wv[RW];
         for (int i = 0; i < RW; ++i) wv[i] = _mm256_loadu_ps(w + i * ldw + c);
         for (int j = 0; j < RX; ++j) {
@@ -283,25 +288,56 @@ LLMDSE_AVX2 void tileF32Avx2(const float* w, std::ptrdiff_t ldw, const float* x,
         }
 }
 
+// next: the rows that follow the panel, to prefetch while it computes (nullptr: none).
 template <int RX>
 LLMDSE_AVX2 void rowsF32Avx2(const float* w, std::ptrdiff_t ldw, int wRows, const float* x, std::ptrdiff_t ldx, int n, float* y,
-                             std::ptrdiff_t ldy)
+                             std::ptrdiff_t ldy, const float* next)
 {
-    constexpr int RW = RX == 1 ? 4 : 3; // 12 accumulators + 3 weight vectors fill the 16 registers
+    constexpr int RW = 3; // 12 accumulators + 3 weight vectors fill the 16 registers
     int i = 0;
-    for (; i + RW <= wRows; i += RW) tileF32Avx2<RW, RX>(w + i * ldw, ldw, x, ldx, n, y + i, ldy);
-    for (; i < wRows; ++i) tileF32Avx2<1, RX>(w + i * ldw, ldw, x, ldx, n, y + i, ldy);
+    for (; i + RW <= wRows; i += RW) {
+        if (next) tileF32Avx2<RW, RX, true>(w + i * ldw, ldw, x, ldx, n, y + i, ldy, next + i * ldw);
+        else tileF32Avx2<RW, RX, false>(w + i * ldw, ldw, x, ldx, n, y + i, ldy, nullptr);
+    }
+    for (; i < wRows; ++i) tileF32Avx2<1, RX, false>(w + i * ldw, ldw, x, ldx, n, y + i, ldy, nullptr);
+}
+
+// One weight row . x, four accumulators of 8 lanes: a single activation row streams the weights
+// in memory order, row after row. Reading several rows side by side (the tiles above) splits the
+// stream into as many strided ones, which one core reads from DRAM a few per cent slower
+// (18.0 against 18.9 GB/s for four rows side by side on the development machine's EPYC).
+LLMDSE_AVX2 float dotF32Avx2(const float* w, const float* x, int n)
+{
+    __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();
+    int c = 0;
+    for (; c + 32 <= n; c += 32) {
+        a0 = _mm256_fmadd_ps(_mm256_loadu_ps(w + c), _mm256_loadu_ps(x + c), a0);
+        a1 = _mm256_fmadd_ps(_mm256_loadu_ps(w + c + 8), _mm256_loadu_ps(x + c + 8), a1);
+        a2 = _mm256_fmadd_ps(_mm256_loadu_ps(w + c + 16), _mm256_loadu_ps(x + c + 16), a2);
+        a3 = _mm256_fmadd_ps(_mm256_loadu_ps(w + c + 24), _mm256_loadu_ps(x + c + 24), a3);
+    }
+    for (; c + 8 <= n; c += 8) a0 = _mm256_fmadd_ps(_mm256_loadu_ps(w + c), _mm256_loadu_ps(x + c), a0);
+    float s = hsum(_mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3)));
+    for (; c < n; ++c) s += w[c] * x[c];
+    return s;
 }
 
 LLMDSE_AVX2 void gemmF32Avx2(const float* w, std::ptrdiff_t ldw, int wRows, const float* x, std::ptrdiff_t ldx, int xRows, int n,
                              float* y, std::ptrdiff_t ldy)
 {
+    if (xRows == 1) {
+        for (int i = 0; i < wRows; ++i) y[i] = dotF32Avx2(w + i * ldw, x, n);
+        return;
+    }
+    // Batched decode: prefetch the next panel (prefetches never fault, so past the matrix's end is
+    // harmless). A prompt's many rows reuse each panel long enough for the hardware prefetcher.
+    const float* next = xRows <= 8 ? w + wRows * ldw : nullptr;
     int j = 0;
-    for (; j + 4 <= xRows; j += 4) rowsF32Avx2<4>(w, ldw, wRows, x + j * ldx, ldx, n, y + j * ldy, ldy);
+    for (; j + 4 <= xRows; j += 4) rowsF32Avx2<4>(w, ldw, wRows, x + j * ldx, ldx, n, y + j * ldy, ldy, next);
     switch (xRows - j) {
-    case 3: rowsF32Avx2<3>(w, ldw, wRows, x + j * ldx, ldx, n, y + j * ldy, ldy); break;
-    case 2: rowsF32Avx2<2>(w, ldw, wRows, x + j * ldx, ldx, n, y + j * ldy, ldy); break;
-    case 1: rowsF32Avx2<1>(w, ldw, wRows, x + j * ldx, ldx, n, y + j * ldy, ldy); break;
+    case 3: rowsF32Avx2<3>(w, ldw, wRows, x + j * ldx, ldx, n, y + j * ldy, ldy, next); break;
+    case 2: rowsF32Avx2<2>(w, ldw, wRows, x + j * ldx, ldx, n, y + j * ldy, ldy, next); break;
+    case 1: rowsF32Avx2<1>(w, ldw, wRows, x + j * ldx, ldx, n, y + j * ldy, ldy, next); break;
     default: break;
     }
 }
