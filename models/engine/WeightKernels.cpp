@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cpuid.h>
 #include <cstring>
 #include <immintrin.h>
@@ -264,7 +265,7 @@ LLMDSE_AVX2 void gemmInt4Avx2(const std::uint8_t* w, const std::uint16_t* wd, in
 // while it computes (batch-8 decode about 9% faster on the development machine).
 template <int RW, int RX, bool Prefetch>
 LLMDSE_AVX2 void tileF32Avx2(const float* w, std::ptrdiff_t ldw, const float* x, std::ptrdiff_t ldx, int n, float* y,
-                             std::ptrdiff_t ldy, const float* pf)
+                             std::ptrdiff_t ldy, std::uintptr_t pf)
 {
     __m256 acc[RW][RX];
     for (int i = 0; i < RW; ++i)
@@ -272,7 +273,8 @@ LLMDSE_AVX2 void tileF32Avx2(const float* w, std::ptrdiff_t ldw, const float* x,
     int c = 0;
     for (; c + 8 <= n; c += 8) {
         if (Prefetch && c % 16 == 0) // one 64-byte line per row every other step
-            for (int i = 0; i < RW; ++i) _mm_prefetch(reinterpret_cast<const char*>(pf + i * ldw + c), _MM_HINT_T1);
+            for (int i = 0; i < RW; ++i)
+                _mm_prefetch(reinterpret_cast<const char*>(pf + std::uintptr_t(i * ldw + c) * sizeof(float)), _MM_HINT_T1);
         __m256 wv[RW];
         for (int i = 0; i < RW; ++i) wv[i] = _mm256_loadu_ps(w + i * ldw + c);
         for (int j = 0; j < RX; ++j) {
@@ -288,18 +290,20 @@ LLMDSE_AVX2 void tileF32Avx2(const float* w, std::ptrdiff_t ldw, const float* x,
         }
 }
 
-// next: the rows that follow the panel, to prefetch while it computes (nullptr: none).
+// next: the address of the rows that follow the panel, to prefetch while it computes (0: none). An
+// address, not a pointer: past the matrix's last panel it points at nothing (prefetches never fault).
 template <int RX>
 LLMDSE_AVX2 void rowsF32Avx2(const float* w, std::ptrdiff_t ldw, int wRows, const float* x, std::ptrdiff_t ldx, int n, float* y,
-                             std::ptrdiff_t ldy, const float* next)
+                             std::ptrdiff_t ldy, std::uintptr_t next)
 {
     constexpr int RW = 3; // 12 accumulators + 3 weight vectors fill the 16 registers
     int i = 0;
     for (; i + RW <= wRows; i += RW) {
-        if (next) tileF32Avx2<RW, RX, true>(w + i * ldw, ldw, x, ldx, n, y + i, ldy, next + i * ldw);
-        else tileF32Avx2<RW, RX, false>(w + i * ldw, ldw, x, ldx, n, y + i, ldy, nullptr);
+        if (next)
+            tileF32Avx2<RW, RX, true>(w + i * ldw, ldw, x, ldx, n, y + i, ldy, next + std::uintptr_t(i * ldw) * sizeof(float));
+        else tileF32Avx2<RW, RX, false>(w + i * ldw, ldw, x, ldx, n, y + i, ldy, 0);
     }
-    for (; i < wRows; ++i) tileF32Avx2<1, RX, false>(w + i * ldw, ldw, x, ldx, n, y + i, ldy, nullptr);
+    for (; i < wRows; ++i) tileF32Avx2<1, RX, false>(w + i * ldw, ldw, x, ldx, n, y + i, ldy, 0);
 }
 
 // One weight row . x, four accumulators of 8 lanes: a single activation row streams the weights
@@ -331,7 +335,8 @@ LLMDSE_AVX2 void gemmF32Avx2(const float* w, std::ptrdiff_t ldw, int wRows, cons
     }
     // Batched decode: prefetch the next panel (prefetches never fault, so past the matrix's end is
     // harmless). A prompt's many rows reuse each panel long enough for the hardware prefetcher.
-    const float* next = xRows <= 8 ? w + wRows * ldw : nullptr;
+    const std::uintptr_t next =
+        xRows <= 8 ? reinterpret_cast<std::uintptr_t>(w) + std::uintptr_t(wRows * ldw) * sizeof(float) : 0;
     int j = 0;
     for (; j + 4 <= xRows; j += 4) rowsF32Avx2<4>(w, ldw, wRows, x + j * ldx, ldx, n, y + j * ldy, ldy, next);
     switch (xRows - j) {
