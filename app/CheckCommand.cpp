@@ -120,13 +120,16 @@ int llamaCppCheck(const QCommandLineParser& parser, OutputFormat format)
         std::fprintf(stderr, "llmdse: llama.cpp run %d of %d\n", run, of);
     });
     auto err = [](double p, double m) { return m > 0 ? 100.0 * (p / m - 1.0) : 0.0; };
+    auto state = [](const MachineState& s) { return QJsonObject{{"gemm_gflops", s.gemmFlops / 1e9}, {"stream_gb_s", s.streamBytesPerS / 1e9}}; };
     if (format == OutputFormat::Json) {
         QJsonArray runs;
         for (const auto& x : r.runs)
             runs.append(QJsonObject{{"prefill_predicted_s", x.prefillPredictedS}, {"prefill_measured_s", x.prefillMeasuredS},
                                     {"decode_step_predicted_s", x.decodePredictedS}, {"decode_step_measured_s", x.decodeMeasuredS},
                                     {"others_cpu_share", x.othersCpuShare}, {"machine_state_deviation", x.stateDeviation},
-                                    {"runs_discarded", x.discarded}});
+                                    {"runs_discarded", x.discarded},
+                                    {"machine_state", QJsonObject{{"host_measurement", state(x.reference)},
+                                                                  {"before", state(x.before)}, {"after", state(x.after)}}}});
         const QJsonObject o{{"model", QString::fromStdString(r.model)},
                             {"runtime", "llama.cpp"},
                             {"llama_cpp_version", QString::fromStdString(r.library.version)},

@@ -87,8 +87,10 @@ int run(const QStringList& args)
     parser.addHelpOption();
     addDesignOptions(parser);
     addFormatOption(parser);
-    parser.addOption({"estimator", "Estimator: analytical (default) or simulation (accelerator templates).", "name",
-                      "analytical"});
+    parser.addOption({"estimator",
+                      "Estimator: analytical, simulation (accelerator templates), fpga-overlay or fpga-dataflow. "
+                      "Default: the hardware class's (fpga-overlay for FPGA cards it maps, analytical otherwise).",
+                      "name"});
     parser.addOption({"sim-cache", "Simulation cache file ('none': memory only).", "file"});
     parser.addOption({"fpga-plan", "Use a compiled FPGA plan (llmdse compile --out) as the FPGA's estimate.", "file"});
     parser.process(args);
@@ -98,11 +100,14 @@ int run(const QStringList& args)
         if (parser.isSet("sim-cache")) setDefaultSimCachePath(parser.value("sim-cache").toStdString());
         if (parser.isSet("fpga-plan") && parser.isSet("estimator"))
             throw InputError("", "--fpga-plan", "not with --estimator (the plan is the estimate)");
-        std::unique_ptr<Estimator> est =
-            parser.isSet("fpga-plan")
-                ? std::make_unique<FpgaPlanEstimator>(readFpgaPlan(parser.value("fpga-plan").toStdString()),
-                                                      parser.value("fpga-plan").toStdString())
-                : createEstimator(parser.value("estimator").toStdString());
+        std::unique_ptr<Estimator> plan;
+        std::unique_ptr<EstimatorChoice> choice;
+        if (parser.isSet("fpga-plan"))
+            plan = std::make_unique<FpgaPlanEstimator>(readFpgaPlan(parser.value("fpga-plan").toStdString()),
+                                                       parser.value("fpga-plan").toStdString());
+        else
+            choice = std::make_unique<EstimatorChoice>(parser.value("estimator").toStdString());
+        const Estimator* est = plan ? plan.get() : &choice->forDesign(d);
         Metrics m = est->evaluate(d, true);
         if (format == OutputFormat::Json) {
             std::fputs(QJsonDocument(evaluationJson(d, m, *est)).toJson(QJsonDocument::Indented).constData(), stdout);

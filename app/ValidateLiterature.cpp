@@ -30,8 +30,8 @@ void printLiteratureValidation(OutputFormat format, const std::string& cls, cons
         rulesFile.empty() ? bundledLiteratureMapping() : loadLiteratureMapping(rulesFile);
     std::vector<MappedLiteratureRow> mapped = mapLiterature(literaturePoints(), rules);
     if (!cls.empty()) std::erase_if(mapped, [&](const MappedLiteratureRow& r) { return r.cls != cls; });
-    const std::unique_ptr<Estimator> est = createEstimator(estimator);
-    const std::vector<LiteratureComparison> cmp = compareLiterature(*est, mapped);
+    const EstimatorChoice est(estimator);
+    const std::vector<LiteratureComparison> cmp = compareLiterature(est, mapped);
     const std::vector<LiteratureClassSummary> sums = summariseLiterature(cmp);
 
     if (format == OutputFormat::Json) {
@@ -64,7 +64,7 @@ void printLiteratureValidation(OutputFormat format, const std::string& cls, cons
                                           {"within_2x", s.within2x}, {"power_rows", s.powerRows},
                                           {"median_abs_power_error", s.medianAbsPowerError},
                                           {"median_abs_tokens_per_j_error", s.medianAbsTokensPerJError}});
-        const QJsonObject o{{"rules", q(rules.file)}, {"estimator", q(est->id())}, {"rows", rows}, {"classes", classesOut}};
+        const QJsonObject o{{"rules", q(rules.file)}, {"estimator", q(est.describe())}, {"rows", rows}, {"classes", classesOut}};
         std::fputs(QJsonDocument(o).toJson(QJsonDocument::Indented).constData(), stdout);
         return;
     }
@@ -89,7 +89,8 @@ void printLiteratureValidation(OutputFormat format, const std::string& cls, cons
                c.compared ? fmt(100 * c.within25, 3) + "%" : "-", c.compared ? fmt(100 * c.within2x, 3) + "%" : "-",
                std::to_string(c.powerRows), c.powerRows ? fmt(100 * c.medianAbsPowerError, 3) + "%" : "-",
                c.powerRows ? fmt(100 * c.medianAbsTokensPerJError, 3) + "%" : "-"});
-    std::printf("\nDecode tokens/s per class (rows compared: mapped, plain decoding, physically reachable):\n");
+    std::printf("\nDecode tokens/s per class (rows compared: mapped, plain decoding, physically reachable; estimator: %s):\n",
+                est.describe().c_str());
     std::fputs(s.render().c_str(), stdout);
 }
 

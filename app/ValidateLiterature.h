@@ -7,8 +7,8 @@
 namespace llmdse {
 
 // Prints every row (mapped or why not) and the per-class summary; `cls` empty: all classes. `estimator`:
-// the registered estimator that predicts the rows (fpga-overlay: through compiled FPGA plans).
+// the registered estimator that predicts every row; empty: each row's hardware class's default.
 void printLiteratureValidation(OutputFormat format, const std::string& cls, const std::string& rulesFile,
-                               const std::string& estimator = "analytical");
+                               const std::string& estimator = {});
 
 } // namespace llmdse

@@ -5,7 +5,8 @@
 # has been run) and the error per phase. Each row re-measures the host first and takes the
 # median of REPEAT runs after a warm-up (`llmdse check --runtime llama.cpp`).
 # Usage: bash bench/llamacpp_check.sh [MODELS...]   (default: smollm-135m qwen2.5-0.5b llama-3.2-1b qwen2.5-1.5b)
-# Environment: FORMATS="f32 f16 q8_0 q4_0", THREADS (default: every core), PROMPT=128, OUTPUT=64, REPEAT=3.
+# Environment: FORMATS="f32 f16 q8_0 q4_0", THREADS (default: every core), PROMPT=128, OUTPUT=64, REPEAT=3,
+# ROWS_DIR (keep each row's `check --format json`, with its runs' machine-state probes, there).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LLMDSE=${LLMDSE:-build/bin/llmdse}
@@ -17,8 +18,13 @@ OUTPUT=${OUTPUT:-64}
 REPEAT=${REPEAT:-3}
 threads=()
 [ -n "${THREADS:-}" ] && threads=(--threads "$THREADS")
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
+if [ -n "${ROWS_DIR:-}" ]; then
+  out=$ROWS_DIR
+  mkdir -p "$out"
+else
+  out=$(mktemp -d)
+  trap 'rm -rf "$out"' EXIT
+fi
 for m in "${MODELS[@]}"; do
   for f in $FORMATS; do
     echo "== $m $f" >&2

@@ -85,6 +85,9 @@ struct Optimizations {
     // The output head (and the embedding table) stored in the weight format too, as
     // llama.cpp's pure quantisations store them; false: kept at the activation precision.
     bool quantizedHead = false;
+    // Attention's projections (QKV and output) stored in the weight format too; false: kept at 16 bits with
+    // 16-bit GEMMs, as Meta's FP8 Llama 3.1 checkpoints keep them (only the feed-forward layers are FP8).
+    bool quantizedAttention = true;
     WeightSparsity sparsity;
     double headPruning = 0;     // fraction of query heads removed, evenly across KV groups
     KvCompression kvCompression;

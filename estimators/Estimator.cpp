@@ -61,6 +61,64 @@ std::unique_ptr<Estimator> createEstimator(const std::string& id)
     return it->second();
 }
 
+namespace {
+
+struct ClassEstimator {
+    std::string id;
+    DesignPredicate takes;
+};
+
+std::map<HardwareClass, ClassEstimator>& classEstimators()
+{
+    static std::map<HardwareClass, ClassEstimator> r;
+    return r;
+}
+
+const std::map<HardwareClass, ClassEstimator>& populatedClassEstimators()
+{
+    populatedRegistry(); // the built-in estimators register their classes as they register
+    return classEstimators();
+}
+
+} // namespace
+
+bool registerClassEstimator(HardwareClass cls, const std::string& id, DesignPredicate takes)
+{
+    classEstimators()[cls] = {id, std::move(takes)};
+    return true;
+}
+
+std::string defaultEstimatorId(const Design& d)
+{
+    const auto& classes = populatedClassEstimators();
+    const auto it = classes.find(d.hardware.cls);
+    return it != classes.end() && it->second.takes(d) ? it->second.id : std::string("analytical");
+}
+
+EstimatorChoice::EstimatorChoice(const std::string& named) : named_(named)
+{
+    if (!named_.empty()) {
+        byId_[named_] = createEstimator(named_);
+        return;
+    }
+    byId_["analytical"] = createEstimator("analytical");
+    for (const auto& [cls, e] : populatedClassEstimators())
+        if (!byId_.count(e.id)) byId_[e.id] = createEstimator(e.id);
+}
+
+const Estimator& EstimatorChoice::forDesign(const Design& d) const
+{
+    return *byId_.at(named_.empty() ? defaultEstimatorId(d) : named_);
+}
+
+std::string EstimatorChoice::describe() const
+{
+    if (!named_.empty()) return named_;
+    std::string s = "per hardware class:";
+    for (const auto& [cls, e] : populatedClassEstimators()) s += std::string(" ") + toString(cls) + " " + e.id + ",";
+    return s + " analytical otherwise";
+}
+
 std::vector<std::string> estimatorIds()
 {
     std::vector<std::string> v;

@@ -6,6 +6,7 @@
 #include "core/Metrics.h"
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -37,5 +38,29 @@ using EstimatorFactory = std::function<std::unique_ptr<Estimator>()>;
 bool registerEstimator(const std::string& id, EstimatorFactory factory);
 std::unique_ptr<Estimator> createEstimator(const std::string& id); // InputError("estimator") if unknown
 std::vector<std::string> estimatorIds();
+
+// A hardware class may name the estimator that describes it when the user names none: an FPGA
+// runs the design compiled onto it (its own engine, memory ports and clock), which a roofline of
+// the part's peaks does not see. `takes` says whether that estimator maps a design; the designs it
+// does not take, and every class without one, get the analytical estimator.
+using DesignPredicate = std::function<bool(const Design&)>;
+bool registerClassEstimator(HardwareClass cls, const std::string& id, DesignPredicate takes);
+// The estimator `d` gets when the user names none.
+std::string defaultEstimatorId(const Design& d);
+
+// The estimators a command evaluates designs with: the one the user named, for every design, or
+// (named none) each design's default. Built once, then read-only, so many threads may share it.
+class EstimatorChoice {
+public:
+    explicit EstimatorChoice(const std::string& named = {}); // InputError("estimator") if unknown
+    const Estimator& forDesign(const Design& d) const;
+    bool perClass() const { return named_.empty(); }
+    // The named estimator's id, or the per-class rule in words.
+    std::string describe() const;
+
+private:
+    std::string named_;
+    std::map<std::string, std::unique_ptr<Estimator>> byId_;
+};
 
 } // namespace llmdse

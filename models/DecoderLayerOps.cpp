@@ -194,7 +194,7 @@ void DecoderOpsBuilder::attention()
     // 2D: gather this x-slice of the hidden vector along y, project (partial sums over x), reduce-scatter
     // the partial q/k/v along x so each device attends its share of the sequences.
     if (twoD_) alongAxis("attn.gather_in", Collective::AllGather, tokens_ * hiddenIn_ * streamB_, grid_.y);
-    matmul("attn.qkv_proj", tokens_, qkv, hiddenIn_, L, m_.qkvBias).projections = 3;
+    projection("attn.qkv_proj", tokens_, qkv, hiddenIn_, L, m_.qkvBias).projections = 3;
     gatherWeights("attn.qkv_proj.gather_weights", g_.ops.back());
     if (twoD_) alongAxis("attn.reduce_qkv", Collective::ReduceScatter, tokens_ * qkv * streamB_, grid_.x);
     // Attention split by sequences beyond the KV heads: q/k/v regrouped from heads to sequences (all-to-all).
@@ -214,7 +214,7 @@ void DecoderOpsBuilder::attention()
     if (windowed > 0) attentionCore(windowed, m_.slidingWindow);
     if (reshard_ > 1) alongAxis("attn.reshard_out", Collective::AllToAll, rows * heads_ * hd * streamB_, reshard_);
     if (twoD_) alongAxis("attn.gather_ctx", Collective::AllGather, tokens_ * heads_ * hd * streamB_, grid_.x);
-    matmul("attn.o_proj", tokens_, m_.hidden / double(grid_.x), heads_ * hd, L, m_.outputBias);
+    projection("attn.o_proj", tokens_, m_.hidden / double(grid_.x), heads_ * hd, L, m_.outputBias);
     gatherWeights("attn.o_proj.gather_weights", g_.ops.back());
     if (twoD_) alongAxis("attn.reduce_out", Collective::ReduceScatter, tokens_ * hiddenIn_ * streamB_, grid_.y);
     else allReduce("attn.all_reduce", L);
@@ -375,15 +375,20 @@ void DecoderOpsBuilder::moe()
     residual("mlp.residual");
 }
 
-Op& DecoderOpsBuilder::unquantisedMatmul(const char* name, double m, double n, double k, int count)
+Op& DecoderOpsBuilder::unquantisedMatmul(const char* name, double m, double n, double k, int count, bool bias)
 {
-    Op& op = matmul(name, m, n, k, count, false, false);
+    Op& op = matmul(name, m, n, k, count, bias, false);
     op.precision = op.weightPrecision = stream_;
-    op.weightBytes = n * k * streamB_;
+    op.weightBytes = n * k * streamB_ + (bias ? n * streamB_ : 0.0);
     op.weightGroup = 0;
     op.actBytes.x0 = (m * k + m * n) * streamB_;
     op.dequantFlops = 0;
     return op;
+}
+
+Op& DecoderOpsBuilder::projection(const char* name, double m, double n, double k, int count, bool bias)
+{
+    return o_.quantizedAttention ? matmul(name, m, n, k, count, bias) : unquantisedMatmul(name, m, n, k, count, bias);
 }
 
 void DecoderOpsBuilder::lmHead()

@@ -32,7 +32,9 @@ private:
     void sparsify(Op& op); // applies o_.sparsity to a projection's weights
     Op& matmul(const char* name, double m, double n, double k, int count, bool bias = false, bool sparse = true);
     // Kept at 16 bits whatever the weight format (lm_head, router, Medusa's output layers).
-    Op& unquantisedMatmul(const char* name, double m, double n, double k, int count);
+    Op& unquantisedMatmul(const char* name, double m, double n, double k, int count, bool bias = false);
+    // An attention projection: in the weight format, or at 16 bits where the design keeps attention unquantised.
+    Op& projection(const char* name, double m, double n, double k, int count, bool bias);
     Op& elementwise(const char* name, OpClass cls, double elems, double flopsPerElem, double readsPerElem,
                     double writesPerElem, int count);
 

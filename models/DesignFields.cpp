@@ -250,6 +250,9 @@ std::vector<DesignField> makeFields()
                         [](Design& d) -> bool& { return d.opts.fusedAttention; }));
     v.push_back(boolean("quantized_lm_head", "output head and embeddings in the weight format (llama.cpp's pure quantisations)",
                         [](Design& d) -> bool& { return d.opts.quantizedHead; }));
+    v.push_back(boolean("quantized_attention",
+                        "attention projections in the weight format (off: 16-bit, as Meta's FP8 Llama 3.1 keeps them)",
+                        [](Design& d) -> bool& { return d.opts.quantizedAttention; }));
     v.push_back(integer("tp", "tensor-parallel devices", [](Design& d) -> int& { return d.parallel.tensor; }));
     v.push_back(integer("pp", "pipeline-parallel stages", [](Design& d) -> int& { return d.parallel.pipeline; }));
     v.push_back(integer("ep", "expert-parallel devices", [](Design& d) -> int& { return d.parallel.expert; }));

@@ -233,7 +233,7 @@ const std::vector<std::string>& optimizationKeys()
     static const std::vector<std::string> keys = {"quantized_lm_head", "reasoning", "images", "encoder", "sparsity", "head_pruning",
                                                   "kv_budget", "kv_window", "spec", "spec.draft_len",
                                                   "spec.acceptance", "spec.tree_nodes", "spec.draft_model",
-                                                  "spec.draft_hardware", "fp8_attention"};
+                                                  "spec.draft_hardware", "fp8_attention", "quantized_attention"};
     return keys;
 }
 

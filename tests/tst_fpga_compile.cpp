@@ -3,16 +3,21 @@
 // against the reference engine on a fixture checkpoint.
 #include "core/Errors.h"
 #include "core/HardwareZoo.h"
+#include "estimators/Estimator.h"
 #include "estimators/fpga/DataflowAllocation.h"
 #include "estimators/fpga/FpgaPlanJson.h"
 #include "estimators/fpga/FpgaPlanner.h"
 #include "estimators/fpga/HlsEmitter.h"
 #include "estimators/fpga/StageCost.h"
+#include "estimators/sweep/PointEvaluator.h"
+#include "models/DesignJson.h"
 #include "models/ModelZoo.h"
 #include "models/engine/ModelWeights.h"
 #include "models/engine/ReferenceEngine.h"
 #include "testsupport/TestSupport.h"
 
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -79,6 +84,46 @@ class TestFpgaCompile : public QObject {
 private Q_SLOTS:
     // Small parts (a few DSPs and ports) and a small model: the bisection's allocation reaches the
     // exhaustive optimum within its stated gap.
+    // With no estimator named, an FPGA card gets a compiled overlay plan (its engine, ports and clock)
+    // wherever one maps the design; every other design, and every other class, the analytical
+    // estimator. evaluate, validate --literature and sweeps share the rule.
+    void fpgaCardsDefaultToACompiledPlan()
+    {
+        auto design = [](const char* model, const char* hardware, int tp = 1) {
+            return designFromJson(QJsonObject{{"model", model}, {"hardware", hardware}, {"weights", "int4:g128"},
+                                              {"batch", 1}, {"prompt", 128}, {"output", 256}, {"tp", tp}},
+                                  "design");
+        };
+        QCOMPARE(defaultEstimatorId(design("llama-2-7b", "alveo-u280")), std::string("fpga-overlay"));
+        QCOMPARE(defaultEstimatorId(design("chatglm2-6b", "vcu128")), std::string("fpga-overlay"));
+        QCOMPARE(defaultEstimatorId(design("llama-2-7b", "h100-sxm")), std::string("analytical"));
+        QCOMPARE(defaultEstimatorId(design("llama-2-7b", "alveo-u280", 2)), std::string("analytical")); // two cards
+        QCOMPARE(defaultEstimatorId(design("mixtral-8x7b", "alveo-u280")), std::string("analytical")); // MoE
+        QCOMPARE(defaultEstimatorId(design("llama-2-7b", "template-fpga-u280")), std::string("analytical")); // its own engine
+        const EstimatorChoice perClass;
+        QCOMPARE(perClass.forDesign(design("llama-2-7b", "alveo-u280")).id(), std::string("fpga-overlay"));
+        const EstimatorChoice named("analytical");
+        QCOMPARE(named.forDesign(design("llama-2-7b", "alveo-u280")).id(), std::string("analytical"));
+
+        // A sweep that names no estimator: its FPGA points through the plan, its GPU points analytical.
+        const Study s = parseStudy(QJsonObject{{"base", QJsonObject{{"model", "llama-2-7b"}, {"hardware", "alveo-u280"},
+                                                                    {"weights", "int4:g128"}, {"prompt", 128},
+                                                                    {"output", 256}}},
+                                               {"grid", QJsonObject{{"hardware", QJsonArray{"alveo-u280", "h100-sxm"}}}}},
+                                   "study.json");
+        const PointEvaluator ev(s);
+        QVERIFY(ev.fast());
+        PointEvaluator::Worker w(s);
+        for (std::int64_t i = 0; i < 2; ++i) {
+            SweepRow row;
+            ev.evaluate(w, i, row);
+            QVERIFY2(row.error.empty(), row.error.c_str());
+            const Design& d = w.points.at(i, row.params.data());
+            const Metrics m = createEstimator(defaultEstimatorId(d))->evaluate(d);
+            QCOMPARE(row.metrics[int(MetricId::TpotS)], m.tpotS);
+        }
+    }
+
     void dataflowAllocationIsOptimal()
     {
         const FpgaCompileRequest r = request("smollm-135m", "int8");

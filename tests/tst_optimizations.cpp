@@ -246,6 +246,30 @@ private Q_SLOTS:
         QVERIFY(memoryFootprint(d).weightsBytes < memoryFootprint(design({})).weightsBytes);
     }
 
+    // FP8 feed-forward with 16-bit attention projections (Meta's FP8 Llama 3.1): the projections stream
+    // and are stored at 2 bytes, run 16-bit GEMMs, and the feed-forward keeps its FP8 weights.
+    void unquantisedAttentionProjections()
+    {
+        const QJsonObject fp8{{"weights", "fp8"}, {"activations", "fp8"}};
+        QJsonObject keep = fp8;
+        keep["quantized_attention"] = false;
+        const Design q = design(fp8), k = design(keep);
+        OpGraph gq, gk;
+        buildDecode(q.model, q.opts, q.parallel, 1, gq);
+        buildDecode(k.model, k.opts, k.parallel, 1, gk);
+        for (const char* name : {"attn.qkv_proj", "attn.o_proj"}) {
+            QCOMPARE(find(gk, name)->weightBytes, 2 * find(gq, name)->weightBytes);
+            QCOMPARE(bytesPerElement(find(gk, name)->precision), 2.0);
+            QCOMPARE(bytesPerElement(find(gq, name)->precision), 1.0);
+        }
+        QCOMPARE(find(gk, "mlp.down_proj")->weightBytes, find(gq, "mlp.down_proj")->weightBytes);
+        const double attention = double(q.model.layers) * q.model.attentionParamsPerLayer();
+        QVERIFY(relEq(memoryFootprint(k).weightsBytes - memoryFootprint(q).weightsBytes, attention, 1e-9));
+        QVERIFY(evaluate(k).tpotS > evaluate(q).tpotS);
+        QCOMPARE(toJson(k)["quantized_attention"].toBool(true), false);
+        QVERIFY(!toJson(q).contains("quantized_attention"));
+    }
+
     // Reasoning tokens decode before the answer: the answer starts after TTFT + R x TPOT.
     void reasoningTokensPrecedeTheAnswer()
     {

@@ -43,6 +43,21 @@ Design templateDesign(const QJsonObject& extra = {})
 
 bool near(double a, double b, double tol) { return std::abs(a - b) <= tol * std::max(std::abs(a), std::abs(b)); }
 
+// One fp16 GEMM on a template, as a row of operator measurements would give it.
+OperatorMeasurement gemm(const char* device, double m, double n, double k, double latencyS = 0)
+{
+    OperatorMeasurement o;
+    o.device = device;
+    o.m = m, o.n = n, o.k = k;
+    o.latencyS = latencyS;
+    return o;
+}
+
+double simulated(const OperatorMeasurement& m)
+{
+    return predictOperator("simulation", designForOperator(m, RuntimeProfile{}), m);
+}
+
 } // namespace
 
 #define QVERIFY_NEAR(a, b, tol) \
@@ -160,10 +175,7 @@ private Q_SLOTS:
     // per clock per SM) the same template runs far below peak.
     void a100RecoversMeasuredGemm()
     {
-        OperatorMeasurement m;
-        m.device = "template-a100";
-        m.m = m.n = m.k = 8192;
-        m.latencyS = 3.9614e-3;
+        const OperatorMeasurement m = gemm("template-a100", 8192, 8192, 8192, 3.9614e-3);
         Design d = designForOperator(m, RuntimeProfile{});
         const double fed = predictOperator("simulation", d, m);
         QVERIFY_NEAR(fed, m.latencyS, 0.15);
@@ -171,19 +183,15 @@ private Q_SLOTS:
         const double unfed = predictOperator("simulation", d, m);
         QVERIFY2(unfed > 1.5 * fed, qPrintable(QString("%1 vs %2").arg(unfed).arg(fed)));
         // The fixed per-kernel cost (21 us) dominates a GEMM of 64-wide weights, as measured (29.6 us).
-        m.n = m.k = 64;
-        m.latencyS = 29.6e-6;
-        const double small = predictOperator("simulation", designForOperator(m, RuntimeProfile{}), m);
-        QVERIFY(small > 21e-6 && small < 1.1 * m.latencyS);
+        const double small = simulated(gemm("template-a100", 8192, 64, 64));
+        QVERIFY(small > 21e-6 && small < 1.1 * 29.6e-6);
     }
 
     // array_efficiency stretches only the arrays' issue time: a compute-bound GEMM (8192^3 on the A100
     // template) takes 1/0.859 as long once the kernel's fixed 21 us is set aside.
     void arrayEfficiencyStretchesIssueTime()
     {
-        OperatorMeasurement m;
-        m.device = "template-a100";
-        m.m = m.n = m.k = 8192;
+        const OperatorMeasurement m = gemm("template-a100", 8192, 8192, 8192);
         Design d = designForOperator(m, RuntimeProfile{});
         QCOMPARE(d.hardware.accel->arrayEfficiency, 0.859);
         const double fixed = d.hardware.accel->fixed.kernelS;
@@ -199,20 +207,33 @@ private Q_SLOTS:
     // simulated rate is within 5% of the published one.
     void a100RecoversPublishedMatmulRate()
     {
-        OperatorMeasurement m;
-        m.device = "template-a100";
-        m.m = 6912, m.n = 16384, m.k = 2048;
-        const double seconds = predictOperator("simulation", designForOperator(m, RuntimeProfile{}), m);
+        const OperatorMeasurement m = gemm("template-a100", 6912, 16384, 2048);
+        const double seconds = simulated(m);
         const double tflops = 2 * m.m * m.n * m.k / seconds / 1e12;
         qInfo("A100 template at 6912x16384x2048: %.1f TFLOP/s (published 267.9)", tflops);
         QVERIFY_NEAR(tflops, 267.9, 0.05);
     }
 
+    // MI210: the LLMCompass artifact's 8192^3 fp16 GEMM (9.415 ms) is recovered within 15% with the matrix
+    // cores issuing CDNA 2's best-shape share (0.767) at the card's 1.4 GHz; taking that share as measured at
+    // 1.4 GHz already (0.931, the clock drop cancelled) makes the card 15% fast. The fixed per-kernel cost
+    // (34 us) dominates a GEMM of 64-wide weights, as measured (34.5 us).
+    void mi210RecoversMeasuredGemm()
+    {
+        const OperatorMeasurement m = gemm("template-mi210", 8192, 8192, 8192, 9.415e-3);
+        Design d = designForOperator(m, RuntimeProfile{});
+        QCOMPARE(d.hardware.accel->arrayEfficiency, 0.767);
+        QVERIFY_NEAR(predictOperator("simulation", d, m), m.latencyS, 0.15);
+        d.hardware.accel->arrayEfficiency = 0.767 * 1.7 / 1.4;
+        const double cancelled = predictOperator("simulation", d, m);
+        QVERIFY2(cancelled < 0.87 * m.latencyS, qPrintable(QString::number(cancelled)));
+        const double small = simulated(gemm("template-mi210", 8192, 64, 64));
+        QVERIFY(small > 34e-6 && small < 1.1 * 34.5e-6);
+    }
+
     // The bundled operator measurements (GEMM sweeps on an A100 and an MI210, a GPT-3 layer's GEMMs):
     // the simulation estimator's median |error| stays within 15% and at most 3 points above the
-    // analytical estimator's, overall and on the A100. Per device medians are printed: on the MI210
-    // the arrays reach the CDNA 2 best-shape rate (array_efficiency) where the measured card, timed
-    // with an older rocBLAS, stays about 13% below it.
+    // analytical estimator's, overall and on each template.
     void operatorMeasurementsMedianError()
     {
         const MeasurementSet set = loadMeasurements(test::sourceDir().toStdString() + "/resources/validation/operator-measurements.json");
@@ -233,8 +254,12 @@ private Q_SLOTS:
         const double sim = median(all[0]), ana = median(all[1]);
         qInfo("all rows: simulation %.1f%%, analytical %.1f%%", 100 * sim, 100 * ana);
         QVERIFY2(sim <= 0.15 && sim <= ana + 0.03, qPrintable(QString("%1 vs %2").arg(sim).arg(ana)));
-        const double simA100 = median(byDevice[0]["template-a100"]), anaA100 = median(byDevice[1]["template-a100"]);
-        QVERIFY2(simA100 <= 0.15 && simA100 <= anaA100 + 0.03, qPrintable(QString("%1 vs %2").arg(simA100).arg(anaA100)));
+        QCOMPARE(byDevice[0].size(), size_t(2));
+        for (const auto& [device, errs] : byDevice[0]) {
+            const double simDevice = median(errs), anaDevice = median(byDevice[1][device]);
+            QVERIFY2(simDevice <= 0.15 && simDevice <= anaDevice + 0.03,
+                     qPrintable(QString("%1: %2 vs %3").arg(device.c_str()).arg(simDevice).arg(anaDevice)));
+        }
     }
 
     // Whole models on many chips: PaLM 540B on 64 TPU v4 (2D weight-stationary layout over a 4x4x4

@@ -220,11 +220,12 @@ private Q_SLOTS:
         QVERIFY(!sums.empty());
     }
 
-    // The targets on the published rows: decode tokens/s within 25% in the median for GPU and CPU
-    // (FPGA has one comparable row and misses it, see README), measured GPU power within 20%.
+    // The targets on the published rows, each class through its default estimator (FPGA cards:
+    // compiled overlay plans): decode tokens/s within 25% in the median for GPU, CPU and FPGA, measured
+    // GPU power within 20%. Measured FPGA power is not met (about 1.5x the estimate, see README).
     void literatureTargets()
     {
-        AnalyticalEstimator est;
+        const EstimatorChoice est;
         const auto cmp = compareLiterature(est, mapLiterature(literaturePoints(), bundledLiteratureMapping()));
         for (const auto& s : summariseLiterature(cmp)) {
             qInfo("%s: %d compared, median |error| %.3f, %d power rows, median |power error| %.3f", s.cls.c_str(),
@@ -237,6 +238,11 @@ private Q_SLOTS:
             if (s.cls == "cpu") {
                 QVERIFY(s.compared >= 3);
                 QVERIFY(s.medianAbsError <= 0.25);
+            }
+            if (s.cls == "fpga") {
+                QVERIFY(s.compared >= 2);
+                QVERIFY(s.medianAbsError <= 0.25);
+                QVERIFY(s.powerRows >= 2);
             }
         }
     }

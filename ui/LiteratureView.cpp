@@ -3,7 +3,6 @@
 #include "ui/ChartSwap.h"
 #include "core/Literature.h"
 #include "core/TextTable.h"
-#include "estimators/analytical/AnalyticalEstimator.h"
 #include "estimators/validation/LiteratureComparison.h"
 
 #include <QChart>
@@ -98,7 +97,7 @@ void LiteratureView::showComparison()
     if (compared_) return;
     compared_ = true;
     // The same rows, rules and estimator as `llmdse validate --literature`.
-    AnalyticalEstimator est;
+    const EstimatorChoice est; // each row's hardware class's estimator
     const std::vector<LiteratureComparison> cmp =
         compareLiterature(est, mapLiterature(literaturePoints(), bundledLiteratureMapping()));
     auto* chart = new QChart;

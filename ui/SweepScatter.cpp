@@ -123,9 +123,9 @@ std::vector<ScatterErrorBar> frontErrorBars(const Study& study, const SweepResul
                                             MetricId mx, MetricId my, size_t limit)
 {
     std::vector<ScatterErrorBar> bars;
-    std::unique_ptr<Estimator> est;
+    std::unique_ptr<EstimatorChoice> choice;
     try {
-        est = createEstimator(study.estimator);
+        choice = std::make_unique<EstimatorChoice>(study.estimator);
     } catch (const std::exception&) {
         return bars;
     }
@@ -134,8 +134,9 @@ std::vector<ScatterErrorBar> frontErrorBars(const Study& study, const SweepResul
     for (size_t k = 0; k < front.rows.size() && k < limit; ++k) {
         try {
             const Design& d = points.at(r.index(front.rows[k]), params.data());
-            const Metrics m = est->evaluate(d);
-            const Uncertainty u = estimateUncertainty(*est, d, m);
+            const Estimator& est = choice->forDesign(d);
+            const Metrics m = est.evaluate(d);
+            const Uncertainty u = estimateUncertainty(est, d, m);
             const QPointF at = front.points[qsizetype(k)];
             // Relative to the estimate, placed at the plotted value (stored as a float).
             auto range = [&u](MetricId id, double shown) -> std::optional<std::pair<double, double>> {

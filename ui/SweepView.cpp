@@ -326,7 +326,8 @@ void SweepView::openRow(size_t row)
     PointGenerator gen(*study_);
     std::array<double, kMaxAxes> params{};
     QJsonObject d = toJson(gen.at(results_->index(row), params.data()));
-    if (study_->estimator != "analytical") d["_estimator"] = QString::fromStdString(study_->estimator);
+    if (!study_->estimator.empty() && study_->estimator != "analytical")
+        d["_estimator"] = QString::fromStdString(study_->estimator);
     Q_EMIT openDesign(d);
 }
 

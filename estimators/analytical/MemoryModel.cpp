@@ -33,12 +33,14 @@ double weightsOf(const ModelSpec& m, const Design& d, double projectionBytes, do
 {
     const double routed = m.isMoe() ? double(m.layers) * m.experts * m.expertParams() : 0.0;
     const double embedding = m.embeddingParams(), head = m.lmHeadParams();
-    const double dense = m.totalParams() - routed - embedding - head;
+    // Attention projections kept at 16 bits (quantized_attention off) are stored as the tables are.
+    const double attention = d.opts.quantizedAttention ? 0.0 : double(m.layers) * m.attentionParamsPerLayer();
+    const double dense = m.totalParams() - routed - embedding - head - attention;
     const double stageShare = std::ceil(m.layers / pp) / m.layers;
     const double tables = pp > 1 ? std::max(embedding, m.tiedEmbeddings ? embedding : head) : embedding + head;
     // (pp > 1 with tied embeddings: the last stage holds its own copy of the table as lm_head.)
     return stageShare * (dense / tp + routed / (tp * ep)) * projectionBytes +
-           tables / tp * streamBytes(d.opts.activations);
+           (stageShare * attention + tables) / tp * streamBytes(d.opts.activations);
 }
 
 } // namespace

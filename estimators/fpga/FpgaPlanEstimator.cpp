@@ -3,6 +3,7 @@
 #include "estimators/PhaseSummary.h"
 #include "estimators/analytical/AnalyticalEstimator.h"
 #include "estimators/fpga/FpgaPlanner.h"
+#include "estimators/fpga/FpgaTarget.h"
 
 namespace llmdse {
 
@@ -22,13 +23,27 @@ std::string FpgaPlanEstimator::provenance() const
     if (plan_)
         return what + "the compiled FPGA plan " + file_ + " (" + toString(plan_->style) + " on " + plan_->part + " at " +
                std::to_string(int(plan_->clockGhz * 1e3 + 0.5)) + " MHz, " + plan_->weights + " weights)" + rest;
-    return what + "an FPGA plan compiled for each design (" + toString(style_) + " style, as llmdse compile)" + rest;
+    return what + "an FPGA plan compiled for each design (" + toString(style_) + " style, as llmdse compile)" + rest +
+           (style_ == FpgaStyle::Overlay
+                ? "; the default estimator of FPGA cards: their speed is the compiled design's (its clock, the AXI ports "
+                  "that clock drives, the lanes its DSPs hold), which the analytical roofline of the part's peaks does not see"
+                : "");
 }
+
+namespace {
+
+// What a compiled plan describes: one card decoding plainly from a text prompt, a dense decoder.
+bool planMaps(const Design& d)
+{
+    return d.parallel.devices() == 1 && !d.opts.spec.enabled() && d.workload.images == 0;
+}
+
+} // namespace
 
 Metrics FpgaPlanEstimator::estimate(const Design& d, bool withOps) const
 {
     Metrics m = AnalyticalEstimator().evaluate(d, withOps);
-    if (d.parallel.devices() != 1 || d.opts.spec.enabled() || d.workload.images > 0)
+    if (!planMaps(d))
         throw InputError("", "estimator", "FPGA plans map one card, plain decoding, text prompts only");
     FpgaPlan p;
     if (plan_) {
@@ -62,6 +77,15 @@ void registerFpgaEstimators()
 {
     registerEstimator("fpga-overlay", [] { return std::make_unique<FpgaPlanEstimator>(FpgaStyle::Overlay); });
     registerEstimator("fpga-dataflow", [] { return std::make_unique<FpgaPlanEstimator>(FpgaStyle::Dataflow); });
+    // An FPGA's speed is the design compiled onto it: the clock it closes at, the AXI ports that
+    // clock drives, the lanes its DSPs hold. The analytical roofline sees only the part's peaks at a
+    // generic clock and a placeholder vector unit, so FPGA cards default to a compiled plan (the
+    // overlay: one engine for every layer, as published FPGA LLM designs at batch 1 are built).
+    // Cards only: an accelerator template describes its own engine (array, vector unit, buffers),
+    // which a compiled plan would replace, so templates keep the analytical estimator.
+    registerClassEstimator(HardwareClass::FPGA, "fpga-overlay", [](const Design& d) {
+        return planMaps(d) && !d.model.isMoe() && !d.hardware.accel && fpgaTargetKnown(d.hardware);
+    });
 }
 
 } // namespace llmdse

@@ -79,6 +79,11 @@ double FpgaTarget::lutPerLane(Precision datapath) const
     return area::AreaTable::instance().fpgaCosts(fpgaDspFamily(part)).lutPerMac[int(datapathOf(datapath))];
 }
 
+bool fpgaTargetKnown(const HardwareSpec& hw)
+{
+    return (hw.accel && hw.accel->fpga) || (hw.cls == HardwareClass::FPGA && constants().presets.count(hw.id));
+}
+
 FpgaTarget resolveFpgaTarget(const HardwareSpec& hw, double clockGhz)
 {
     const CompileConstants& k = constants();

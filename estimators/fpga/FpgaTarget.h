@@ -32,5 +32,7 @@ struct FpgaTarget {
 // Throws InputError(file, "hardware", ...) when the hardware is not an FPGA card or template;
 // clockGhz > 0 overrides the part's achievable clock.
 FpgaTarget resolveFpgaTarget(const HardwareSpec& hw, double clockGhz = 0);
+// Whether resolveFpgaTarget takes `hw`: an FPGA card named in compile.json or a template with an FPGA part.
+bool fpgaTargetKnown(const HardwareSpec& hw);
 
 } // namespace llmdse

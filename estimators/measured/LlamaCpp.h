@@ -18,6 +18,7 @@ struct LlamaCppRun {
     double othersCpuShare = 0; // CPU time other processes used during the run, share of all cores (-1: unknown)
     double stateDeviation = 0; // how far the machine's speed around the run departed from the reference
     int discarded = 0;         // runs of this repeat thrown away: others used the CPUs, or the machine ran at another speed
+    MachineState before, after; // the probes just before and just after it (unknown without a reference)
     double decodeStepS() const { return steps > 0 ? decodeS / steps : 0; }
 };
 

@@ -155,7 +155,7 @@ LlamaCppCheckResult runLlamaCppCheck(const ModelSource& source, const LlamaCppCh
         const Metrics m = est.evaluate(d);
         const LlamaCppRun measured = measureLlamaCpp(lr, {reference}).front();
         r.runs.push_back({m.ttftS, measured.prefillS, m.tpotS, measured.decodeStepS(), measured.othersCpuShare,
-                          measured.stateDeviation, measured.discarded});
+                          measured.stateDeviation, measured.discarded, reference, measured.before, measured.after});
         r.hardwareName = d.hardware.name;
         r.runtimeProvenance = d.runtime.provenance;
     }

@@ -45,6 +45,7 @@ struct LlamaCppCheckRun {
     double othersCpuShare = 0; // other processes' share of the CPUs during the kept llama.cpp run (-1: unknown)
     double stateDeviation = 0; // how far the machine's speed around it departed from the host measurement's
     int discarded = 0;         // runs thrown away before it (others used the CPUs, or the machine ran at another speed)
+    MachineState reference, before, after; // the host measurement's probe, and the probes around the run
 };
 
 struct LlamaCppCheckResult {

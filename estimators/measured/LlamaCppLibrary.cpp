@@ -265,20 +265,23 @@ std::vector<LlamaCppRun> measureLlamaCpp(const LlamaCppRequest& req, const Llama
         // after, at the speed the prediction assumes; otherwise tried again a moment later.
         int discarded = 0;
         double share = 0, deviation = 0;
+        MachineState before, after;
         for (int attempt = 0; attempt < std::max(1, gate.attempts); ++attempt) {
             if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(500)), ++discarded;
-            CpuContentionWindow window;
-            const MachineState before = gate.reference.known() ? probeMachineState() : MachineState{};
-            once();
-            // ggml's pool threads keep polling for work for a moment after a graph; a probe then
-            // would measure them, not the machine.
+            // ggml's pool threads keep polling for work for a moment after a graph (the warm-up's or
+            // the last attempt's); a probe then would measure them, not the machine.
             if (gate.reference.known()) std::this_thread::sleep_for(std::chrono::milliseconds(200));
-            const MachineState after = gate.reference.known() ? probeMachineState() : MachineState{};
+            CpuContentionWindow window;
+            before = gate.reference.known() ? probeMachineState() : MachineState{};
+            once();
+            if (gate.reference.known()) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+            after = gate.reference.known() ? probeMachineState() : MachineState{};
             share = window.othersShare();
             deviation = std::max(stateDeviation(before, gate.reference), stateDeviation(after, gate.reference));
             if (share <= quietShareLimit() && (!gate.enforceState || deviation <= stateTolerance())) break;
         }
         run.othersCpuShare = share, run.stateDeviation = deviation, run.discarded = discarded;
+        run.before = before, run.after = after;
         runs.push_back(run);
     }
     return runs;

@@ -22,11 +22,30 @@ void extractIntervals(const Uncertainty& u, SweepRow& row)
 PointEvaluator::PointEvaluator(const Study& s)
 {
     if (s.estimator == AnalyticalEstimator::kId) return;
+    if (s.estimator.empty()) {
+        perClass_ = std::make_unique<EstimatorChoice>();
+        return;
+    }
     try {
         other_ = createEstimator(s.estimator);
     } catch (const InputError& e) {
         throw InputError(s.file, "estimator", e.reason());
     }
+}
+
+std::string PointEvaluator::version() const
+{
+    if (other_) return other_->version();
+    if (!perClass_) return analytical_.version();
+    return analytical_.version() + " (" + perClass_->describe() + ")";
+}
+
+const Estimator* PointEvaluator::estimatorFor(const Design& d) const
+{
+    if (other_) return other_.get();
+    if (!perClass_) return nullptr;
+    const Estimator& e = perClass_->forDesign(d);
+    return e.id() == AnalyticalEstimator::kId ? nullptr : &e;
 }
 
 void PointEvaluator::evaluate(Worker& w, std::int64_t index, SweepRow& row, bool intervals) const
@@ -35,11 +54,12 @@ void PointEvaluator::evaluate(Worker& w, std::int64_t index, SweepRow& row, bool
     try {
         const Design& d = w.points.at(index, row.params.data());
         d.validate();
-        if (other_) w.metrics = other_->evaluate(d, false);
+        const Estimator* est = estimatorFor(d);
+        if (est) w.metrics = est->evaluate(d, false);
         else analytical_.evaluate(d, w.metrics, w.scratch, false);
         extractMetrics(w.metrics, d, row.metrics);
         if (intervals)
-            extractIntervals(estimateUncertainty(other_ ? *other_ : static_cast<const Estimator&>(analytical_), d, w.metrics), row);
+            extractIntervals(estimateUncertainty(est ? *est : static_cast<const Estimator&>(analytical_), d, w.metrics), row);
     } catch (const InputError& e) {
         row.error = e.what();
     }

@@ -17,8 +17,10 @@ class PointEvaluator {
 public:
     // Throws InputError(study file, "estimator") for an unknown estimator.
     explicit PointEvaluator(const Study& s);
-    std::string version() const { return other_ ? other_->version() : analytical_.version(); }
-    bool fast() const { return !other_; } // the analytical estimator: thousands of points per ms
+    std::string version() const;
+    // Every point on the analytical estimator: thousands of points per ms. A study that names no
+    // estimator is fast too; its FPGA points go to the FPGA class's estimator.
+    bool fast() const { return !other_; }
 
     struct Worker {
         explicit Worker(const Study& s) : points(s) {}
@@ -31,8 +33,12 @@ public:
     void evaluate(Worker& w, std::int64_t index, SweepRow& row, bool intervals = false) const;
 
 private:
+    // The estimator of a point: null for the analytical fast path.
+    const Estimator* estimatorFor(const Design& d) const;
+
     AnalyticalEstimator analytical_;
-    std::unique_ptr<Estimator> other_;
+    std::unique_ptr<Estimator> other_;          // the study names a non-analytical estimator
+    std::unique_ptr<EstimatorChoice> perClass_; // the study names none
 };
 
 } // namespace llmdse

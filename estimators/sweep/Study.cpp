@@ -242,7 +242,7 @@ Study parseStudy(const QJsonObject& obj, const std::string& file)
             }
         }
         if (s.search && s.objectives.empty()) r.fail("objectives", "a search needs at least one objective");
-        s.estimator = r.string("estimator", "analytical");
+        s.estimator = r.string("estimator", "");
         bool runtimeAxis = false;
         for (const auto& a : s.axes) runtimeAxis = runtimeAxis || a.key == "runtime";
         s.autoRuntime = !base.has("runtime") && !runtimeAxis;

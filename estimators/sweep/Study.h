@@ -55,7 +55,7 @@ struct Study {
     std::vector<std::pair<const DesignField*, FieldValue>> baseOverrides; // dotted base keys, re-applied per point
     std::vector<Objective> objectives;
     std::vector<Constraint> constraints; // every one met, or a point is left off the front
-    std::string estimator = "analytical";
+    std::string estimator;         // empty: each point's hardware class's (defaultEstimatorId)
     std::int64_t gridSize = 1;
     std::int64_t samples = 1;
     std::uint64_t seed = 0;

@@ -33,9 +33,8 @@ bool reachable(const Design& d, const Metrics& m, double tokensPerS, std::string
     return false;
 }
 
-} // namespace
-
-std::vector<LiteratureComparison> compareLiterature(const Estimator& est, const std::vector<MappedLiteratureRow>& rows)
+std::vector<LiteratureComparison> compareRows(const std::function<const Estimator&(const Design&)>& estimatorFor,
+                                              const std::vector<MappedLiteratureRow>& rows)
 {
     std::vector<LiteratureComparison> out;
     for (const MappedLiteratureRow& r : rows) {
@@ -49,7 +48,7 @@ std::vector<LiteratureComparison> compareLiterature(const Estimator& est, const 
         }
         try {
             const Design d = designFromJson(flat, "literature row " + std::to_string(r.point->row));
-            const Metrics m = est.evaluate(d);
+            const Metrics m = estimatorFor(d).evaluate(d);
             std::string why;
             const bool reach = reachable(d, m, r.point->tokensPerS, why);
             if (!r.unmapped.empty()) c.excluded = r.unmapped + (reach ? "" : "; " + why);
@@ -70,6 +69,19 @@ std::vector<LiteratureComparison> compareLiterature(const Estimator& est, const 
         out.push_back(std::move(c));
     }
     return out;
+}
+
+} // namespace
+
+std::vector<LiteratureComparison> compareLiterature(const Estimator& est, const std::vector<MappedLiteratureRow>& rows)
+{
+    return compareRows([&](const Design&) -> const Estimator& { return est; }, rows);
+}
+
+std::vector<LiteratureComparison> compareLiterature(const EstimatorChoice& choice,
+                                                    const std::vector<MappedLiteratureRow>& rows)
+{
+    return compareRows([&](const Design& d) -> const Estimator& { return choice.forDesign(d); }, rows);
 }
 
 std::vector<LiteratureClassSummary> summariseLiterature(const std::vector<LiteratureComparison>& cmp)

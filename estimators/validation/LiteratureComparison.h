@@ -23,6 +23,9 @@ struct LiteratureComparison {
 };
 
 std::vector<LiteratureComparison> compareLiterature(const Estimator& est, const std::vector<MappedLiteratureRow>& rows);
+// Each row through the estimator `choice` gives its design (with none named: its hardware class's).
+std::vector<LiteratureComparison> compareLiterature(const EstimatorChoice& choice,
+                                                    const std::vector<MappedLiteratureRow>& rows);
 
 struct LiteratureClassSummary {
     std::string cls;
