@@ -90,7 +90,9 @@ class TestWorkbench : public QObject {
             if (sc && sc->count() > 0 && !skip.contains(x->name()) && !series) series = sc;
         }
         if (!series) return "no scatter series with points";
-        QToolTip::hideText();
+        QToolTip::hideText(); // hidden on a timer: wait, so an earlier tip is not read as this one
+        for (QElapsedTimer h; !h.isValid() || (QToolTip::isVisible() && h.elapsed() < 2000); QTest::qWait(20))
+            if (!h.isValid()) h.start();
         const QPoint onView = view->mapFromScene(chart->mapToScene(chart->mapToPosition(series->at(0), series)));
         QTest::mouseMove(view->viewport(), onView + QPoint(12, 12));
         QTest::mouseMove(view->viewport(), onView);

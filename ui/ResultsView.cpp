@@ -302,10 +302,6 @@ void ResultsView::showEstimate(const Design& d, const Metrics& m, const QString&
         if (h.card) setCard(h, tips.count(h.key) ? tips.at(h.key) : QString(), u);
     if (m.areaMm2 < 0 && m.fpgaUtilisation >= 0) // an FPGA: its use of the part, not an area
         cards_.at("area").value->setText(QString::number(100 * m.fpgaUtilisation, 'f', 1) + "% of FPGA");
-    if (m.areaMm2 < 0 && m.fpgaUtilisation < 0) { // say why the card is empty instead of a bare dash
-        cards_.at("area").interval->setText("accelerator templates only");
-        cards_.at("area").interval->show();
-    }
 
     // What the optimisations and inference-time compute did, in numbers.
     QStringList notes;
@@ -397,18 +393,13 @@ void ResultsView::plotBreakdown(const Metrics& m)
     }
     chart->addSeries(series);
     auto* cats = new QBarCategoryAxis;
-    // Each phase's total beside its name: a prefill too short to see next to decode still reads.
-    cats->append({"prefill " + q(formatSeconds(m.prefill.timeS)), "decode " + q(formatSeconds(m.decodeTotal.timeS))});
+    cats->append({"prefill", "decode"}); // decode: all its steps together
     chart->addAxis(cats, Qt::AlignLeft);
     series->attachAxis(cats);
     QValueAxis* values = timeAxis(longest, "time", nullptr, 5);
     chart->addAxis(values, Qt::AlignBottom);
     series->attachAxis(values);
     chart->legend()->setAlignment(Qt::AlignBottom);
-    QFont legendFont = chart->legend()->font(); // three names whole in the narrow chart of a 1280-wide window
-    legendFont.setPointSizeF(legendFont.pointSizeF() * 0.85);
-    chart->legend()->setFont(legendFont);
-    chart->setMargins(QMargins(4, 4, 4, 4));
     markInfeasible(chart);
     replaceChart(breakdown_, chart);
 }
