@@ -10,6 +10,7 @@
 #include "ui/CheckView.h"
 #include "ui/CompareModel.h"
 #include "ui/CompareView.h"
+#include "ui/LiteratureView.h"
 #include "ui/MainWindow.h"
 #include "ui/OpTableModel.h"
 #include "ui/ResultsView.h"
@@ -22,6 +23,7 @@
 #include <QChartView>
 #include <QComboBox>
 #include <QDockWidget>
+#include <QElapsedTimer>
 #include <QGraphicsSimpleTextItem>
 #include <QJsonArray>
 #include <QLabel>
@@ -75,6 +77,31 @@ class TestWorkbench : public QObject {
         p.start("pdftotext", {"-layout", "-f", QString::number(first), "-l", QString::number(last), pdf, "-"});
         p.waitForFinished(60000);
         return QString::fromUtf8(p.readAllStandardOutput());
+    }
+
+    // Moves the mouse onto the first point of the first scatter series not named in `skip` and
+    // returns the tooltip that appears (or why none did within 3 s).
+    static QString hoverFirstPoint(QChartView* view, const QStringList& skip)
+    {
+        QChart* chart = view->chart();
+        QScatterSeries* series = nullptr;
+        for (auto* x : chart->series()) {
+            auto* sc = qobject_cast<QScatterSeries*>(x);
+            if (sc && sc->count() > 0 && !skip.contains(x->name()) && !series) series = sc;
+        }
+        if (!series) return "no scatter series with points";
+        QToolTip::hideText(); // hidden on a timer: wait, so an earlier tip is not read as this one
+        for (QElapsedTimer h; !h.isValid() || (QToolTip::isVisible() && h.elapsed() < 2000); QTest::qWait(20))
+            if (!h.isValid()) h.start();
+        const QPoint onView = view->mapFromScene(chart->mapToScene(chart->mapToPosition(series->at(0), series)));
+        QTest::mouseMove(view->viewport(), onView + QPoint(12, 12));
+        QTest::mouseMove(view->viewport(), onView);
+        QElapsedTimer t;
+        t.start();
+        while (!QToolTip::isVisible() && t.elapsed() < 3000) QTest::qWait(20);
+        const QString text = QToolTip::isVisible() ? QToolTip::text() : QString("no tooltip on '%1'").arg(series->name());
+        QToolTip::hideText();
+        return text;
     }
 
 private Q_SLOTS:
@@ -233,6 +260,35 @@ private Q_SLOTS:
         QTest::mouseMove(view->viewport(), onView);
         QTRY_VERIFY_WITH_TIMEOUT(QToolTip::isVisible(), 3000);
         QVERIFY2(QToolTip::text().contains("FLOP/byte"), qPrintable(QToolTip::text()));
+    }
+
+    // Hovering a point of the Sweep scatter and of the Literature chart shows that point's tooltip.
+    // ctest runs these under xvfb-run as well (tst_workbench_x11), where tooltips are real X windows.
+    void chartPointTooltips()
+    {
+        MainWindow w;
+        w.resize(1440, 900);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.showView("sweep"));
+        SweepView* s = w.sweep();
+        QSignalSpy finished(s, &SweepView::finished);
+        QSignalSpy plotted(s, &SweepView::plotted);
+        s->run(); // the proposed study: 105 designs
+        QVERIFY(finished.wait(30000));
+        QVERIFY(plotted.count() > 0 || plotted.wait(10000));
+        QApplication::processEvents();
+        const QString sweepTip = hoverFirstPoint(s->chartView(), {"Pareto front", "open in the docks"});
+        QVERIFY2(sweepTip.contains("click to open in the docks") && sweepTip.contains("batch = "), qPrintable(sweepTip));
+
+        QVERIFY(w.showView("literature"));
+        QChartView* published = nullptr;
+        for (auto* v : w.literature()->findChildren<QChartView*>())
+            if (v != w.literature()->comparisonView()) published = v;
+        QVERIFY(published);
+        QTest::qWait(100); // laid out in the newly shown tab
+        const QString litTip = hoverFirstPoint(published, {"this design"});
+        QVERIFY2(litTip.contains("tokens/J") && litTip.contains(" W,"), qPrintable(litTip));
     }
 
     // A 141 GB model on an 80 GB device: every card says it does not fit, with what would make it;

@@ -61,6 +61,8 @@ GgmlType ggmlWeights(const QString& w)
                                                                          : GgmlType::F16;
 }
 
+constexpr int kChartedOps = 8; // decode operators in the chart, the slowest measured
+
 // Predicted beside measured as horizontal bars: operator names stay whole on the left axis.
 QChart* comparisonChart(const QString& title, const QStringList& categories, const std::vector<double>& predicted,
                         const std::vector<double>& measured, const QString& measuredName)
@@ -135,6 +137,8 @@ CheckView::CheckView(std::function<QJsonObject()> currentDesign, QWidget* parent
     split->setChildrenCollapsible(false);
     split->addWidget(chart_);
     split->addWidget(table_);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(form);
     layout->addWidget(expect_);
@@ -353,22 +357,30 @@ void CheckView::show(const HostCheckResult& r)
                          .arg(q(r.profileProvenance).toHtmlEscaped()));
     model_->clear();
     model_->setHorizontalHeaderLabels({"phase", "operator", "predicted", "measured", "error", "FLOPs counted"});
-    QStringList ops;
-    std::vector<double> predicted, measured;
+    std::vector<const HostCheckOp*> decode;
     for (const auto& o : r.ops) {
         const double err = o.measuredS > 0 ? 100.0 * (o.predictedS / o.measuredS - 1.0) : 0.0;
         model_->appendRow({new QStandardItem(q(o.phase)), new QStandardItem(q(o.op)),
                            new QStandardItem(q(formatSeconds(o.predictedS))), new QStandardItem(q(formatSeconds(o.measuredS))),
                            new QStandardItem(QString::number(err, 'f', 1) + " %"),
                            new QStandardItem(q(formatSi(o.measuredFlops, "FLOP")))});
-        if (o.phase == "decode" && o.measuredS > 0) {
-            ops << q(o.op);
-            predicted.push_back(o.predictedS);
-            measured.push_back(o.measuredS);
-        }
+        if (o.phase == "decode" && o.measuredS > 0) decode.push_back(&o);
     }
-    replaceChart(chart_, comparisonChart("A decode step per operator, all layers: predicted and measured on this computer", ops,
-                                         predicted, measured, "measured"));
+    // The slowest few only: a bar pair per operator stays readable in a chart a third of the view high;
+    // the table lists them all.
+    std::stable_sort(decode.begin(), decode.end(), [](auto* a, auto* b) { return a->measuredS > b->measuredS; });
+    if (decode.size() > size_t(kChartedOps)) decode.resize(kChartedOps);
+    std::reverse(decode.begin(), decode.end()); // the slowest at the top of the horizontal bars
+    QStringList ops;
+    std::vector<double> predicted, measured;
+    for (const auto* o : decode) {
+        ops << q(o->op);
+        predicted.push_back(o->predictedS);
+        measured.push_back(o->measuredS);
+    }
+    replaceChart(chart_, comparisonChart(QString("The %1 slowest operators of a decode step, all layers: predicted and measured "
+                                                 "(every operator in the table)").arg(ops.size()),
+                                         ops, predicted, measured, "measured"));
 }
 
 } // namespace llmdse

@@ -39,7 +39,7 @@ CompareView::CompareView(CompareModel* model, QWidget* parent)
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     table_->horizontalHeader()->setMinimumSectionSize(110);
-    table_->horizontalHeader()->setStretchLastSection(true);
+    table_->horizontalHeader()->setStretchLastSection(false);
     table_->horizontalHeader()->setContextMenuPolicy(Qt::CustomContextMenu);
     table_->setContextMenuPolicy(Qt::CustomContextMenu);
     table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 6);

@@ -53,7 +53,10 @@ FpgaPlanView::FpgaPlanView(std::function<QJsonObject()> currentDesign, QWidget* 
     table_->setHorizontalHeaderLabels(kColumns);
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table_->verticalHeader()->hide();
-    table_->horizontalHeader()->setStretchLastSection(true);
+    // Text columns as wide as their contents, the resource bars share the rest: no sideways scrolling at 1280x800.
+    for (int c = 0; c < int(kColumns.size()); ++c)
+        table_->horizontalHeader()->setSectionResizeMode(
+            c, c >= kFirstBar && c < kFirstBar + 4 ? QHeaderView::Stretch : QHeaderView::ResizeToContents);
     summary_ = new QLabel;
     summary_->setWordWrap(true);
     summary_->setTextInteractionFlags(Qt::TextSelectableByMouse);

@@ -134,15 +134,19 @@ MainWindow::MainWindow(QWidget* parent)
     tabifyDockWidget(workloadDock, dock("Properties", props, Qt::RightDockWidgetArea));
     workloadDock->raise();
 
-    auto* scroll = new QScrollArea;
-    scroll->setObjectName("resultsScroll");
-    scroll->setWidget(results_);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
+    // Results and Sweep scroll vertically on a short screen instead of squeezing their charts.
+    auto scrolled = [](QWidget* view, const char* name) {
+        auto* scroll = new QScrollArea;
+        scroll->setObjectName(name);
+        scroll->setWidget(view);
+        scroll->setWidgetResizable(true);
+        scroll->setFrameShape(QFrame::NoFrame);
+        return scroll;
+    };
     tabs_->setObjectName("views");
-    tabs_->addTab(scroll, "Results");
+    tabs_->addTab(scrolled(results_, "resultsScroll"), "Results");
     sweep_ = new SweepView([this] { return currentDesign(); });
-    tabs_->addTab(sweep_, "Sweep");
+    tabs_->addTab(scrolled(sweep_, "sweepScroll"), "Sweep");
     connect(sweep_, &SweepView::openDesign, this, [this](const QJsonObject& d) {
         loadDesign(d);
         showView("results");

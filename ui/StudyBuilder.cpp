@@ -7,6 +7,7 @@
 #include "models/DesignFields.h"
 
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QCompleter>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -15,6 +16,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QStandardItemModel>
 #include <QTableWidget>
 #include <QVBoxLayout>
 #include <algorithm>
@@ -55,6 +57,21 @@ QComboBox* choiceCombo(const QStringList& items, const QString& chosen)
     c->addItems(items);
     c->setCurrentText(chosen);
     return c;
+}
+
+// The design's fields with their help as tooltips, built once and shared by every parameter row's
+// key box: each row used to copy a few hundred items, which made the Sweep view slow to open.
+QStandardItemModel* fieldKeyModel()
+{
+    static QStandardItemModel* model = nullptr;
+    if (model) return model;
+    model = new QStandardItemModel(QCoreApplication::instance());
+    for (const DesignField& f : designFields()) {
+        auto* item = new QStandardItem(QString::fromStdString(f.key));
+        item->setToolTip(QString::fromStdString(f.help + (f.unit.empty() ? "" : " [" + f.unit + "]")));
+        model->appendRow(item);
+    }
+    return model;
 }
 
 QString numberText(double v) { return QString::fromStdString(formatNumber(v)); }
@@ -104,10 +121,11 @@ W* cell(QTableWidget* t, int row, int column)
 
 StudyBuilder::StudyBuilder(std::function<QJsonObject()> currentDesign, QWidget* parent)
     : QWidget(parent), currentDesign_(std::move(currentDesign)), baseLabel_(new QLabel), estimator_(new QComboBox),
-      params_(table({"parameter", "spacing", "values (comma-separated)", "from", "to", "steps"}, "builderParameters")),
+      params_(table({"parameter", "spacing", "values", "from", "to", "steps"}, "builderParameters")),
       objectives_(table({"objective", "goal"}, "builderObjectives")),
       constraints_(table({"constraint on", "", "bound (SI units)"}, "builderConstraints"))
 {
+    params_->horizontalHeaderItem(PValues)->setToolTip("comma-separated, e.g. 1, 8, 64 or h100-sxm, a100-80gb");
     baseLabel_->setObjectName("builderBase");
     baseLabel_->setWordWrap(true);
     estimator_->setObjectName("builderEstimator");
@@ -174,8 +192,11 @@ QTableWidget* StudyBuilder::table(const QStringList& header, const char* name)
     t->setObjectName(name);
     t->setHorizontalHeaderLabels(header);
     t->verticalHeader()->hide();
-    t->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
-    t->horizontalHeader()->setStretchLastSection(true);
+    // Columns share the width (no clipped headers); rows as high as the combo boxes in them, so a
+    // 1280x800 window shows a few rows of each table.
+    t->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    t->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    t->verticalHeader()->setDefaultSectionSize(QComboBox().sizeHint().height() + 2);
     t->setSelectionBehavior(QAbstractItemView::SelectRows);
     t->setMinimumHeight(56);
     return t;
@@ -194,6 +215,15 @@ void StudyBuilder::rebuildFromPanels()
     Q_EMIT changed();
 }
 
+void StudyBuilder::propose(const std::function<void(StudyBuilder&)>& addRows)
+{
+    filling_ = true;
+    clearRows();
+    addRows(*this);
+    filling_ = false;
+    rebuildFromPanels(); // emits changed() once, for the rows and the base
+}
+
 void StudyBuilder::clearRows()
 {
     for (QTableWidget* t : {params_, objectives_, constraints_}) t->setRowCount(0);
@@ -206,13 +236,8 @@ void StudyBuilder::addParameter(const QString& key, Spacing spacing, const QStri
     params_->insertRow(row);
     auto* keyBox = new QComboBox;
     keyBox->setEditable(true);
-    QStringList keys;
-    for (const DesignField& f : designFields()) keys << QString::fromStdString(f.key);
-    keyBox->addItems(keys);
-    for (int i = 0; i < keyBox->count(); ++i) {
-        const DesignField* f = findDesignField(keys[i].toStdString());
-        keyBox->setItemData(i, QString::fromStdString(f->help + (f->unit.empty() ? "" : " [" + f->unit + "]")), Qt::ToolTipRole);
-    }
+    keyBox->setInsertPolicy(QComboBox::NoInsert); // the model is shared: a typed key must not land in it
+    keyBox->setModel(fieldKeyModel());
     keyBox->completer()->setFilterMode(Qt::MatchContains);
     keyBox->completer()->setCompletionMode(QCompleter::PopupCompletion);
     keyBox->setCurrentText(key);
@@ -243,7 +268,6 @@ void StudyBuilder::addParameter(const QString& key, Spacing spacing, const QStri
     for (QLineEdit* e : {valuesEdit, fromEdit, toEdit}) connect(e, &QLineEdit::editingFinished, this, notify);
     connect(stepsBox, &QSpinBox::valueChanged, this, notify);
     updateRow(row);
-    params_->resizeColumnToContents(PKey);
     notify();
 }
 
@@ -266,7 +290,6 @@ void StudyBuilder::addObjective(const QString& metric, bool maximise)
         connect(c, &QComboBox::currentTextChanged, this, [this] {
             if (!filling_) Q_EMIT changed();
         });
-    objectives_->resizeColumnToContents(OMetric);
     if (!filling_) Q_EMIT changed();
 }
 
@@ -287,7 +310,6 @@ void StudyBuilder::addConstraint(const QString& metric, const QString& op, const
     connect(b, &QLineEdit::editingFinished, this, [this] {
         if (!filling_) Q_EMIT changed();
     });
-    constraints_->resizeColumnToContents(CMetric);
     if (!filling_) Q_EMIT changed();
 }
 

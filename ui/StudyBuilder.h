@@ -22,6 +22,8 @@ public:
     // Shows a study; false (and nothing changes) when it uses what the builder cannot show (random sampling).
     bool setStudy(const QJsonObject& study);
     void rebuildFromPanels(); // the base is the docks' design again
+    // A new study on the docks' design: the rows `addRows` adds, then one changed() for all of them.
+    void propose(const std::function<void(StudyBuilder&)>& addRows);
 
     // Rows, for code and tests as a user fills them in.
     enum class Spacing { Values, Linear, Log };

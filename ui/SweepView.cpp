@@ -1,5 +1,6 @@
 #include "ui/SweepView.h"
 #include "core/Errors.h"
+#include "core/Units.h"
 #include "estimators/sweep/SweepRunner.h"
 #include "models/DesignJson.h"
 #include "ui/ChartAxes.h"
@@ -31,6 +32,7 @@
 #include <QScatterSeries>
 #include <QSlider>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTextBlock>
@@ -68,7 +70,9 @@ SweepView::SweepView(std::function<QJsonObject()> currentDesign, QWidget* parent
       builder_(new StudyBuilder(currentDesign_)), editor_(new QPlainTextEdit), follow_(new QLabel),
       runButton_(new QPushButton("Run sweep")), cancelButton_(new QPushButton("Cancel")), progress_(new QProgressBar),
       status_(new QLabel), x_(new QComboBox), y_(new QComboBox), colour_(new QComboBox),
-      errorBars_(new QCheckBox("Error bars")), chart_(new QChartView),
+      errorBars_(new QCheckBox("Error bars")), chart_(new QChartView), chartStack_(new QStackedWidget),
+      chartPlaceholder_(new QLabel("Run a sweep to see its designs here: any two metrics against each other, the "
+                                   "Pareto front ringed, coloured by a parameter of the study.")),
       filter_(new QLineEdit), generationRow_(new QWidget), generationSlider_(new QSlider(Qt::Horizontal)),
       generationLabel_(new QLabel), table_(new QTableView), model_(new SweepTableModel(this))
 {
@@ -116,14 +120,22 @@ SweepView::SweepView(std::function<QJsonObject()> currentDesign, QWidget* parent
     table_->horizontalHeader()->setResizeContentsPrecision(12);
     table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     chart_->setRenderHint(QPainter::Antialiasing);
-    chart_->setMinimumHeight(130);
+    chart_->setMinimumHeight(260); // the legend (parameter colours, front, open design) whole
+    // Until there are results a label stands in for the chart: the first opening of the view then
+    // lays out and paints no chart scene (bench_gui's "opening the Sweep view").
+    chartPlaceholder_->setObjectName("sweepChartPlaceholder");
+    chartPlaceholder_->setAlignment(Qt::AlignCenter);
+    chartPlaceholder_->setWordWrap(true);
+    chartPlaceholder_->setStyleSheet("color: #555;");
+    chartStack_->addWidget(chartPlaceholder_);
+    chartStack_->addWidget(chart_);
 
-    auto* runRow = new QHBoxLayout;
-    runRow->addWidget(runButton_);
-    runRow->addWidget(cancelButton_);
-    runRow->addWidget(progress_, 1);
-    auto* axes = new QWidget; // the chart's choices wrap in a narrow window instead of widening it
+    // Run, progress and the chart's choices share one row that wraps in a narrow window instead of
+    // widening it (the study above and the chart below keep the height).
+    auto* axes = new QWidget;
     auto* axesFlow = new FlowLayout(axes);
+    progress_->setMinimumWidth(160);
+    for (QWidget* w : std::initializer_list<QWidget*>{runButton_, cancelButton_, progress_}) axesFlow->addWidget(w);
     for (auto [label, box] : std::initializer_list<std::pair<const char*, QComboBox*>>{{"x", x_}, {"y", y_}, {"colour", colour_}})
         axesFlow->addWidget(labelledField(label, box));
     axesFlow->addWidget(errorBars_);
@@ -132,21 +144,24 @@ SweepView::SweepView(std::function<QJsonObject()> currentDesign, QWidget* parent
     topLayout->setContentsMargins(0, 0, 0, 0);
     topLayout->addWidget(studyTabs_, 1);
     topLayout->addWidget(follow_);
-    topLayout->addLayout(runRow);
     topLayout->addWidget(axes);
     topLayout->addWidget(generationRow_);
     topLayout->addWidget(status_);
     auto* split = new QSplitter(Qt::Vertical);
     split->setChildrenCollapsible(false);
     split->addWidget(top);
-    split->addWidget(chart_);
+    split->addWidget(chartStack_);
     auto* tableBox = new QWidget;
     auto* tableLayout = new QVBoxLayout(tableBox);
     tableLayout->setContentsMargins(0, 0, 0, 0);
     tableLayout->addWidget(filter_);
     tableLayout->addWidget(table_);
     split->addWidget(tableBox);
-    split->setSizes({300, 360, 220});
+    tableBox->setMinimumHeight(140);
+    // Builder, chart and table each keep a usable height; below that the view scrolls (MainWindow's
+    // scroll area) rather than squeezing one of them to a sliver.
+    split->setMinimumHeight(780);
+    split->setSizes({420, 300, 180});
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(split);
 
@@ -325,13 +340,13 @@ void SweepView::showEvent(QShowEvent* e)
 
 void SweepView::proposeStudy()
 {
-    builder_->clearRows();
-    builder_->rebuildFromPanels();
-    builder_->addParameter("batch", StudyBuilder::Spacing::Log, {}, "1", "64", 7);
-    builder_->addParameter("weights", StudyBuilder::Spacing::Values, "fp16, int8:g128, int4:g128");
-    builder_->addParameter("hardware", StudyBuilder::Spacing::Values, "h100-sxm, h200-sxm, a100-80gb, mi300x, l4");
-    builder_->addObjective("tpot_s", false);
-    builder_->addObjective("tokens_per_j", true);
+    builder_->propose([](StudyBuilder& b) {
+        b.addParameter("batch", StudyBuilder::Spacing::Log, {}, "1", "64", 7);
+        b.addParameter("weights", StudyBuilder::Spacing::Values, "fp16, int8:g128, int4:g128");
+        b.addParameter("hardware", StudyBuilder::Spacing::Values, "h100-sxm, h200-sxm, a100-80gb, mi300x, l4");
+        b.addObjective("tpot_s", false);
+        b.addObjective("tokens_per_j", true);
+    });
 }
 
 void SweepView::setStudy(const QJsonObject& study)
@@ -470,10 +485,10 @@ void SweepView::done(bool cancelled, qlonglong evaluated, QString error, std::ve
     if (!error.isEmpty())
         status_->setText(errorHtml(error));
     else
-        status_->setText(QString("%1 %L2 points in %3 s; %L4 do not fit (grey, never on the front); Pareto front: %5 points")
+        status_->setText(QString("%1 %L2 points in %3; %L4 do not fit (grey, never on the front); Pareto front: %5 points")
                              .arg(cancelled ? "Cancelled after" : "Evaluated")
                              .arg(evaluated)
-                             .arg(seconds, 0, 'f', 2)
+                             .arg(QString::fromStdString(formatSeconds(seconds)))
                              .arg(infeasible)
                              .arg(front_.size()));
     plot();
@@ -487,7 +502,8 @@ void SweepView::plot()
         chart->setTitle("Run a sweep to see its designs here");
         openMarker_ = nullptr;
         pending_.clear();
-        replaceChart(chart_, chart);
+        replaceChart(chart_, chart); // nothing of the old results stays in a report's image
+        chartStack_->setCurrentWidget(chartPlaceholder_);
         return;
     }
     // Binning a million points takes tens of milliseconds: off the UI thread; the latest request wins.
@@ -640,9 +656,15 @@ void SweepView::showScatter(const ScatterData& d, MetricId mx, MetricId my)
         });
     }
     chart->legend()->setAlignment(Qt::AlignRight);
-    replaceChart(chart_, chart);
+    showChart(chart);
     placeOpenMarker();
     fillChunks();
+}
+
+void SweepView::showChart(QChart* chart)
+{
+    replaceChart(chart_, chart);
+    chartStack_->setCurrentWidget(chart_);
 }
 
 void SweepView::fillChunks(bool all)
@@ -719,7 +741,7 @@ void SweepView::showLiveFront(const SearchGeneration& g)
     chart->axes(Qt::Horizontal).first()->setTitleText(QString("%1 (%2)").arg(metricTitle(ox.metric), metricUnit(ox.metric)));
     chart->axes(Qt::Vertical).first()->setTitleText(QString("%1 (%2)").arg(metricTitle(oy.metric), metricUnit(oy.metric)));
     openMarker_ = nullptr;
-    replaceChart(chart_, chart);
+    showChart(chart);
 }
 
 void SweepView::showGeneration(int generation)

@@ -28,6 +28,7 @@
 #include <memory>
 #include <optional>
 
+class QChart;
 class QChartView;
 class QCheckBox;
 class QComboBox;
@@ -38,6 +39,7 @@ class QProgressBar;
 class QPushButton;
 class QScatterSeries;
 class QSlider;
+class QStackedWidget;
 class QTabWidget;
 class QTableView;
 
@@ -98,6 +100,7 @@ private:
     void done(bool cancelled, qlonglong evaluated, QString error, std::vector<std::int64_t> front, double seconds);
     void plot(); // bins the points in the background, then showScatter()
     void showScatter(const ScatterData& d, MetricId mx, MetricId my);
+    void showChart(QChart* chart); // replaces the chart and shows it in place of the placeholder
     void placeOpenMarker();
     void addGeneration(const SearchGeneration& g); // from a running search
     void showLiveFront(const SearchGeneration& g);
@@ -117,6 +120,8 @@ private:
     QComboBox *x_, *y_, *colour_;
     QCheckBox* errorBars_;
     QChartView* chart_;
+    QStackedWidget* chartStack_; // the chart, or until there are results a line saying what it will show
+    QLabel* chartPlaceholder_;
     QLineEdit* filter_;
     QWidget* generationRow_;
     QSlider* generationSlider_;
