@@ -67,7 +67,8 @@ ResultsView::ResultsView(QWidget* parent)
         }
     for (QChartView* v : {breakdown_, roofline_}) {
         v->setRenderHint(QPainter::Antialiasing);
-        v->setMinimumSize(260, 240);
+        // Side by side in the central area of a 1024-pixel-wide window with both docks open.
+        v->setMinimumSize(240, 240);
     }
     breakdown_->setObjectName("breakdownChart");
     roofline_->setObjectName("rooflineChart");
