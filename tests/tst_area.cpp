@@ -154,13 +154,13 @@ private Q_SLOTS:
         QCOMPARE(u.lutK, 1304.0);
         QCOMPARE(fpgaDspFamily(u), std::string("dsp48e2"));
         QCOMPARE(fpgaDspFamily(resolveFpgaPart("vc1902", "f")), std::string("dsp58"));
-        QCOMPARE(fpgaPartIds(), (std::vector<std::string>{"u280", "vc1902"}));
+        QCOMPARE(fpgaPartIds(), (std::vector<std::string>{"u280", "vc1902", "vu37p"}));
         try {
             resolveFpgaPart("vu9p", "template.fpga.part");
             QFAIL("no error for an unknown part");
         } catch (const InputError& e) {
             QCOMPARE(e.field(), std::string("template.fpga.part"));
-            QCOMPARE(e.reason(), std::string("unknown FPGA part 'vu9p' (known: u280, vc1902)"));
+            QCOMPARE(e.reason(), std::string("unknown FPGA part 'vu9p' (known: u280, vc1902, vu37p)"));
         }
         QVERIFY_THROWS_EXCEPTION(InputError, fpgaUtilisation(fp16Template()));
     }
