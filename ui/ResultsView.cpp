@@ -188,6 +188,12 @@ void ResultsView::setCard(const Headline& h, const QString& tip, const Uncertain
     const QString band = intervalTip(h, u);
     const QString fullTip = band.isEmpty() ? tip : tip.isEmpty() ? band : tip + "\n" + band;
     for (QWidget* w : {static_cast<QWidget*>(c.value), static_cast<QWidget*>(c.interval), c.frame}) w->setToolTip(fullTip);
+    if (h.metric == MetricId::AreaMm2 && std::isnan(h.value)) { // a bare dash reads as a failure
+        c.value->setText("not estimated");
+        const QString why = "Die area comes from the simulation estimator's area model of accelerator templates "
+                            "(template-*); presets and the other estimators give none.";
+        for (QWidget* w : {static_cast<QWidget*>(c.value), c.frame}) w->setToolTip(why);
+    }
     if (h.interval) c.interval->setText(QString("%1 – %2").arg(formatHeadline(h, h.interval->first), formatHeadline(h, h.interval->second)));
     c.interval->setVisible(bool(h.interval));
     // A design that cannot run keeps its numbers (they say what it would do) but cannot be mistaken for one that can.
