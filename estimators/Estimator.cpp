@@ -102,13 +102,24 @@ EstimatorChoice::EstimatorChoice(const std::string& named) : named_(named)
         return;
     }
     byId_["analytical"] = createEstimator("analytical");
-    for (const auto& [cls, e] : populatedClassEstimators())
-        if (!byId_.count(e.id)) byId_[e.id] = createEstimator(e.id);
+    for (const auto& [cls, e] : populatedClassEstimators()) {
+        auto& owned = byId_[e.id];
+        if (!owned) owned = createEstimator(e.id);
+        byClass_[cls] = {owned.get(), e.takes};
+    }
+}
+
+const Estimator* EstimatorChoice::classEstimator(const Design& d) const
+{
+    const auto it = byClass_.find(d.hardware.cls);
+    return it != byClass_.end() && it->second.takes(d) ? it->second.estimator : nullptr;
 }
 
 const Estimator& EstimatorChoice::forDesign(const Design& d) const
 {
-    return *byId_.at(named_.empty() ? defaultEstimatorId(d) : named_);
+    if (!named_.empty()) return *byId_.begin()->second; // the only one
+    const Estimator* e = classEstimator(d);
+    return e ? *e : *byId_.at("analytical");
 }
 
 std::string EstimatorChoice::describe() const

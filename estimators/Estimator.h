@@ -54,13 +54,21 @@ class EstimatorChoice {
 public:
     explicit EstimatorChoice(const std::string& named = {}); // InputError("estimator") if unknown
     const Estimator& forDesign(const Design& d) const;
+    // Per class only: the estimator d's hardware class names when it takes d, else null (the analytical
+    // estimator's). Sweeps call it per point: no string is built or looked up.
+    const Estimator* classEstimator(const Design& d) const;
     bool perClass() const { return named_.empty(); }
     // The named estimator's id, or the per-class rule in words.
     std::string describe() const;
 
 private:
+    struct ClassChoice {
+        const Estimator* estimator;
+        DesignPredicate takes;
+    };
     std::string named_;
     std::map<std::string, std::unique_ptr<Estimator>> byId_;
+    std::map<HardwareClass, ClassChoice> byClass_; // per class: each class's estimator, owned by byId_
 };
 
 } // namespace llmdse

@@ -43,9 +43,7 @@ std::string PointEvaluator::version() const
 const Estimator* PointEvaluator::estimatorFor(const Design& d) const
 {
     if (other_) return other_.get();
-    if (!perClass_) return nullptr;
-    const Estimator& e = perClass_->forDesign(d);
-    return e.id() == AnalyticalEstimator::kId ? nullptr : &e;
+    return perClass_ ? perClass_->classEstimator(d) : nullptr;
 }
 
 void PointEvaluator::evaluate(Worker& w, std::int64_t index, SweepRow& row, bool intervals) const
