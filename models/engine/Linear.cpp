@@ -236,8 +236,6 @@ __attribute__((target_clones("avx2", "default"))) void unpackInt4(const std::uin
 
 float Linear::dotRow(int r, const float* x) const
 {
-    if (format_.precision == Precision::FP16) return kernels::dotHalf(h16_.data() + size_t(r) * in_, x, in_);
-    if (format_.precision == Precision::BF16) return kernels::dotBf16(h16_.data() + size_t(r) * in_, x, in_);
     const int g = format_.groupSize;
     const std::uint16_t* sc = scales_.data() + size_t(r) * groups_;
     float acc = 0;
@@ -324,6 +322,10 @@ void Linear::apply(const RowMatrix& x, RowMatrix& y) const
             }
         } else if (format_.precision == Precision::FP32) {
             y.middleCols(r.begin(), n).noalias() = x * w_.middleRows(r.begin(), n).transpose();
+        } else if (rows == 1 && format_.precision == Precision::FP16) {
+            kernels::rowsHalf(h16_.data() + size_t(r.begin()) * in_, n, in_, x.data(), y.data() + r.begin());
+        } else if (rows == 1 && format_.precision == Precision::BF16) {
+            kernels::rowsBf16(h16_.data() + size_t(r.begin()) * in_, n, in_, x.data(), y.data() + r.begin());
         } else if (rows == 1) {
             for (int o = r.begin(); o < r.end(); ++o) y(0, o) = dotRow(o, x.data());
         } else {

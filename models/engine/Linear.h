@@ -36,7 +36,7 @@ public:
 
 private:
     void dequantizeRows(int r0, int n, float* out) const; // n rows x in, fp32
-    float dotRow(int r, const float* x) const;              // stored row r . x
+    float dotRow(int r, const float* x) const;              // int8 / int4 row r (row-major groups) . x
     bool integerProducts() const;                           // int8 / int4 in whole activation blocks
     void applyInteger(const RowMatrix& x, RowMatrix& y) const;
     int in_ = 0, out_ = 0;

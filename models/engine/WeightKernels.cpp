@@ -377,20 +377,34 @@ LLMDSE_AVX2 __m256 load(const std::uint16_t* p)
     return Bf16 ? loadBf16(p) : loadHalf(p);
 }
 
+// Consecutive rows . x, read in memory order (the rows are contiguous) with a software prefetch
+// 1 KiB ahead of the loads. Half the bytes of fp32 per value, the hardware prefetcher alone keeps
+// too few lines in flight for one core: 12.5 GB/s without the prefetch, about 14 with it for
+// qwen2.5-0.5b's shapes on the development machine's EPYC (fp32 streams at 15-19).
 template <bool Bf16>
-LLMDSE_AVX2 float dot16Avx2(const std::uint16_t* w, const float* x, int n)
+LLMDSE_AVX2 void rows16Avx2(const std::uint16_t* w, int rows, int n, const float* x, float* y)
 {
-    __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();
-    int c = 0;
-    for (; c + 32 <= n; c += 32) {
-        a0 = _mm256_fmadd_ps(load<Bf16>(w + c), _mm256_loadu_ps(x + c), a0);
-        a1 = _mm256_fmadd_ps(load<Bf16>(w + c + 8), _mm256_loadu_ps(x + c + 8), a1);
-        a2 = _mm256_fmadd_ps(load<Bf16>(w + c + 16), _mm256_loadu_ps(x + c + 16), a2);
-        a3 = _mm256_fmadd_ps(load<Bf16>(w + c + 24), _mm256_loadu_ps(x + c + 24), a3);
+    constexpr int kAhead = 1024; // bytes
+    for (int r = 0; r < rows; ++r, w += n) {
+        __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();
+        int c = 0;
+        for (; c + 32 <= n; c += 32) { // 64 bytes of weights: one line, one prefetch
+            _mm_prefetch(reinterpret_cast<const char*>(w + c) + kAhead, _MM_HINT_T0);
+            a0 = _mm256_fmadd_ps(load<Bf16>(w + c), _mm256_loadu_ps(x + c), a0);
+            a1 = _mm256_fmadd_ps(load<Bf16>(w + c + 8), _mm256_loadu_ps(x + c + 8), a1);
+            a2 = _mm256_fmadd_ps(load<Bf16>(w + c + 16), _mm256_loadu_ps(x + c + 16), a2);
+            a3 = _mm256_fmadd_ps(load<Bf16>(w + c + 24), _mm256_loadu_ps(x + c + 24), a3);
+        }
+        for (; c + 8 <= n; c += 8) a0 = _mm256_fmadd_ps(load<Bf16>(w + c), _mm256_loadu_ps(x + c), a0);
+        const float s = hsum(_mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3)));
+        y[r] = s + (Bf16 ? dotBf16Portable(w + c, x + c, n - c) : dotHalfPortable(w + c, x + c, n - c));
     }
-    for (; c + 8 <= n; c += 8) a0 = _mm256_fmadd_ps(load<Bf16>(w + c), _mm256_loadu_ps(x + c), a0);
-    const float s = hsum(_mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3)));
-    return s + (Bf16 ? dotBf16Portable(w + c, x + c, n - c) : dotHalfPortable(w + c, x + c, n - c));
+}
+
+template <bool Bf16>
+void rows16Portable(const std::uint16_t* w, int rows, int n, const float* x, float* y)
+{
+    for (int r = 0; r < rows; ++r, w += n) y[r] = Bf16 ? dotBf16Portable(w, x, n) : dotHalfPortable(w, x, n);
 }
 
 template <bool Bf16>
@@ -471,16 +485,16 @@ void gemmInt4(const std::uint8_t* w, const std::uint16_t* wd, int rows, const Qu
     kernel(w, wd, rows, x, y, ldy);
 }
 
-float dotHalf(const std::uint16_t* w, const float* x, int n)
+void rowsHalf(const std::uint16_t* w, int rows, int n, const float* x, float* y)
 {
-    static const auto kernel = cpuHasAvx2() ? dot16Avx2<false> : dotHalfPortable;
-    return kernel(w, x, n);
+    static const auto kernel = cpuHasAvx2() ? rows16Avx2<false> : rows16Portable<false>;
+    kernel(w, rows, n, x, y);
 }
 
-float dotBf16(const std::uint16_t* w, const float* x, int n)
+void rowsBf16(const std::uint16_t* w, int rows, int n, const float* x, float* y)
 {
-    static const auto kernel = cpuHasAvx2() ? dot16Avx2<true> : dotBf16Portable;
-    return kernel(w, x, n);
+    static const auto kernel = cpuHasAvx2() ? rows16Avx2<true> : rows16Portable<true>;
+    kernel(w, rows, n, x, y);
 }
 
 void halfToFloat(const std::uint16_t* w, float* out, int n)

@@ -47,9 +47,10 @@ void packInt4(const std::int8_t* v, const std::uint16_t* d, int rows, int cols, 
 constexpr std::size_t int4GroupBytes(int cols) { return std::size_t(cols) / 2 * 8; }
 void gemmInt4(const std::uint8_t* w, const std::uint16_t* wd, int rows, const QuantizedRows& x, float* y, std::ptrdiff_t ldy);
 
-// fp16 and bf16 weights: a row . fp32 x, and a row converted to fp32.
-float dotHalf(const std::uint16_t* w, const float* x, int n);
-float dotBf16(const std::uint16_t* w, const float* x, int n);
+// fp16 and bf16 weights: y[i] = row i . fp32 x for `rows` contiguous rows of n values, and
+// values converted to fp32.
+void rowsHalf(const std::uint16_t* w, int rows, int n, const float* x, float* y);
+void rowsBf16(const std::uint16_t* w, int rows, int n, const float* x, float* y);
 void halfToFloat(const std::uint16_t* w, float* out, int n);
 void bf16ToFloat(const std::uint16_t* w, float* out, int n);
 
