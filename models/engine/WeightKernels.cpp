@@ -118,7 +118,7 @@ LLMDSE_AVX2 void storeLanes(__m256 v, float* y, int valid)
 
 template <int RX>
 LLMDSE_AVX2 void groupInt8Avx2(const std::int8_t* w, const std::uint16_t* wd, int nb, const QuantizedRows& x, int j0, float* y,
-                               std::ptrdiff_t ldy, int valid)
+                               std::ptrdiff_t ldy, int valid, std::uintptr_t pf)
 {
     __m256 acc[RX];
     for (int j = 0; j < RX; ++j) acc[j] = _mm256_setzero_ps();
@@ -126,8 +126,14 @@ LLMDSE_AVX2 void groupInt8Avx2(const std::int8_t* w, const std::uint16_t* wd, in
     for (int j = 0; j < RX; ++j) xr[j] = x.row(j0 + j);
     const __m256i ones = _mm256_set1_epi16(1);
     for (int b = 0; b < nb; ++b, w += kGroupBytes8) {
+        if (pf)
+            for (int line = 0; line < kGroupBytes8; line += 64)
+                _mm_prefetch(reinterpret_cast<const char*>(pf + std::uintptr_t(b * kGroupBytes8 + line)), _MM_HINT_T1);
         __m256i sum[RX];
         for (int j = 0; j < RX; ++j) sum[j] = _mm256_setzero_si256();
+        // Not unrolled: GCC would regroup the unrolled sums into a tree of additions whose
+        // partial sums no longer fit the 16 registers (spilled to the stack, 30% slower).
+#pragma GCC unroll 1
         for (int t = 0; t < 8; ++t) {
             const __m256i wv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + t * 32));
             const __m256i aw = _mm256_sign_epi8(wv, wv);
@@ -180,7 +186,7 @@ void gemmInt4Portable(const std::uint8_t* w, const std::uint16_t* wd, int rows, 
 
 template <int RX>
 LLMDSE_AVX2 void groupInt4Avx2(const std::uint8_t* w, const std::uint16_t* wd, int nb, const QuantizedRows& x, int j0, float* y,
-                               std::ptrdiff_t ldy, int valid)
+                               std::ptrdiff_t ldy, int valid, std::uintptr_t pf)
 {
     __m256 acc[RX];
     for (int j = 0; j < RX; ++j) acc[j] = _mm256_setzero_ps();
@@ -188,6 +194,9 @@ LLMDSE_AVX2 void groupInt4Avx2(const std::uint8_t* w, const std::uint16_t* wd, i
     for (int j = 0; j < RX; ++j) xr[j] = x.row(j0 + j);
     const __m256i mask = _mm256_set1_epi8(0x0f), ones = _mm256_set1_epi16(1);
     for (int b = 0; b < nb; ++b, w += kGroupBytes) {
+        if (pf)
+            for (int line = 0; line < kGroupBytes; line += 64)
+                _mm_prefetch(reinterpret_cast<const char*>(pf + std::uintptr_t(b * kGroupBytes + line)), _MM_HINT_T1);
         __m256i sum[RX];
         for (int j = 0; j < RX; ++j) sum[j] = _mm256_setzero_si256();
         for (int t = 0; t < 4; ++t) {
@@ -210,22 +219,27 @@ LLMDSE_AVX2 void groupInt4Avx2(const std::uint8_t* w, const std::uint16_t* wd, i
     for (int j = 0; j < RX; ++j) storeLanes(acc[j], y + (j0 + j) * ldy, valid);
 }
 
-// Every group of 8 rows against the activation rows, four at a time.
+// Every group of 8 rows against the activation rows, eight at a time (a batch-8 decode step reads
+// each group once), then four and the rest. A few activation rows leave the kernels compute-bound,
+// so, as gemmF32's tiles do, they pull the next group into L2 while they compute; a prompt's many
+// rows reuse each group long enough for the hardware prefetcher.
 template <typename W, int GroupBytes, template <int> class Kernel>
 LLMDSE_AVX2 void gemmGroupsAvx2(const W* w, const std::uint16_t* wd, int rows, const QuantizedRows& x, float* y, std::ptrdiff_t ldy)
 {
     const int nb = x.blocks;
+    const bool prefetch = x.rows > 1 && x.rows <= 8;
     for (int g = 0; g * 8 < rows; ++g) {
         const W* wg = w + std::size_t(g) * nb * GroupBytes;
+        const std::uintptr_t next = prefetch ? reinterpret_cast<std::uintptr_t>(wg + std::size_t(nb) * GroupBytes) : 0;
         const std::uint16_t* sg = wd + std::size_t(g) * nb * 8;
         float* yg = y + g * 8;
         const int valid = std::min(8, rows - g * 8);
         int j = 0;
-        for (; j + 4 <= x.rows; j += 4) Kernel<4>::run(wg, sg, nb, x, j, yg, ldy, valid);
+        for (; j + 4 <= x.rows; j += 4) Kernel<4>::run(wg, sg, nb, x, j, yg, ldy, valid, j == 0 ? next : 0);
         switch (x.rows - j) {
-        case 3: Kernel<3>::run(wg, sg, nb, x, j, yg, ldy, valid); break;
-        case 2: Kernel<2>::run(wg, sg, nb, x, j, yg, ldy, valid); break;
-        case 1: Kernel<1>::run(wg, sg, nb, x, j, yg, ldy, valid); break;
+        case 3: Kernel<3>::run(wg, sg, nb, x, j, yg, ldy, valid, j == 0 ? next : 0); break;
+        case 2: Kernel<2>::run(wg, sg, nb, x, j, yg, ldy, valid, j == 0 ? next : 0); break;
+        case 1: Kernel<1>::run(wg, sg, nb, x, j, yg, ldy, valid, 0); break;
         default: break;
         }
     }
@@ -234,17 +248,17 @@ LLMDSE_AVX2 void gemmGroupsAvx2(const W* w, const std::uint16_t* wd, int rows, c
 template <int RX>
 struct Int8Group {
     static void run(const std::int8_t* w, const std::uint16_t* wd, int nb, const QuantizedRows& x, int j0, float* y, std::ptrdiff_t ldy,
-                    int valid)
+                    int valid, std::uintptr_t pf)
     {
-        groupInt8Avx2<RX>(w, wd, nb, x, j0, y, ldy, valid);
+        groupInt8Avx2<RX>(w, wd, nb, x, j0, y, ldy, valid, pf);
     }
 };
 template <int RX>
 struct Int4Group {
     static void run(const std::uint8_t* w, const std::uint16_t* wd, int nb, const QuantizedRows& x, int j0, float* y, std::ptrdiff_t ldy,
-                    int valid)
+                    int valid, std::uintptr_t pf)
     {
-        groupInt4Avx2<RX>(w, wd, nb, x, j0, y, ldy, valid);
+        groupInt4Avx2<RX>(w, wd, nb, x, j0, y, ldy, valid, pf);
     }
 };
 
