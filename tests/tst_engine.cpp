@@ -154,7 +154,7 @@ private Q_SLOTS:
             for (int out : {37, 48}) {
                 const QuantFormat q = parseQuantFormat(fmt, "weights");
                 const int in = 128, qmax = q.precision == Precision::INT8 ? 127 : 7;
-                RowMatrix w(out, in), x(7, in);
+                RowMatrix w(out, in), x(8, in);
                 for (auto* m : {&w, &x})
                     for (Eigen::Index i = 0; i < m->size(); ++i) m->data()[i] = n01(rng);
                 RowMatrix deq(out, in);
@@ -167,13 +167,34 @@ private Q_SLOTS:
                     }
                 Linear lin(w);
                 lin.quantize(q);
-                for (int rows : {1, 3, 7}) {
+                for (int rows : {1, 3, 7, 8}) {
                     RowMatrix y;
                     lin.apply(x.topRows(rows), y);
                     const RowMatrix ref = x.topRows(rows) * deq.transpose();
                     const double err = (y - ref).cwiseAbs().maxCoeff();
                     QVERIFY2(err < 0.02 * ref.cwiseAbs().maxCoeff(), qPrintable(QString("%1 out %2 rows %3: %4").arg(fmt).arg(out).arg(rows).arg(err)));
                 }
+            }
+    }
+
+    // fp16 weights: one activation row (decode's row-after-row kernel) and several give the
+    // product with the rounded weights, for widths with and without a tail past the vectors.
+    void halfRowsMatchRoundedWeights()
+    {
+        std::mt19937 rng(11);
+        std::normal_distribution<float> n01;
+        for (int in : {96, 100, 896})
+            for (int rows : {1, 3}) {
+                RowMatrix w(45, in), x(rows, in);
+                for (auto* m : {&w, &x})
+                    for (Eigen::Index i = 0; i < m->size(); ++i) m->data()[i] = n01(rng);
+                RowMatrix rounded = w.unaryExpr([](float v) { return halfToFloat(floatToHalf(v)); });
+                Linear lin(w);
+                lin.quantize(parseQuantFormat("fp16", "weights"));
+                RowMatrix y;
+                lin.apply(x, y);
+                const RowMatrix ref = x * rounded.transpose();
+                QVERIFY2((y - ref).cwiseAbs().maxCoeff() < 1e-4 * ref.cwiseAbs().maxCoeff(), qPrintable(QString("in %1 rows %2").arg(in).arg(rows)));
             }
     }
 
