@@ -255,6 +255,9 @@ RuntimeProfile anchored(const Fit& fit, const HardwareSpec& now)
 void saveLlamaCppCalibration(const LlamaCppCalibration& c)
 {
     const std::string path = llamaCppCalibrationPath();
+    // Every later command reads this file and falls back to the bundled profile when it cannot:
+    // a fit that would not read back fails here, where the user is waiting for it, not silently later.
+    (void)runtimeFromJson(toJson(c.profile), path);
     QJsonObject root;
     if (QFileInfo::exists(QString::fromStdString(path))) {
         try {
