@@ -31,6 +31,8 @@ int calibrateHost(const QCommandLineParser& parser)
     if (!ok || req.threads < 0 || req.threads > 4096) throw InputError("", "--threads", "must be a whole number between 1 and 4096");
     req.repeats = parser.value("repeats").toInt(&ok);
     if (!ok || req.repeats < 1 || req.repeats > 100) throw InputError("", "--repeats", "must be a whole number between 1 and 100");
+    req.rounds = parser.value("rounds").toInt(&ok);
+    if (!ok || req.rounds < 1 || req.rounds > 20) throw InputError("", "--rounds", "must be a whole number between 1 and 20");
     const LlamaCppCalibration c = calibrateLlamaCppHost(req, [](const std::string& step) {
         std::fprintf(stderr, "llmdse: %s\n", step.c_str());
     });
@@ -74,7 +76,10 @@ int run(const QStringList& args)
     parser.addOption({"host", "With --runtime llama.cpp: measure llama.cpp on this computer (calibration shapes that are not\n"
                               "zoo models, every GGUF format) and fit its profile; stored beside the host profile."});
     parser.addOption({"threads", "--host: llama.cpp threads (default: every core).", "n"});
-    parser.addOption({"repeats", "--host: timed runs per measurement, median (default 3).", "n", "3"});
+    parser.addOption({"repeats", "--host: timed runs per measurement and round (default 2).", "n", "2"});
+    parser.addOption({"rounds", "--host: passes over all measurements, alternately forward and backward so that the "
+                                "machine's drift falls on every shape alike; the median of all runs is kept (default 2).",
+                      "n", "2"});
     parser.addOption({"fix", "Hold a parameter at a value instead of fitting it, e.g. efficiency.gemm=0.77 from a GEMM "
                              "microbenchmark (repeatable). Parameters: " +
                                  QString::fromStdString([] {

@@ -1,6 +1,7 @@
 // Least squares and profile calibration: recover known answers, and keep the
 // shipped GPU profile honest against resources/validation/gpu-measurements.json.
 #include "core/Errors.h"
+#include "core/RuntimeProfileJson.h"
 #include "core/RuntimeZoo.h"
 #include "estimators/analytical/AnalyticalEstimator.h"
 #include "estimators/calibration/LevenbergMarquardt.h"
@@ -134,6 +135,23 @@ private Q_SLOTS:
             calibrateProfile(synthetic(truth), start, "h100-sxm", {"efficiency.gemm", "efficiency.gemm_half_tokens"});
         QCOMPARE(r.profile.gemmEfficiency, 0.5);
         QCOMPARE(r.rows, 42); // the h100 rows only: 2 models x (9 prefill + 12 decode)
+    }
+
+    // A fixed cost the data has no use for, fitted towards exp(-inf) in log space (a llama.cpp fit
+    // ended at 7.6e-136 s per step and the reader refused the stored profile), is stored as an absent
+    // term (0); the fitted profile reads back from its own JSON. Real costs stay as fitted.
+    void aNegligibleFittedCostIsStoredAsZero()
+    {
+        const RuntimeProfile start = resolveRuntime("llama.cpp");
+        QVERIFY(start.stepOverheadS > 0 && start.kernelOverheadS > 0);
+        RuntimeProfile fitted = start;
+        fitted.stepOverheadS = 7.559212755110319e-136;
+        fitted.kernelOverheadS = 1e-3 * start.kernelOverheadS;
+        QVERIFY_THROWS_EXCEPTION(InputError, runtimeFromJson(toJson(fitted), "fitted.json"));
+        dropNegligibleCosts(fitted, start);
+        QCOMPARE(fitted.stepOverheadS, 0.0);
+        QCOMPARE(fitted.kernelOverheadS, 1e-3 * start.kernelOverheadS);
+        QCOMPARE(runtimeFromJson(toJson(fitted), "fitted.json").stepOverheadS, 0.0);
     }
 
     void tooFewRowsIsAnInputError()

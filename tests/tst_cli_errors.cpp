@@ -311,6 +311,8 @@ private Q_SLOTS:
         QTest::newRow("calibrate without --out")
             << QStringList{"calibrate", "--data", test::sourceDir() + "/resources/validation/gpu-measurements.json"}
             << QStringList{"--out"};
+        QTest::newRow("calibrate host zero rounds")
+            << QStringList{"calibrate", "--runtime", "llama.cpp", "--host", "--rounds", "0"} << QStringList{"--rounds"};
         QTest::newRow("merge without inputs") << QStringList{"merge", "--out", dir_.filePath("m.csv")} << QStringList{"inputs"};
         // merge: never over an input; the shards must cover the study.
         const QString shardA = file("m-a.sqlite", "a"), shardB = file("m-b.sqlite", "b");

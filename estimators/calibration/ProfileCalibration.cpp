@@ -92,6 +92,16 @@ std::vector<std::string> calibrationParameterNames()
     return v;
 }
 
+void dropNegligibleCosts(RuntimeProfile& fitted, const RuntimeProfile& start)
+{
+    constexpr double negligible = 1e-9; // of the starting value: zero to any precision a profile needs
+    RuntimeProfile from = start;
+    for (const Mapping& m : params()) {
+        const bool cost = m.name.size() > 3 && m.name.compare(m.name.size() - 3, 3, "_us") == 0;
+        if (cost && m.field(fitted) < negligible * m.field(from)) m.field(fitted) = 0;
+    }
+}
+
 CalibrationResult calibrateProfile(const MeasurementSet& data, const RuntimeProfile& start, const std::string& hardware,
                                    const std::vector<std::string>& fixed)
 {
@@ -151,6 +161,7 @@ CalibrationResult calibrateProfile(const MeasurementSet& data, const RuntimeProf
     Errors before = evaluate(start, nullptr);
     auto fit = levenbergMarquardt(residuals, encode(start, free), 200);
     res.profile = decode(start, fit.x, free);
+    dropNegligibleCosts(res.profile, start);
     Errors after = evaluate(res.profile, nullptr);
     res.latencyMapeBefore = before.latency;
     res.energyMapeBefore = before.energy;

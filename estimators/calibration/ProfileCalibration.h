@@ -30,4 +30,9 @@ CalibrationResult calibrateProfile(const MeasurementSet& data, const RuntimeProf
                                    const std::vector<std::string>& fixed = {});
 std::vector<std::string> calibrationParameterNames();
 
+// A fixed cost (the *_us parameters) fitted to below 1e-9 of its starting value is an absent term:
+// it is set to 0. Log-space fits run such a term off towards exp(-inf) (1e-136 s was seen), a value
+// that profile files reject as a unit mistake. calibrateProfile applies this to its result.
+void dropNegligibleCosts(RuntimeProfile& fitted, const RuntimeProfile& start);
+
 } // namespace llmdse

@@ -80,6 +80,14 @@ LlamaCppCalibration calibrateLlamaCppHost(const LlamaCppCalibrationRequest& req,
 
     MeasurementSet set;
     set.file = "llama.cpp measurements on this computer";
+    struct Point {
+        ModelSpec model;
+        GgmlType type;
+        int prompt;
+        std::string gguf;
+        std::vector<double> prefill, decode;
+    };
+    std::vector<Point> points;
     for (const ModelSpec& m : llamaCppCalibrationShapes()) {
         set.models[m.id] = m;
         for (GgmlType t : req.formats) {
@@ -87,24 +95,35 @@ LlamaCppCalibration calibrateLlamaCppHost(const LlamaCppCalibrationRequest& req,
             source.spec = m;
             if (progress) progress(std::string("exporting ") + m.id + " as " + toString(t));
             const std::string gguf = cachedGguf(source, t);
-            for (int prompt : req.prompts) {
-                if (progress) progress(std::string("llama.cpp: ") + m.id + " " + toString(t) + ", prompt " + std::to_string(prompt));
-                const auto runs = measureLlamaCpp({gguf, c.threads, prompt, req.output, req.repeats}, {reference});
-                std::vector<double> pre, dec;
-                for (const auto& r : runs) pre.push_back(r.prefillS), dec.push_back(r.decodeStepS());
-                Measurement pm;
-                pm.device = "host", pm.model = m.id, pm.phase = Phase::Prefill, pm.batch = 1, pm.tokens = prompt;
-                pm.latencyS = median(pre);
-                pm.design = designOverrides(t, c.threads);
-                set.rows.push_back(pm);
-                Measurement dm = pm;
-                // The decode steps attend prompt + 1 .. prompt + output - 1 tokens; their mean is the step at the mean context.
-                dm.phase = Phase::Decode;
-                dm.tokens = prompt + req.output / 2;
-                dm.latencyS = median(dec);
-                set.rows.push_back(dm);
-            }
+            for (int prompt : req.prompts) points.push_back({m, t, prompt, gguf, {}, {}});
         }
+    }
+    // A shared machine's speed wanders over the half hour this takes. Each measurement is repeated
+    // in every round and the rounds alternate direction (A..Z, Z..A), so the mean time of every
+    // measurement is the same and a steady drift shifts them all alike instead of the last shapes.
+    const int rounds = std::max(1, req.rounds);
+    for (int round = 0; round < rounds; ++round) {
+        for (size_t k = 0; k < points.size(); ++k) {
+            Point& p = points[round % 2 ? points.size() - 1 - k : k];
+            if (progress)
+                progress("llama.cpp (round " + std::to_string(round + 1) + " of " + std::to_string(rounds) + "): " + p.model.id +
+                         " " + toString(p.type) + ", prompt " + std::to_string(p.prompt));
+            for (const auto& r : measureLlamaCpp({p.gguf, c.threads, p.prompt, req.output, req.repeats}, {reference}))
+                p.prefill.push_back(r.prefillS), p.decode.push_back(r.decodeStepS());
+        }
+    }
+    for (const Point& p : points) {
+        Measurement pm;
+        pm.device = "host", pm.model = p.model.id, pm.phase = Phase::Prefill, pm.batch = 1, pm.tokens = p.prompt;
+        pm.latencyS = median(p.prefill);
+        pm.design = designOverrides(p.type, c.threads);
+        set.rows.push_back(pm);
+        Measurement dm = pm;
+        // The decode steps attend prompt + 1 .. prompt + output - 1 tokens; their mean is the step at the mean context.
+        dm.phase = Phase::Decode;
+        dm.tokens = p.prompt + req.output / 2;
+        dm.latencyS = median(p.decode);
+        set.rows.push_back(dm);
     }
 
     const RuntimeProfile start = resolveRuntime("llama.cpp");
@@ -143,10 +162,10 @@ LlamaCppCalibration calibrateLlamaCppHost(const LlamaCppCalibrationRequest& req,
     std::snprintf(prov, sizeof prov,
                   "Fitted on this computer by `llmdse calibrate --runtime llama.cpp --host` at %s: llama.cpp %s (%s), %d "
                   "thread(s), %zu measurements (shapes %s; f32, f16, q8_0, q4_0; prompts %s, %d decode steps; median "
-                  "of %d runs after a warm-up). MAPE prefill %.1f%% -> %.1f%%, decode %.1f%% -> %.1f%%. The zoo's models "
+                  "of %d runs in %d rounds, alternately forward and backward, each after a warm-up). MAPE prefill %.1f%% -> %.1f%%, decode %.1f%% -> %.1f%%. The zoo's models "
                   "were not measured for the fit.",
                   c.measuredAt.c_str(), info.version.c_str(), info.libraryDir.c_str(), c.threads, set.rows.size(),
-                  shapes.c_str(), prompts.c_str(), req.output - 1, req.repeats, c.prefillMapeBefore, c.prefillMapeAfter, c.decodeMapeBefore, c.decodeMapeAfter);
+                  shapes.c_str(), prompts.c_str(), req.output - 1, req.repeats * rounds, rounds, c.prefillMapeBefore, c.prefillMapeAfter, c.decodeMapeBefore, c.decodeMapeAfter);
     c.profile.provenance = std::string(prov) + " Structure from the bundled profile: " + start.provenance;
     c.profile.description = "llama.cpp on this computer with " + std::to_string(c.threads) + " thread(s), calibrated.";
     return c;
@@ -236,6 +255,9 @@ RuntimeProfile anchored(const Fit& fit, const HardwareSpec& now)
 void saveLlamaCppCalibration(const LlamaCppCalibration& c)
 {
     const std::string path = llamaCppCalibrationPath();
+    // Every later command reads this file and falls back to the bundled profile when it cannot:
+    // a fit that would not read back fails here, where the user is waiting for it, not silently later.
+    (void)runtimeFromJson(toJson(c.profile), path);
     QJsonObject root;
     if (QFileInfo::exists(QString::fromStdString(path))) {
         try {

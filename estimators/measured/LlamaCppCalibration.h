@@ -21,7 +21,8 @@ namespace llmdse {
 
 struct LlamaCppCalibrationRequest {
     int threads = 0;                       // 0: every core
-    int repeats = 3;                       // timed runs per measurement after a warm-up (median)
+    int repeats = 2;                       // timed runs per measurement and round, after a warm-up
+    int rounds = 2;                        // passes over every measurement, alternately forward and backward (median of all)
     std::vector<GgmlType> formats{GgmlType::F32, GgmlType::F16, GgmlType::Q8_0, GgmlType::Q4_0};
     std::vector<int> prompts{32, 192};     // two prompt lengths separate fixed costs from per-token work
     int output = 33;                       // 32 decode steps after each prompt
