@@ -403,7 +403,8 @@ LLMDSE_AVX2 void rows16Avx2(const std::uint16_t* w, int rows, int n, const float
         __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();
         int c = 0;
         for (; c + 32 <= n; c += 32) { // 64 bytes of weights: one line, one prefetch
-            _mm_prefetch(reinterpret_cast<const char*>(w + c) + kAhead, _MM_HINT_T0);
+            // An address, not a pointer: near the matrix's end it lies past it (prefetches never fault).
+            _mm_prefetch(reinterpret_cast<const char*>(reinterpret_cast<std::uintptr_t>(w + c) + kAhead), _MM_HINT_T0);
             a0 = _mm256_fmadd_ps(load<Bf16>(w + c), _mm256_loadu_ps(x + c), a0);
             a1 = _mm256_fmadd_ps(load<Bf16>(w + c + 8), _mm256_loadu_ps(x + c + 8), a1);
             a2 = _mm256_fmadd_ps(load<Bf16>(w + c + 16), _mm256_loadu_ps(x + c + 16), a2);
