@@ -16,7 +16,7 @@ build/bin/bench_engine "$MODEL" > "$OUT/engine.jsonl"
 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 bench/torch_baseline.py "$MODEL" "$(nproc)" > "$OUT/torch.jsonl"
 /usr/bin/python3 - "$OUT/engine.jsonl" "$OUT/torch.jsonl" <<'PY'
 import json, sys
-eng = [json.loads(l) for l in open(sys.argv[1])]
+eng = [r for r in map(json.loads, open(sys.argv[1])) if "prefill_tokens_per_s" in r]  # not the per-op lines
 tor = {(r["weights"], r["batch"]): r for r in map(json.loads, open(sys.argv[2]))}
 print(f"model {eng[0]['model']}, prompt {eng[0]['prompt']}, measured bandwidth {eng[0]['bandwidth_gb_s']:.1f} GB/s; "
       f"baseline {next(iter(tor.values()))['engine']}")
