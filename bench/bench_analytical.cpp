@@ -1,6 +1,7 @@
 // Analytical evaluation throughput: full design points per second (prefill +
 // every decode step of the output), all cores, side by side with a baseline
 // that costs each decode step separately (what a per-token loop would do).
+#include "bench/BenchMain.h"
 #include "estimators/analytical/AnalyticalEstimator.h"
 #include "estimators/analytical/OpTiming.h"
 #include "estimators/analytical/PhaseCosting.h"
@@ -33,9 +34,9 @@ void vary(Design& d, std::int64_t i)
 
 } // namespace
 
-int main(int argc, char** argv)
+static int runBench(int argc, char** argv)
 {
-    const std::int64_t n = argc > 1 ? std::atoll(argv[1]) : 4'000'000;
+    const std::int64_t n = bench::countArg(argc, argv, 1, 4'000'000, 1, 4'000'000'000LL, "points");
     const Design base = designFromJson(QJsonObject{{"model", "llama-3-8b"}, {"hardware", "h100-sxm"}});
     AnalyticalEstimator est;
     struct Local {
@@ -82,4 +83,9 @@ int main(int argc, char** argv)
     std::printf("ratio: %.1fx   (threads: %d, points: %lld, checksum %.3g)\n", fast / slow,
                 oneapi::tbb::this_task_arena::max_concurrency(), static_cast<long long>(n), check);
     return 0;
+}
+
+int main(int argc, char** argv)
+{
+    return llmdse::bench::benchMain(argc, argv, "Usage: bench_analytical [design points (4000000)]", [&] { return runBench(argc, argv); });
 }

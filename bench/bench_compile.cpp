@@ -2,6 +2,7 @@
 // card resolved, the operator graph grouped into stages, the allocation, power) for Llama-2-7B on
 // the Alveo U280 in both styles and on a 13B model, median of repeated runs, and says whether
 // each is under the target. Exit 1 if one is not.
+#include "bench/BenchMain.h"
 #include "core/HardwareZoo.h"
 #include "estimators/fpga/FpgaPlanner.h"
 #include "models/ModelZoo.h"
@@ -14,9 +15,9 @@
 
 using namespace llmdse;
 
-int main(int argc, char** argv)
+static int runBench(int argc, char** argv)
 {
-    const int runs = argc > 1 ? std::max(1, std::atoi(argv[1])) : 21;
+    const int runs = int(bench::countArg(argc, argv, 1, 21, 1, 100000, "runs"));
     const HardwareSpec u280 = resolveHardware("alveo-u280");
     bool ok = true;
     struct Case { const char* model; const char* weights; FpgaStyle style; };
@@ -41,4 +42,9 @@ int main(int argc, char** argv)
                     under ? "under 1 s" : "OVER 1 s", tokens);
     }
     return ok ? 0 : 1;
+}
+
+int main(int argc, char** argv)
+{
+    return llmdse::bench::benchMain(argc, argv, "Usage: bench_compile [runs (21)]", [&] { return runBench(argc, argv); });
 }

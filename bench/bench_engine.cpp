@@ -5,6 +5,7 @@
 // the tied output head / embedding table left fp32 (the engine's default).
 // Prints one JSON object per line for bench/engine_vs_torch.sh.
 // Usage: bench_engine [model] [formats, comma-separated (fp32,int8)] [batches (1,8)] [prompt (128)] [new tokens (33)]
+#include "bench/BenchMain.h"
 #include "core/Errors.h"
 #include "estimators/measured/MachineState.h"
 #include "models/ModelZoo.h"
@@ -16,7 +17,6 @@
 
 #include <chrono>
 #include <cstdio>
-#include <exception>
 
 using namespace llmdse;
 
@@ -93,14 +93,7 @@ int run(int argc, char** argv)
         if (!ok || batches.back() < 1 || batches.back() > 256)
             throw InputError("", "batches", "'" + b.toStdString() + "' is not a batch size from 1 to 256");
     }
-    const auto count = [&](int i, int fallback, const char* field) {
-        if (argc <= i) return fallback;
-        bool ok = false;
-        const int v = QString(argv[i]).toInt(&ok);
-        if (!ok || v < 2 || v > 4096) throw InputError("", field, std::string("'") + argv[i] + "' is not a count from 2 to 4096");
-        return v;
-    };
-    const int S = count(4, 128, "prompt"), N = count(5, 33, "new tokens");
+    const int S = int(bench::countArg(argc, argv, 4, 128, 2, 4096, "prompt")), N = int(bench::countArg(argc, argv, 5, 33, 2, 4096, "new tokens"));
     const ModelSpec spec = resolveModel(model);
     const std::vector<float> probe(size_t(1) << 27, 1.0f); // 512 MB: far beyond any cache
     for (const QString& format : formats) {
@@ -139,14 +132,6 @@ int run(int argc, char** argv)
 
 int main(int argc, char** argv)
 {
-    if (argc > 1 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h")) {
-        std::printf("Usage: bench_engine [model (qwen2.5-0.5b)] [formats (fp32,int8)] [batches (1,8)] [prompt (128)] [new tokens (33)]\n");
-        return 0;
-    }
-    try {
-        return run(argc, argv);
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "bench_engine: %s\n", e.what());
-        return 1;
-    }
+    return llmdse::bench::benchMain(argc, argv, "Usage: bench_engine [model (qwen2.5-0.5b)] [formats (fp32,int8)] [batches (1,8)] [prompt (128)] [new tokens (33)]",
+                                    [&] { return run(argc, argv); });
 }

@@ -4,6 +4,7 @@
 // engine, ...) so both see the same machine state; medians of the timed rounds after one
 // warm-up each. Prints one JSON object for bench/engine_vs_llamacpp.sh.
 // Usage: bench_engine_vs_llamacpp MODEL f32|f16|q8_0|q4_0 THREADS [PROMPT OUTPUT ROUNDS]
+#include "bench/BenchMain.h"
 #include "core/Errors.h"
 #include "core/Statistics.h"
 #include "estimators/measured/LlamaCpp.h"
@@ -52,11 +53,9 @@ Times runEngine(ReferenceEngine& e, int prompt, int output)
 
 int main(int argc, char** argv)
 {
-    if (argc < 4) {
-        std::fprintf(stderr, "usage: %s MODEL f32|f16|q8_0|q4_0 THREADS [PROMPT OUTPUT ROUNDS]\n", argv[0]);
-        return 2;
-    }
-    try {
+    const char* usage = "usage: bench_engine_vs_llamacpp MODEL f32|f16|q8_0|q4_0 THREADS [PROMPT OUTPUT ROUNDS]";
+    return bench::benchMain(argc, argv, usage, [&]() -> int {
+        if (argc < 4) throw InputError("", "arguments", std::string("missing; ") + usage);
         const ModelSpec spec = resolveModel(argv[1]);
         const GgmlType type = parseGgufWeights(argv[2], "format");
         const int threads = std::atoi(argv[3]);
@@ -87,8 +86,5 @@ int main(int argc, char** argv)
                     llamaPrefill, llamaDecode, enginePrefill / llamaPrefill, engineDecode / llamaDecode,
                     llamaCppInfo().version.c_str());
         return 0;
-    } catch (const InputError& e) {
-        std::fprintf(stderr, "bench_engine_vs_llamacpp: %s\n", e.what());
-        return 1;
-    }
+    });
 }

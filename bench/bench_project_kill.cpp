@@ -1,5 +1,6 @@
 // Crash safety of projects: saves a project with 2 pinned designs and a 105-point sweep, then (child mode) re-saves it in a loop
-// until killed; the parent kills it mid-save with SIGKILL and checks the file opens whole.
+// until killed; the parent kills it mid-save with SIGKILL and checks the file opens whole. Exit 1 unless all 10 kills do.
+#include "bench/BenchMain.h"
 #include "ui/MainWindow.h"
 #include "ui/CompareModel.h"
 #include "ui/SweepView.h"
@@ -13,7 +14,7 @@
 #include <csignal>
 #include <unistd.h>
 using namespace llmdse;
-int main(int argc, char** argv) {
+static int runBench(int argc, char** argv) {
     qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
     QApplication::setOrganizationName("llmdse-killtest");
@@ -35,4 +36,11 @@ int main(int argc, char** argv) {
         catch (const std::exception& e) { std::printf("trial %d: %s\n", trial, e.what()); }
     }
     std::printf("%d of 10 kills left a whole project\n", ok);
+    return ok == 10 ? 0 : 1;
+}
+
+int main(int argc, char** argv)
+{
+    return bench::benchMain(argc, argv, "Usage: bench_project_kill (kills a re-saving child 10 times, checks the project opens whole)",
+                            [&] { return runBench(argc, argv); });
 }

@@ -6,6 +6,7 @@
 //  2. a >= 1e10-point space searched with 20,000 evaluations of the analytical estimator, every
 //     point written to SQLite (target < 60 s wall).
 // Usage: bench_search [small-study] [large-study] (defaults: bench/studies/search-1e5.json, search-1e10.json)
+#include "bench/BenchMain.h"
 #include "estimators/search/Hypervolume.h"
 #include "estimators/sweep/SweepRunner.h"
 
@@ -48,7 +49,7 @@ double volume(const std::vector<ParetoPoint>& front, const std::vector<double>& 
 
 } // namespace
 
-int main(int argc, char** argv)
+static int runBench(int argc, char** argv)
 {
     const Study small = readStudyFile(argc > 1 ? argv[1] : "bench/studies/search-1e5.json");
     const Study large = readStudyFile(argc > 2 ? argv[2] : "bench/studies/search-1e10.json");
@@ -108,4 +109,9 @@ int main(int argc, char** argv)
                 static_cast<long long>(big.invalid), big.front.size(), wall);
     std::filesystem::remove(out);
     return 0;
+}
+
+int main(int argc, char** argv)
+{
+    return llmdse::bench::benchMain(argc, argv, "Usage: bench_search [small study (bench/studies/search-1e5.json)] [large study (bench/studies/search-1e10.json)]", [&] { return runBench(argc, argv); });
 }

@@ -6,6 +6,7 @@
 // (target < 30 s). Prints the wall time of stream generation, simulation and
 // summary of each, side by side in one run.
 // Usage: bench_serving [requests] [rate/s per server]
+#include "bench/BenchMain.h"
 #include "estimators/analytical/AnalyticalEstimator.h"
 #include "estimators/serving/KvCacheBudget.h"
 #include "estimators/serving/RequestStream.h"
@@ -55,10 +56,10 @@ void measure(const char* name, const Design& d, const AnalyticalEstimator& est, 
 
 } // namespace
 
-int main(int argc, char** argv)
+static int runBench(int argc, char** argv)
 {
-    const long long n = argc > 1 ? std::atoll(argv[1]) : 1'000'000;
-    const double rate = argc > 2 ? std::atof(argv[2]) : 12.0; // about 3/4 of what one server sustains
+    const long long n = bench::countArg(argc, argv, 1, 1'000'000, 1, 100'000'000, "requests");
+    const double rate = bench::numberArg(argc, argv, 2, 12.0, 1e-3, 1e6, "rate"); // about 3/4 of what one server sustains
     const Design d = designFromJson(QJsonObject{{"model", "llama-3-8b"}, {"hardware", "h100-sxm"}});
     AnalyticalEstimator est;
     SchedulerConfig c;  // max batch 256, chunk 2048, block 16
@@ -82,4 +83,9 @@ int main(int argc, char** argv)
     eight.replicas = 8;
     measure("prefix caching, 8 replicas", d, est, cached, eight, shared, 30);
     return 0;
+}
+
+int main(int argc, char** argv)
+{
+    return llmdse::bench::benchMain(argc, argv, "Usage: bench_serving [requests (1000000)] [rate, requests/s per server (12)]", [&] { return runBench(argc, argv); });
 }

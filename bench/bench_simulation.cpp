@@ -2,6 +2,7 @@
 // Llama-2-7B decode step on template-systolic uncached and cached; a template
 // sweep (default examples/study-template.json, 10,000 points) with a cold cache
 // and again with the warm cache it left.
+#include "bench/BenchMain.h"
 #include "estimators/simulation/MatmulSimulator.h"
 #include "estimators/simulation/SimulationEstimator.h"
 #include "estimators/sweep/SweepRunner.h"
@@ -20,7 +21,7 @@ double seconds(std::chrono::steady_clock::time_point t0)
 }
 } // namespace
 
-int main(int argc, char** argv)
+static int runBench(int argc, char** argv)
 {
     const Design d = designFromJson({{"model", "llama-2-7b"}, {"hardware", "template-systolic"}, {"batch", 1},
                                      {"prompt", 1024}, {"output", 128}, {"context", 1024}});
@@ -72,4 +73,9 @@ int main(int argc, char** argv)
         std::filesystem::remove(out);
     }
     return 0;
+}
+
+int main(int argc, char** argv)
+{
+    return llmdse::bench::benchMain(argc, argv, "Usage: bench_simulation [template study (examples/study-template.json)]", [&] { return runBench(argc, argv); });
 }

@@ -1,4 +1,5 @@
 // Sweep throughput: a 2^20-point grid written to SQLite, CSV and JSON in one run.
+#include "bench/BenchMain.h"
 #include "estimators/sweep/SweepRunner.h"
 
 #include <cstdio>
@@ -6,7 +7,7 @@
 
 using namespace llmdse;
 
-int main(int argc, char** argv)
+static int runBench(int argc, char** argv)
 {
     const std::string study = argc > 1 ? argv[1] : "bench/studies/grid-1m.json";
     const Study s = readStudyFile(study);
@@ -21,4 +22,9 @@ int main(int argc, char** argv)
         std::filesystem::remove(out);
     }
     return 0;
+}
+
+int main(int argc, char** argv)
+{
+    return llmdse::bench::benchMain(argc, argv, "Usage: bench_sweep [study (bench/studies/grid-1m.json)]", [&] { return runBench(argc, argv); });
 }
