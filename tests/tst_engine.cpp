@@ -198,6 +198,30 @@ private Q_SLOTS:
             }
     }
 
+    // fp32 weights: every activation-row count (one row's dot products, the tiles, and 6-8 rows
+    // interleaved and broadcast against each weight) gives the plain product, with a bias, a
+    // last group of fewer than 8 weight rows and widths with and without a tail past the vectors.
+    void fp32RowsMatchThePlainProduct()
+    {
+        std::mt19937 rng(17);
+        std::normal_distribution<float> n01;
+        for (int in : {96, 101})
+            for (int out : {7, 45, 200}) {
+                RowMatrix w(out, in), x(12, in);
+                for (auto* m : {&w, &x})
+                    for (Eigen::Index i = 0; i < m->size(); ++i) m->data()[i] = n01(rng);
+                const Eigen::VectorXf bias = Eigen::VectorXf::Random(out);
+                const Linear lin(w, bias);
+                for (int rows = 1; rows <= 12; ++rows) {
+                    RowMatrix y;
+                    lin.apply(x.topRows(rows), y);
+                    const RowMatrix ref = (x.topRows(rows) * w.transpose()).rowwise() + bias.transpose();
+                    QVERIFY2((y - ref).cwiseAbs().maxCoeff() < 1e-4 * (1 + ref.cwiseAbs().maxCoeff()),
+                             qPrintable(QString("in %1 out %2 rows %3").arg(in).arg(out).arg(rows)));
+                }
+            }
+    }
+
     // A batch of two sequences gives each the same tokens as running it alone.
     void batchMatchesSingle()
     {

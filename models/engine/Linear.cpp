@@ -305,11 +305,21 @@ void Linear::apply(const RowMatrix& x, RowMatrix& y) const
     // The AVX2 dot-product kernels where the CPU has them (Eigen's GEMM is built for the
     // portable baseline, SSE2); Eigen elsewhere.
     const bool vector = kernels::vectorKernels();
+    // A batch step's 6-8 rows: interleaved once, then broadcast against each weight value (one
+    // pass over the weights, no horizontal sums; see kernels::gemmF32Interleaved8). Fewer rows
+    // leave too many lanes idle; a prompt's many rows reuse the tiles' panels from L2.
+    std::vector<float> interleaved;
+    if (vector && format_.precision == Precision::FP32 && rows >= 6 && rows <= 8) {
+        interleaved.resize(size_t(in_) * 8);
+        kernels::interleaveRows8(x.data(), in_, rows, in_, interleaved.data());
+    }
     oneapi::tbb::parallel_for(oneapi::tbb::blocked_range<int>(0, out_, grain), [&](const auto& r) {
         const int n = r.end() - r.begin();
         // Weight panels of kPanel rows stay in L1/L2 while every activation row passes them.
         constexpr int kPanel = 24;
-        if (format_.precision == Precision::FP32 && vector) {
+        if (!interleaved.empty()) {
+            kernels::gemmF32Interleaved8(w_.data() + size_t(r.begin()) * in_, in_, n, interleaved.data(), rows, in_, y.data() + r.begin(), out_);
+        } else if (format_.precision == Precision::FP32 && vector) {
             for (int o = r.begin(); o < r.end(); o += kPanel) {
                 const int k = std::min(kPanel, r.end() - o);
                 kernels::gemmF32(w_.data() + size_t(o) * in_, in_, k, x.data(), in_, rows, in_, y.data() + o, out_);

@@ -361,6 +361,48 @@ LLMDSE_AVX2 void gemmF32Avx2(const float* w, std::ptrdiff_t ldw, int wRows, cons
     }
 }
 
+// ---- fp32 weights, activation rows interleaved (broadcast form) ----
+
+// Eight weight rows against the interleaved activations: accumulator i holds row i's products
+// with the 8 activation rows in its lanes. (Named accumulators: GCC keeps an array of them in
+// memory as well, a store after every multiply-add.)
+LLMDSE_AVX2 void rows8Broadcast(const float* w, std::ptrdiff_t ldw, const float* xp, int xRows, int n, float* y, std::ptrdiff_t ldy)
+{
+    __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+    const float *w0 = w, *w1 = w + ldw, *w2 = w + 2 * ldw, *w3 = w + 3 * ldw, *w4 = w + 4 * ldw, *w5 = w + 5 * ldw,
+                *w6 = w + 6 * ldw, *w7 = w + 7 * ldw;
+    for (int k = 0; k < n; ++k) {
+        const __m256 xv = _mm256_loadu_ps(xp + std::size_t(k) * 8);
+        a0 = _mm256_fmadd_ps(_mm256_broadcast_ss(w0 + k), xv, a0);
+        a1 = _mm256_fmadd_ps(_mm256_broadcast_ss(w1 + k), xv, a1);
+        a2 = _mm256_fmadd_ps(_mm256_broadcast_ss(w2 + k), xv, a2);
+        a3 = _mm256_fmadd_ps(_mm256_broadcast_ss(w3 + k), xv, a3);
+        a4 = _mm256_fmadd_ps(_mm256_broadcast_ss(w4 + k), xv, a4);
+        a5 = _mm256_fmadd_ps(_mm256_broadcast_ss(w5 + k), xv, a5);
+        a6 = _mm256_fmadd_ps(_mm256_broadcast_ss(w6 + k), xv, a6);
+        a7 = _mm256_fmadd_ps(_mm256_broadcast_ss(w7 + k), xv, a7);
+    }
+    alignas(32) float t[8][8];
+    _mm256_store_ps(t[0], a0), _mm256_store_ps(t[1], a1), _mm256_store_ps(t[2], a2), _mm256_store_ps(t[3], a3);
+    _mm256_store_ps(t[4], a4), _mm256_store_ps(t[5], a5), _mm256_store_ps(t[6], a6), _mm256_store_ps(t[7], a7);
+    for (int i = 0; i < 8; ++i)
+        for (int j = 0; j < xRows; ++j) y[j * ldy + i] = t[i][j];
+}
+
+LLMDSE_AVX2 void gemmF32Interleaved8Avx2(const float* w, std::ptrdiff_t ldw, int wRows, const float* xp, int xRows, int n, float* y,
+                                         std::ptrdiff_t ldy)
+{
+    int i = 0;
+    for (; i + 8 <= wRows; i += 8) rows8Broadcast(w + i * ldw, ldw, xp, xRows, n, y + i, ldy);
+    for (; i < wRows; ++i) { // the last few rows, one at a time
+        __m256 a = _mm256_setzero_ps();
+        for (int k = 0; k < n; ++k) a = _mm256_fmadd_ps(_mm256_broadcast_ss(w + i * ldw + k), _mm256_loadu_ps(xp + std::size_t(k) * 8), a);
+        alignas(32) float t[8];
+        _mm256_store_ps(t, a);
+        for (int j = 0; j < xRows; ++j) y[j * ldy + i] = t[j];
+    }
+}
+
 // ---- fp16 / bf16 ----
 
 float dotHalfPortable(const std::uint16_t* w, const float* x, int n)
@@ -453,6 +495,17 @@ void gemmF32(const float* w, std::ptrdiff_t ldw, int wRows, const float* x, std:
              std::ptrdiff_t ldy)
 {
     gemmF32Avx2(w, ldw, wRows, x, ldx, xRows, n, y, ldy);
+}
+
+void interleaveRows8(const float* x, std::ptrdiff_t ldx, int xRows, int n, float* xp)
+{
+    for (int k = 0; k < n; ++k)
+        for (int j = 0; j < 8; ++j) xp[std::size_t(k) * 8 + j] = j < xRows ? x[j * ldx + k] : 0.0f;
+}
+
+void gemmF32Interleaved8(const float* w, std::ptrdiff_t ldw, int wRows, const float* xp, int xRows, int n, float* y, std::ptrdiff_t ldy)
+{
+    gemmF32Interleaved8Avx2(w, ldw, wRows, xp, xRows, n, y, ldy); // callers check vectorKernels() first, as for gemmF32
 }
 
 void packInt8(const std::int8_t* v, const std::uint16_t* d, int rows, int cols, std::vector<std::int8_t>& w, std::vector<std::uint16_t>& wd)
