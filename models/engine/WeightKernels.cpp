@@ -394,11 +394,19 @@ LLMDSE_AVX2 void gemmF32Interleaved8Avx2(const float* w, std::ptrdiff_t ldw, int
 {
     int i = 0;
     for (; i + 8 <= wRows; i += 8) rows8Broadcast(w + i * ldw, ldw, xp, xRows, n, y + i, ldy);
-    for (; i < wRows; ++i) { // the last few rows, one at a time
-        __m256 a = _mm256_setzero_ps();
-        for (int k = 0; k < n; ++k) a = _mm256_fmadd_ps(_mm256_broadcast_ss(w + i * ldw + k), _mm256_loadu_ps(xp + std::size_t(k) * 8), a);
+    for (; i < wRows; ++i) { // the last few rows, one at a time, in four chains (one would wait on each FMA)
+        const float* wi = w + i * ldw;
+        __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+        int k = 0;
+        for (; k + 4 <= n; k += 4) {
+            a0 = _mm256_fmadd_ps(_mm256_broadcast_ss(wi + k), _mm256_loadu_ps(xp + std::size_t(k) * 8), a0);
+            a1 = _mm256_fmadd_ps(_mm256_broadcast_ss(wi + k + 1), _mm256_loadu_ps(xp + std::size_t(k + 1) * 8), a1);
+            a2 = _mm256_fmadd_ps(_mm256_broadcast_ss(wi + k + 2), _mm256_loadu_ps(xp + std::size_t(k + 2) * 8), a2);
+            a3 = _mm256_fmadd_ps(_mm256_broadcast_ss(wi + k + 3), _mm256_loadu_ps(xp + std::size_t(k + 3) * 8), a3);
+        }
+        for (; k < n; ++k) a0 = _mm256_fmadd_ps(_mm256_broadcast_ss(wi + k), _mm256_loadu_ps(xp + std::size_t(k) * 8), a0);
         alignas(32) float t[8];
-        _mm256_store_ps(t, a);
+        _mm256_store_ps(t, _mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3)));
         for (int j = 0; j < xRows; ++j) y[j * ldy + i] = t[j];
     }
 }
