@@ -3,6 +3,7 @@
 #include "models/engine/Generation.h"
 #include "models/engine/Linear.h"
 #include "models/engine/Safetensors.h"
+#include "models/engine/VectorMath.h"
 #include "models/engine/ModelWeights.h"
 #include "testsupport/TestSupport.h"
 
@@ -12,6 +13,7 @@
 #include <QJsonObject>
 #include <QtTest>
 #include <random>
+#include <tuple>
 
 using namespace llmdse;
 
@@ -222,6 +224,48 @@ private Q_SLOTS:
             }
     }
 
+    // The gated activations and the softmax (AVX2 bodies where the CPU has them) against the
+    // formulas in double precision: the range a model produces and far past it (saturating, not
+    // inf or NaN), lengths with and without a tail past the vectors, and NaN passed through.
+    void vectorMathMatchesTheFormulas()
+    {
+        std::vector<float> g, up;
+        for (int i = 0; i <= 400; ++i) g.push_back(-20.0f + 0.1f * float(i));
+        for (float v : {-1000.0f, -95.0f, -88.0f, 88.0f, 95.0f, 1000.0f, 1e-30f, -1e-30f, 0.0f}) g.push_back(v);
+        for (size_t i = 0; i < g.size(); ++i) up.push_back(0.5f + 0.01f * float(i % 37));
+        for (int n : {int(g.size()), 8, 5}) {
+            std::vector<float> silu(static_cast<size_t>(n)), gelu(static_cast<size_t>(n));
+            kernels::siluGate(g.data(), up.data(), silu.data(), n);
+            kernels::geluTanhGate(g.data(), up.data(), gelu.data(), n);
+            for (int i = 0; i < n; ++i) {
+                const double a = g[size_t(i)], u = up[size_t(i)];
+                const double refSilu = a / (1.0 + std::exp(-a)) * u;
+                const double refGelu = 0.5 * a * (1.0 + std::tanh(0.7978845608028654 * (a + 0.044715 * a * a * a))) * u;
+                const double tol = 2e-6 * (1.0 + std::abs(a * u));
+                QVERIFY2(std::abs(silu[size_t(i)] - refSilu) <= tol, qPrintable(QString("silu(%1)").arg(a)));
+                QVERIFY2(std::abs(gelu[size_t(i)] - refGelu) <= tol, qPrintable(QString("gelu(%1)").arg(a)));
+            }
+        }
+        for (int n : {1, 7, 8, 161}) {
+            std::vector<float> s(static_cast<size_t>(n));
+            for (int i = 0; i < n; ++i) s[size_t(i)] = 30.0f * std::sin(0.7f * float(i));
+            std::vector<double> ref(static_cast<size_t>(n));
+            const double m = *std::max_element(s.begin(), s.end());
+            double total = 0;
+            for (int i = 0; i < n; ++i) total += ref[size_t(i)] = std::exp((s[size_t(i)] - m) * 0.125);
+            kernels::softmaxScaled(s.data(), n, 0.125f);
+            for (int i = 0; i < n; ++i)
+                QVERIFY2(std::abs(s[size_t(i)] - ref[size_t(i)] / total) <= 1e-6 * (ref[size_t(i)] / total) + 1e-9,
+                         qPrintable(QString("softmax n %1 at %2").arg(n).arg(i)));
+        }
+        const float nan = std::numeric_limits<float>::quiet_NaN(), one = 1.0f;
+        float out = 0;
+        kernels::siluGate(&nan, &one, &out, 1);
+        QVERIFY(std::isnan(out));
+        kernels::geluTanhGate(&nan, &one, &out, 1);
+        QVERIFY(std::isnan(out));
+    }
+
     // A batch of two sequences gives each the same tokens as running it alone.
     void batchMatchesSingle()
     {
@@ -248,6 +292,46 @@ private Q_SLOTS:
             GenerationResult shortFirst = generate(engine, {b, a}, 1, SamplingOptions{}, true);
             QCOMPARE(shortFirst.promptLogits.rows(), Eigen::Index(b.size()));
             QVERIFY((shortFirst.promptLogits - alone.promptLogits).cwiseAbs().maxCoeff() < 1e-4);
+        }
+    }
+
+    // Grouped-query attention equals multi-head attention with each KV head repeated for its
+    // query heads: groups of 9 and 12 query heads per KV head (the broadcast scores in chunks of
+    // 8 query heads plus a rest of 1 or 4) against one head per KV head (dot products), head
+    // dimensions 16 and 12 (values against probabilities in the AVX2 kernel, and in Eigen).
+    void groupedAttentionEqualsRepeatedHeads()
+    {
+        for (auto [heads, kvHeads, hd] : {std::tuple{12, 1, 16}, std::tuple{18, 2, 12}}) {
+            ModelSpec m;
+            m.id = "tiny-gqa";
+            m.family = "llama";
+            m.hidden = 48;
+            m.layers = 2;
+            m.heads = heads;
+            m.kvHeads = kvHeads;
+            m.headDim = hd;
+            m.intermediate = 64;
+            m.vocab = 96;
+            ModelWeights gqa = syntheticWeights(m, 5);
+            ModelWeights mha = gqa;
+            mha.spec.kvHeads = heads;
+            const int group = heads / kvHeads;
+            for (LayerWeights& L : mha.layers) {
+                const RowMatrix& w = L.qkv.dense();
+                RowMatrix stacked(3 * heads * hd, m.hidden);
+                stacked.topRows(heads * hd) = w.topRows(heads * hd);
+                for (int part = 0; part < 2; ++part) // k, then v
+                    for (int h = 0; h < heads; ++h)
+                        stacked.middleRows((1 + part) * heads * hd + h * hd, hd) =
+                            w.middleRows(heads * hd + part * kvHeads * hd + (h / group) * hd, hd);
+                L.qkv = Linear(stacked);
+            }
+            ReferenceEngine a(std::move(gqa)), b(std::move(mha));
+            const std::vector<std::vector<int>> prompts{{3, 14, 15, 92, 65, 35, 89, 79, 32, 38}, {2, 71, 82, 81, 82, 84, 59, 4, 52, 35}};
+            GenerationResult ra = generate(a, prompts, 8, SamplingOptions{}, true), rb = generate(b, prompts, 8, SamplingOptions{}, true);
+            QCOMPARE(ra.newTokens, rb.newTokens);
+            QVERIFY2((ra.promptLogits - rb.promptLogits).cwiseAbs().maxCoeff() < 1e-4 * (1 + rb.promptLogits.cwiseAbs().maxCoeff()),
+                     qPrintable(QString("%1 heads, %2 kv heads").arg(heads).arg(kvHeads)));
         }
     }
 

@@ -2,6 +2,7 @@
 #include "core/Errors.h"
 #include "models/OpConventions.h"
 #include "models/engine/Rope.h"
+#include "models/engine/VectorMath.h"
 #include "models/engine/WeightKernels.h"
 
 #include <oneapi/tbb/parallel_for.h>
@@ -86,8 +87,8 @@ double matmulFlops(const Linear& l, double rows) { return 2.0 * rows * l.out() *
 double matmulBytes(const Linear& l, double rows) { return l.weightBytes() + rows * (l.in() + l.out()) * kF; }
 
 // act = silu(gate) * up (SwiGLU), or gelu_tanh(gate) * up (Gemma's GeGLU), for the stacked
-// [gate | up] rows: Eigen's vectorised exp / tanh, rows split across workers (a prompt's
-// MLP width times its length is millions of transcendentals).
+// [gate | up] rows, rows split across workers (a prompt's MLP width times its length is
+// millions of transcendentals).
 void gatedActivation(const RowMatrix& gu, int f, bool gelu, RowMatrix& act)
 {
     act.resize(gu.rows(), f);
@@ -96,15 +97,10 @@ void gatedActivation(const RowMatrix& gu, int f, bool gelu, RowMatrix& act)
     const int slices = (f + kSlice - 1) / kSlice;
     oneapi::tbb::parallel_for(oneapi::tbb::blocked_range<Eigen::Index>(0, gu.rows() * slices, 8), [&](const auto& r) {
         for (Eigen::Index job = r.begin(); job < r.end(); ++job) {
-            const Eigen::Index i = job / slices, c = job % slices * kSlice, w = std::min<Eigen::Index>(kSlice, f - c);
-            const auto g = gu.row(i).segment(c, w).array();
-            const auto up = gu.row(i).segment(f + c, w).array();
-            if (gelu) {
-                const float k = 0.7978845608028654f; // sqrt(2 / pi), gelu_pytorch_tanh
-                act.row(i).segment(c, w).array() = 0.5f * g * (1.0f + (k * (g + 0.044715f * g * g * g)).tanh()) * up;
-            } else {
-                act.row(i).segment(c, w).array() = g / (1.0f + (-g).exp()) * up;
-            }
+            const Eigen::Index i = job / slices, c = job % slices * kSlice;
+            const int w = int(std::min<Eigen::Index>(kSlice, f - c));
+            const float* g = gu.row(i).data() + c;
+            (gelu ? kernels::geluTanhGate : kernels::siluGate)(g, g + f, act.row(i).data() + c, w);
         }
     });
 }
@@ -126,12 +122,15 @@ void ReferenceEngine::attention(const RowMatrix& qkv, KvCache& cache, int layer,
     const int firstObserved = cap ? std::max(0, n - cap->window) : n;
     // Each KV head is read once for the query heads that share it (GQA): those heads are
     // contiguous in q, and a kv head's slots are contiguous rows of the cache, so each query
-    // meets its keys and values in two small matrix products (scores in the AVX2 fp32 kernel,
-    // values in Eigen's GEMM, a vectorised exp between), instead of a dot product, a scalar exp
-    // and an axpy per key and head: about 2.5x less attention time in qwen2.5-0.5b's batch-8 decode.
+    // meets its keys and values in two small matrix products (AVX2 kernels where the CPU has
+    // them, Eigen's GEMM elsewhere; a vectorised exp between), instead of a dot product, a scalar
+    // exp and an axpy per key and head: about 2.5x less attention time in qwen2.5-0.5b's batch-8
+    // decode, and the AVX2 scores and values about 2x less again (single-thread harness).
+    const bool vector = kernels::vectorKernels();
     oneapi::tbb::parallel_for(0, batch * KV, [&](int job) {
         const int b = job / KV, kh = job % KV;
         RowMatrix s; // group x keys
+        std::vector<float> qp(size_t(hd) * 8);
         for (int i = 0; i < n; ++i) {
             // Causal, windowed, past the padding (a padding query attends to itself only).
             const int keys = past + i + 1, first = std::min(std::max({0, keys - window, cache.padding(b)}), keys - 1);
@@ -139,15 +138,23 @@ void ReferenceEngine::attention(const RowMatrix& qkv, KvCache& cache, int layer,
             const Eigen::Map<const RowMatrix> q(qkv.row(b * n + i).data() + size_t(kh) * group * hd, group, hd);
             const Eigen::Map<const RowMatrix> k(cache.k(layer, b, kh, first), nk, hd), v(cache.v(layer, b, kh, first), nk, hd);
             s.resize(group, nk);
-            if (kernels::vectorKernels()) kernels::gemmF32(k.data(), hd, nk, q.data(), hd, group, hd, s.data(), nk);
-            else s.noalias() = q * k.transpose();
-            for (int g = 0; g < group; ++g) {
-                auto row = s.row(g).array();
-                row = ((row - row.maxCoeff()) * scale).exp();
-                row /= row.sum();
+            if (!vector) s.noalias() = q * k.transpose();
+            // Query heads 8 at a time in broadcast form (each key value against all of them, no
+            // horizontal sums over a head dimension of only 64-128); a single head as a dot product.
+            for (int g0 = 0; vector && g0 < group; g0 += 8) {
+                const int rows = std::min(8, group - g0);
+                if (rows == 1) {
+                    kernels::gemmF32(k.data(), hd, nk, q.row(g0).data(), hd, 1, hd, s.row(g0).data(), nk);
+                    continue;
+                }
+                kernels::interleaveRows8(q.row(g0).data(), hd, rows, hd, qp.data());
+                kernels::gemmF32Interleaved8(k.data(), hd, nk, qp.data(), rows, hd, s.row(g0).data(), nk);
             }
+            for (int g = 0; g < group; ++g) kernels::softmaxScaled(s.row(g).data(), nk, scale);
             if (i >= firstObserved) Eigen::Map<Eigen::RowVectorXf>(cap->at(layer, b, kh) + first, nk) += s.colwise().sum();
-            Eigen::Map<RowMatrix>(out.row(b * n + i).data() + size_t(kh) * group * hd, group, hd).noalias() = s * v;
+            float* o = out.row(b * n + i).data() + size_t(kh) * group * hd;
+            if (vector && hd % 8 == 0) kernels::rowsTimesMatrix(s.data(), group, nk, v.data(), hd, o);
+            else Eigen::Map<RowMatrix>(o, group, hd).noalias() = s * v;
         }
     });
 }

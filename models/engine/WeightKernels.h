@@ -43,6 +43,10 @@ void interleaveRows8(const float* x, std::ptrdiff_t ldx, int xRows, int n, float
 void gemmF32Interleaved8(const float* w, std::ptrdiff_t ldw, int wRows, const float* xp, int xRows, int n, float* y,
                          std::ptrdiff_t ldy);
 
+// y (rows x n) = a (rows x k) . b (k x n), all row-major and contiguous, n a multiple of 8:
+// attention's probabilities against its value rows.
+void rowsTimesMatrix(const float* a, int rows, int k, const float* b, int n, float* y);
+
 // int8 weights for the integer products in the kernels' own layout: groups of 8 rows
 // interleaved per block of 32 values (see WeightKernels.cpp), one fp16 scale per row and block.
 // packInt8 takes values (rows x cols, cols % kBlock == 0) and scales (rows x cols / kBlock).

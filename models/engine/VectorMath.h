@@ -1,0 +1,15 @@
+#pragma once
+// Element-wise transcendental loops of the reference engine (gated activations, softmax), with
+// a portable body and an AVX2 one chosen at run time, as WeightKernels does: the portable build
+// compiles Eigen's exp / tanh for SSE2 only, which left the batch-8 decode's gated activation
+// at 4x its AVX2 time (about 1.9 of a 65 ms step in qwen2.5-0.5b).
+namespace llmdse::kernels {
+
+// out[i] = silu(g[i]) * up[i] (SwiGLU).
+void siluGate(const float* g, const float* up, float* out, int n);
+// out[i] = gelu_tanh(g[i]) * up[i] (GeGLU with the tanh approximation, gelu_pytorch_tanh).
+void geluTanhGate(const float* g, const float* up, float* out, int n);
+// s[i] = exp((s[i] - max s) * scale) / sum: a row of attention scores to probabilities.
+void softmaxScaled(float* s, int n, float scale);
+
+} // namespace llmdse::kernels
