@@ -179,6 +179,33 @@ private Q_SLOTS:
             }
     }
 
+    // Integer weights: any number of activation rows (passes of 8, of 4 and the rest, next-group
+    // prefetch up to 8 rows) gives each row what it gets alone, for a last group of fewer than 8
+    // weight rows too.
+    void integerRowsMatchSingleRows()
+    {
+        std::mt19937 rng(23);
+        std::normal_distribution<float> n01;
+        for (const char* fmt : {"int8:g32", "int8:g128", "int4:g32"}) {
+            RowMatrix w(45, 256), x(20, 256);
+            for (auto* m : {&w, &x})
+                for (Eigen::Index i = 0; i < m->size(); ++i) m->data()[i] = n01(rng);
+            Linear lin(w);
+            lin.quantize(parseQuantFormat(fmt, "weights"));
+            RowMatrix alone(x.rows(), w.rows()), one;
+            for (Eigen::Index j = 0; j < x.rows(); ++j) {
+                lin.apply(x.row(j), one);
+                alone.row(j) = one.row(0);
+            }
+            for (int rows : {2, 5, 8, 9, 12, 16, 20}) {
+                RowMatrix y;
+                lin.apply(x.topRows(rows), y);
+                QVERIFY2((y - alone.topRows(rows)).cwiseAbs().maxCoeff() <= 1e-6 * alone.cwiseAbs().maxCoeff(),
+                         qPrintable(QString("%1 rows %2").arg(fmt).arg(rows)));
+            }
+        }
+    }
+
     // fp16 weights: one activation row (decode's row-after-row kernel) and several give the
     // product with the rounded weights, for widths with and without a tail past the vectors.
     void halfRowsMatchRoundedWeights()
@@ -224,7 +251,7 @@ private Q_SLOTS:
             }
     }
 
-    // The gated activations and the softmax (AVX2 bodies where the CPU has them) against the
+    // The gated activations, the softmax and greedy argmax (AVX2 bodies where the CPU has them) against the
     // formulas in double precision: the range a model produces and far past it (saturating, not
     // inf or NaN), lengths with and without a tail past the vectors, and NaN passed through.
     void vectorMathMatchesTheFormulas()
@@ -258,7 +285,23 @@ private Q_SLOTS:
                 QVERIFY2(std::abs(s[size_t(i)] - ref[size_t(i)] / total) <= 1e-6 * (ref[size_t(i)] / total) + 1e-9,
                          qPrintable(QString("softmax n %1 at %2").arg(n).arg(i)));
         }
-        const float nan = std::numeric_limits<float>::quiet_NaN(), one = 1.0f;
+        // Greedy argmax: the first of equal maxima, in the vectors or the tail, NaN never chosen.
+        const float nan = std::numeric_limits<float>::quiet_NaN(), one = 1.0f, inf = std::numeric_limits<float>::infinity();
+        for (int n : {1, 5, 8, 37, 151936}) {
+            std::vector<float> x(static_cast<size_t>(n));
+            for (int i = 0; i < n; ++i) x[size_t(i)] = std::sin(0.37f * float(i)) - 2.0f;
+            for (int at : {0, n / 2, n - 1}) {
+                std::vector<float> y = x;
+                y[size_t(at)] = 3.0f;
+                if (at + 3 < n) y[size_t(at + 3)] = 3.0f; // a later tie
+                if (at > 0) y[size_t(at - 1)] = nan;
+                QCOMPARE(kernels::argmax(y.data(), n), at);
+            }
+        }
+        const std::vector<float> allLow{-inf, -inf, nan, -inf}, allNan{nan, nan};
+        QCOMPARE(kernels::argmax(allLow.data(), 4), 0);
+        QCOMPARE(kernels::argmax(allNan.data(), 2), 0);
+
         float out = 0;
         kernels::siluGate(&nan, &one, &out, 1);
         QVERIFY(std::isnan(out));

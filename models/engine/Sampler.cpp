@@ -1,4 +1,5 @@
 #include "models/engine/Sampler.h"
+#include "models/engine/VectorMath.h"
 
 #include <algorithm>
 #include <cmath>
@@ -9,8 +10,7 @@ namespace llmdse {
 
 int Sampler::next(const Eigen::Ref<const Eigen::RowVectorXf>& logits)
 {
-    Eigen::Index best = 0;
-    logits.maxCoeff(&best);
+    const int best = kernels::argmax(logits.data(), static_cast<int>(logits.size()));
     if (o_.greedy || o_.temperature <= 0) return static_cast<int>(best);
     const int n = static_cast<int>(logits.size());
     std::vector<double> p(static_cast<size_t>(n));

@@ -3,6 +3,7 @@
 
 #include <Eigen/Dense>
 #include <algorithm>
+#include <limits>
 #include <immintrin.h>
 
 namespace llmdse::kernels {
@@ -31,6 +32,14 @@ void softmaxScaledPortable(float* s, int n, float scale)
     Row r(s, n);
     r = ((r - r.maxCoeff()) * scale).exp();
     r /= r.sum();
+}
+
+int argmaxPortable(const float* x, int n)
+{
+    int best = 0;
+    for (int i = 1; i < n; ++i)
+        if (x[i] > x[best] || (x[best] != x[best] && x[i] == x[i])) best = i;
+    return best;
 }
 
 #define LLMDSE_AVX2 __attribute__((target("avx2,fma")))
@@ -117,7 +126,31 @@ LLMDSE_AVX2 void softmaxScaledAvx2(float* s, int n, float scale)
     for (; i < n; ++i) s[i] *= inv;
 }
 
+// Two passes over a row that is in the caches (the output head just wrote it): the largest value,
+// then the first position that holds it.
+LLMDSE_AVX2 int argmaxAvx2(const float* x, int n)
+{
+    __m256 m = _mm256_set1_ps(-std::numeric_limits<float>::infinity());
+    int i = 0;
+    for (; i + 8 <= n; i += 8) m = _mm256_max_ps(_mm256_loadu_ps(x + i), m); // a NaN in x leaves m
+    alignas(32) float lanes[8];
+    _mm256_store_ps(lanes, m);
+    float top = *std::max_element(lanes, lanes + 8);
+    for (; i < n; ++i) top = x[i] > top ? x[i] : top;
+    if (top == -std::numeric_limits<float>::infinity()) return argmaxPortable(x, n); // all -inf or NaN
+    const __m256 t = _mm256_set1_ps(top);
+    for (i = 0; i + 8 <= n; i += 8) {
+        const int hit = _mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(x + i), t, _CMP_EQ_OQ));
+        if (hit) return i + __builtin_ctz(unsigned(hit));
+    }
+    for (; i < n; ++i)
+        if (x[i] == top) return i;
+    return 0;
+}
+
 } // namespace
+
+int argmax(const float* x, int n) { return vectorKernels() ? argmaxAvx2(x, n) : argmaxPortable(x, n); }
 
 void siluGate(const float* g, const float* up, float* out, int n)
 {

@@ -1,5 +1,5 @@
 #pragma once
-// Element-wise transcendental loops of the reference engine (gated activations, softmax), with
+// Element-wise loops of the reference engine (gated activations, softmax, greedy argmax), with
 // a portable body and an AVX2 one chosen at run time, as WeightKernels does: the portable build
 // compiles Eigen's exp / tanh for SSE2 only, which left the batch-8 decode's gated activation
 // at 4x its AVX2 time (about 1.9 of a 65 ms step in qwen2.5-0.5b).
@@ -11,5 +11,8 @@ void siluGate(const float* g, const float* up, float* out, int n);
 void geluTanhGate(const float* g, const float* up, float* out, int n);
 // s[i] = exp((s[i] - max s) * scale) / sum: a row of attention scores to probabilities.
 void softmaxScaled(float* s, int n, float scale);
+// The first index of the largest value (NaN never counts as largest; 0 if all are NaN): greedy
+// decoding's choice over a vocabulary of 150k logits per sequence and step.
+int argmax(const float* x, int n);
 
 } // namespace llmdse::kernels

@@ -149,6 +149,52 @@ LLMDSE_AVX2 void groupInt8Avx2(const std::int8_t* w, const std::uint16_t* wd, in
     for (int j = 0; j < RX; ++j) storeLanes(acc[j], y + (j0 + j) * ldy, valid);
 }
 
+// Eight activation rows in one pass over a group (a batch-8 decode step): each weight vector is
+// loaded and its absolute value taken once for all eight, where two passes of four do both twice.
+// The eight integer sums take eight registers, so the float sums live in memory, updated once a
+// block. Same operations per row and in the same order as groupInt8Avx2, so the same results.
+// Against two passes of four, alternated: 1.08-1.09x on 87 MB of int8 weights on both cores (a
+// harness built from this source; 1.04-1.05x without the next group's prefetch, 1.02-1.03x from
+// cache), 1.04x on 24 layers' gate/up and down products through Linear::apply. GCC keeps three of
+// the eight integer sums on the stack (it issues all eight broadcasts first); measured as such.
+// One activation row's quad against eight weight rows' (aw = |wv|), added to its integer sums.
+LLMDSE_AVX2 inline __m256i int8Step(__m256i sum, __m256i aw, __m256i wv, const std::int8_t* xq, __m256i ones)
+{
+    return _mm256_add_epi32(sum, _mm256_madd_epi16(_mm256_maddubs_epi16(aw, _mm256_sign_epi8(quad(xq), wv)), ones));
+}
+
+LLMDSE_AVX2 void groupInt8x8Avx2(const std::int8_t* w, const std::uint16_t* wd, int nb, const QuantizedRows& x, int j0, float* y,
+                                 std::ptrdiff_t ldy, int valid, std::uintptr_t pf)
+{
+    alignas(32) float acc[8][8] = {};
+    const std::int8_t* xr[8];
+    for (int j = 0; j < 8; ++j) xr[j] = x.row(j0 + j);
+    const __m256i ones = _mm256_set1_epi16(1);
+    for (int b = 0; b < nb; ++b, w += kGroupBytes8) {
+        if (pf)
+            for (int line = 0; line < kGroupBytes8; line += 64)
+                _mm_prefetch(reinterpret_cast<const char*>(pf + std::uintptr_t(b * kGroupBytes8 + line)), _MM_HINT_T1);
+        __m256i s0 = _mm256_setzero_si256(), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+#pragma GCC unroll 1
+        for (int t = 0; t < 8; ++t) {
+            const __m256i wv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + t * 32));
+            const __m256i aw = _mm256_sign_epi8(wv, wv);
+            const int o = b * kBlock + 4 * t;
+            s0 = int8Step(s0, aw, wv, xr[0] + o, ones), s1 = int8Step(s1, aw, wv, xr[1] + o, ones);
+            s2 = int8Step(s2, aw, wv, xr[2] + o, ones), s3 = int8Step(s3, aw, wv, xr[3] + o, ones);
+            s4 = int8Step(s4, aw, wv, xr[4] + o, ones), s5 = int8Step(s5, aw, wv, xr[5] + o, ones);
+            s6 = int8Step(s6, aw, wv, xr[6] + o, ones), s7 = int8Step(s7, aw, wv, xr[7] + o, ones);
+        }
+        const __m256 ws = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(wd + std::size_t(b) * 8)));
+        const __m256i sums[8] = {s0, s1, s2, s3, s4, s5, s6, s7};
+        for (int j = 0; j < 8; ++j) {
+            const __m256 scale = _mm256_mul_ps(ws, _mm256_broadcast_ss(x.scales(j0 + j) + b));
+            _mm256_store_ps(acc[j], _mm256_fmadd_ps(_mm256_cvtepi32_ps(sums[j]), scale, _mm256_load_ps(acc[j])));
+        }
+    }
+    for (int j = 0; j < 8; ++j) storeLanes(_mm256_load_ps(acc[j]), y + (j0 + j) * ldy, valid);
+}
+
 // ---- int4 weights x int8 activations ----
 // Layout (packInt4): groups of 8 weight rows, per block of 32 values 128 bytes = four 32-byte
 // vectors; in vector t, 32-bit lane k holds row k's values 4t..4t+3 (low nibbles) and
@@ -219,10 +265,11 @@ LLMDSE_AVX2 void groupInt4Avx2(const std::uint8_t* w, const std::uint16_t* wd, i
     for (int j = 0; j < RX; ++j) storeLanes(acc[j], y + (j0 + j) * ldy, valid);
 }
 
-// Every group of 8 rows against the activation rows, eight at a time (a batch-8 decode step reads
-// each group once), then four and the rest. A few activation rows leave the kernels compute-bound,
-// so, as gemmF32's tiles do, they pull the next group into L2 while they compute; a prompt's many
-// rows reuse each group long enough for the hardware prefetcher.
+// Every group of 8 rows against the activation rows, eight at a time where the kernel has an
+// eight-row pass (int8), then four and the rest (a batch-8 decode step reads each group once). A
+// few activation rows leave the kernels compute-bound, so, as gemmF32's tiles do, they pull the
+// next group into L2 while they compute; a prompt's many rows reuse each group long enough for
+// the hardware prefetcher.
 template <typename W, int GroupBytes, template <int> class Kernel>
 LLMDSE_AVX2 void gemmGroupsAvx2(const W* w, const std::uint16_t* wd, int rows, const QuantizedRows& x, float* y, std::ptrdiff_t ldy)
 {
@@ -235,6 +282,8 @@ LLMDSE_AVX2 void gemmGroupsAvx2(const W* w, const std::uint16_t* wd, int rows, c
         float* yg = y + g * 8;
         const int valid = std::min(8, rows - g * 8);
         int j = 0;
+        if constexpr (Kernel<8>::kEightRows)
+            for (; j + 8 <= x.rows; j += 8) Kernel<8>::run(wg, sg, nb, x, j, yg, ldy, valid, j == 0 ? next : 0);
         for (; j + 4 <= x.rows; j += 4) Kernel<4>::run(wg, sg, nb, x, j, yg, ldy, valid, j == 0 ? next : 0);
         switch (x.rows - j) {
         case 3: Kernel<3>::run(wg, sg, nb, x, j, yg, ldy, valid, j == 0 ? next : 0); break;
@@ -247,14 +296,25 @@ LLMDSE_AVX2 void gemmGroupsAvx2(const W* w, const std::uint16_t* wd, int rows, c
 
 template <int RX>
 struct Int8Group {
+    static constexpr bool kEightRows = false;
     static void run(const std::int8_t* w, const std::uint16_t* wd, int nb, const QuantizedRows& x, int j0, float* y, std::ptrdiff_t ldy,
                     int valid, std::uintptr_t pf)
     {
         groupInt8Avx2<RX>(w, wd, nb, x, j0, y, ldy, valid, pf);
     }
 };
+template <>
+struct Int8Group<8> {
+    static constexpr bool kEightRows = true;
+    static void run(const std::int8_t* w, const std::uint16_t* wd, int nb, const QuantizedRows& x, int j0, float* y, std::ptrdiff_t ldy,
+                    int valid, std::uintptr_t pf)
+    {
+        groupInt8x8Avx2(w, wd, nb, x, j0, y, ldy, valid, pf);
+    }
+};
 template <int RX>
 struct Int4Group {
+    static constexpr bool kEightRows = false;
     static void run(const std::uint8_t* w, const std::uint16_t* wd, int nb, const QuantizedRows& x, int j0, float* y, std::ptrdiff_t ldy,
                     int valid, std::uintptr_t pf)
     {
