@@ -153,10 +153,11 @@ LLMDSE_AVX2 void groupInt8Avx2(const std::int8_t* w, const std::uint16_t* wd, in
 // loaded and its absolute value taken once for all eight, where two passes of four do both twice.
 // The eight integer sums take eight registers, so the float sums live in memory, updated once a
 // block. Same operations per row and in the same order as groupInt8Avx2, so the same results.
-// Against two passes of four, alternated: 1.08-1.09x on 87 MB of int8 weights on both cores (a
-// harness built from this source; 1.04-1.05x without the next group's prefetch, 1.02-1.03x from
-// cache), 1.04x on 24 layers' gate/up and down products through Linear::apply. GCC keeps three of
-// the eight integer sums on the stack (it issues all eight broadcasts first); measured as such.
+// Against two passes of four, alternated: 1.03-1.04x on 24 layers' gate/up and down products
+// through Linear::apply, with or without the barrier below, and 1.08-1.09x on 87 MB of int8
+// weights on both cores (a harness built from this source; 1.04-1.05x without the next group's
+// prefetch, 1.02-1.03x from cache). The barrier itself gave the bare kernel 1.04x from cache and
+// 1.055x on the 87 MB, nothing measurable through Linear::apply.
 // One activation row's quad against eight weight rows' (aw = |wv|), added to its integer sums.
 LLMDSE_AVX2 inline __m256i int8Step(__m256i sum, __m256i aw, __m256i wv, const std::int8_t* xq, __m256i ones)
 {
@@ -182,6 +183,9 @@ LLMDSE_AVX2 void groupInt8x8Avx2(const std::int8_t* w, const std::uint16_t* wd, 
             const int o = b * kBlock + 4 * t;
             s0 = int8Step(s0, aw, wv, xr[0] + o, ones), s1 = int8Step(s1, aw, wv, xr[1] + o, ones);
             s2 = int8Step(s2, aw, wv, xr[2] + o, ones), s3 = int8Step(s3, aw, wv, xr[3] + o, ones);
+            // A barrier between the halves: without it GCC issues all eight broadcasts first and
+            // keeps three of the sums on the stack, a load and a store each per step.
+            __asm__ volatile("" : "+x"(s0), "+x"(s1), "+x"(s2), "+x"(s3) : : "memory");
             s4 = int8Step(s4, aw, wv, xr[4] + o, ones), s5 = int8Step(s5, aw, wv, xr[5] + o, ones);
             s6 = int8Step(s6, aw, wv, xr[6] + o, ones), s7 = int8Step(s7, aw, wv, xr[7] + o, ones);
         }
