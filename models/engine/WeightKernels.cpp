@@ -429,23 +429,36 @@ LLMDSE_AVX2 void gemmF32Avx2(const float* w, std::ptrdiff_t ldw, int wRows, cons
 
 // Eight weight rows against the interleaved activations: accumulator i holds row i's products
 // with the 8 activation rows in its lanes. (Named accumulators: GCC keeps an array of them in
-// memory as well, a store after every multiply-add.)
-LLMDSE_AVX2 void rows8Broadcast(const float* w, std::ptrdiff_t ldw, const float* xp, int xRows, int n, float* y, std::ptrdiff_t ldy)
+// memory as well, a store after every multiply-add.) As it computes, it pulls the next eight rows
+// (next: an address, as in rowsF32Avx2) into L2, one line a row every 16 columns: the hardware
+// prefetcher alone leaves the DRAM stream idle while these compute-heavy rows run. Alternated on
+// the same data, both cores: 1.16-1.20x on the 544 MB output head of qwen2.5-0.5b, 1.19x on a
+// 35 MB matrix, no change from cache; prefetching the rows being read instead costs 6%.
+LLMDSE_AVX2 void rows8Broadcast(const float* w, std::ptrdiff_t ldw, const float* xp, int xRows, int n, float* y, std::ptrdiff_t ldy,
+                                std::uintptr_t next)
 {
     __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
     const float *w0 = w, *w1 = w + ldw, *w2 = w + 2 * ldw, *w3 = w + 3 * ldw, *w4 = w + 4 * ldw, *w5 = w + 5 * ldw,
                 *w6 = w + 6 * ldw, *w7 = w + 7 * ldw;
-    for (int k = 0; k < n; ++k) {
-        const __m256 xv = _mm256_loadu_ps(xp + std::size_t(k) * 8);
-        a0 = _mm256_fmadd_ps(_mm256_broadcast_ss(w0 + k), xv, a0);
-        a1 = _mm256_fmadd_ps(_mm256_broadcast_ss(w1 + k), xv, a1);
-        a2 = _mm256_fmadd_ps(_mm256_broadcast_ss(w2 + k), xv, a2);
-        a3 = _mm256_fmadd_ps(_mm256_broadcast_ss(w3 + k), xv, a3);
-        a4 = _mm256_fmadd_ps(_mm256_broadcast_ss(w4 + k), xv, a4);
-        a5 = _mm256_fmadd_ps(_mm256_broadcast_ss(w5 + k), xv, a5);
-        a6 = _mm256_fmadd_ps(_mm256_broadcast_ss(w6 + k), xv, a6);
-        a7 = _mm256_fmadd_ps(_mm256_broadcast_ss(w7 + k), xv, a7);
+    // A macro, not a lambda: a lambda does not take the function's target attribute everywhere.
+#define LLMDSE_COLUMN(k)                                                                                                   \
+    do {                                                                                                                   \
+        const __m256 xv = _mm256_loadu_ps(xp + std::size_t(k) * 8);                                                        \
+        a0 = _mm256_fmadd_ps(_mm256_broadcast_ss(w0 + (k)), xv, a0), a1 = _mm256_fmadd_ps(_mm256_broadcast_ss(w1 + (k)), xv, a1); \
+        a2 = _mm256_fmadd_ps(_mm256_broadcast_ss(w2 + (k)), xv, a2), a3 = _mm256_fmadd_ps(_mm256_broadcast_ss(w3 + (k)), xv, a3); \
+        a4 = _mm256_fmadd_ps(_mm256_broadcast_ss(w4 + (k)), xv, a4), a5 = _mm256_fmadd_ps(_mm256_broadcast_ss(w5 + (k)), xv, a5); \
+        a6 = _mm256_fmadd_ps(_mm256_broadcast_ss(w6 + (k)), xv, a6), a7 = _mm256_fmadd_ps(_mm256_broadcast_ss(w7 + (k)), xv, a7); \
+    } while (false)
+    const std::uintptr_t rowBytes = std::uintptr_t(ldw) * sizeof(float);
+    int k = 0;
+    for (; k + 16 <= n; k += 16) {
+        const std::uintptr_t line = next + std::uintptr_t(k) * sizeof(float);
+        for (int i = 0; i < 8; ++i) _mm_prefetch(reinterpret_cast<const char*>(line + i * rowBytes), _MM_HINT_T1);
+#pragma GCC unroll 16
+        for (int c = k; c < k + 16; ++c) LLMDSE_COLUMN(c);
     }
+    for (; k < n; ++k) LLMDSE_COLUMN(k);
+#undef LLMDSE_COLUMN
     alignas(32) float t[8][8];
     _mm256_store_ps(t[0], a0), _mm256_store_ps(t[1], a1), _mm256_store_ps(t[2], a2), _mm256_store_ps(t[3], a3);
     _mm256_store_ps(t[4], a4), _mm256_store_ps(t[5], a5), _mm256_store_ps(t[6], a6), _mm256_store_ps(t[7], a7);
@@ -457,7 +470,9 @@ LLMDSE_AVX2 void gemmF32Interleaved8Avx2(const float* w, std::ptrdiff_t ldw, int
                                          std::ptrdiff_t ldy)
 {
     int i = 0;
-    for (; i + 8 <= wRows; i += 8) rows8Broadcast(w + i * ldw, ldw, xp, xRows, n, y + i, ldy);
+    const std::uintptr_t base = reinterpret_cast<std::uintptr_t>(w);
+    for (; i + 8 <= wRows; i += 8)
+        rows8Broadcast(w + i * ldw, ldw, xp, xRows, n, y + i, ldy, base + std::uintptr_t((i + 8) * ldw) * sizeof(float));
     for (; i < wRows; ++i) { // the last few rows, one at a time, in four chains (one would wait on each FMA)
         const float* wi = w + i * ldw;
         __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
