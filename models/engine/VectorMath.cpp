@@ -34,6 +34,8 @@ void softmaxScaledPortable(float* s, int n, float scale)
     r /= r.sum();
 }
 
+float sumPortable(const float* x, std::size_t n) { return ConstRow(x, Eigen::Index(n)).sum(); }
+
 int argmaxPortable(const float* x, int n)
 {
     int best = 0;
@@ -148,7 +150,27 @@ LLMDSE_AVX2 int argmaxAvx2(const float* x, int n)
     return 0;
 }
 
+LLMDSE_AVX2 float sumAvx2(const float* x, std::size_t n)
+{
+    __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+    std::size_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        a0 = _mm256_add_ps(a0, _mm256_loadu_ps(x + i));
+        a1 = _mm256_add_ps(a1, _mm256_loadu_ps(x + i + 8));
+        a2 = _mm256_add_ps(a2, _mm256_loadu_ps(x + i + 16));
+        a3 = _mm256_add_ps(a3, _mm256_loadu_ps(x + i + 24));
+    }
+    alignas(32) float lanes[8];
+    _mm256_store_ps(lanes, _mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3)));
+    float s = 0;
+    for (float v : lanes) s += v;
+    for (; i < n; ++i) s += x[i];
+    return s;
+}
+
 } // namespace
+
+float sumFloats(const float* x, std::size_t n) { return vectorKernels() ? sumAvx2(x, n) : sumPortable(x, n); }
 
 int argmax(const float* x, int n) { return vectorKernels() ? argmaxAvx2(x, n) : argmaxPortable(x, n); }
 
