@@ -138,17 +138,20 @@ void ReferenceEngine::attention(const RowMatrix& qkv, KvCache& cache, int layer,
             const Eigen::Map<const RowMatrix> q(qkv.row(b * n + i).data() + size_t(kh) * group * hd, group, hd);
             const Eigen::Map<const RowMatrix> k(cache.k(layer, b, kh, first), nk, hd), v(cache.v(layer, b, kh, first), nk, hd);
             s.resize(group, nk);
-            if (!vector) s.noalias() = q * k.transpose();
-            // Query heads 8 at a time in broadcast form (each key value against all of them, no
-            // horizontal sums over a head dimension of only 64-128); a single head as a dot product.
-            for (int g0 = 0; vector && g0 < group; g0 += 8) {
-                const int rows = std::min(8, group - g0);
-                if (rows == 1) {
-                    kernels::gemmF32(k.data(), hd, nk, q.row(g0).data(), hd, 1, hd, s.row(g0).data(), nk);
-                    continue;
+            if (!vector) {
+                s.noalias() = q * k.transpose();
+            } else {
+                // Query heads 8 at a time in broadcast form (each key value against all of them, no
+                // horizontal sums over a head dimension of only 64-128); a single head as a dot product.
+                for (int g0 = 0; g0 < group; g0 += 8) {
+                    const int rows = std::min(8, group - g0);
+                    if (rows == 1) {
+                        kernels::gemmF32(k.data(), hd, nk, q.row(g0).data(), hd, 1, hd, s.row(g0).data(), nk);
+                    } else {
+                        kernels::interleaveRows8(q.row(g0).data(), hd, rows, hd, qp.data());
+                        kernels::gemmF32Interleaved8(k.data(), hd, nk, qp.data(), rows, hd, s.row(g0).data(), nk);
+                    }
                 }
-                kernels::interleaveRows8(q.row(g0).data(), hd, rows, hd, qp.data());
-                kernels::gemmF32Interleaved8(k.data(), hd, nk, qp.data(), rows, hd, s.row(g0).data(), nk);
             }
             for (int g = 0; g < group; ++g) kernels::softmaxScaled(s.row(g).data(), nk, scale);
             if (i >= firstObserved) Eigen::Map<Eigen::RowVectorXf>(cap->at(layer, b, kh) + first, nk) += s.colwise().sum();

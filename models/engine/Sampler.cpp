@@ -11,7 +11,7 @@ namespace llmdse {
 int Sampler::next(const Eigen::Ref<const Eigen::RowVectorXf>& logits)
 {
     const int best = kernels::argmax(logits.data(), static_cast<int>(logits.size()));
-    if (o_.greedy || o_.temperature <= 0) return static_cast<int>(best);
+    if (o_.greedy || o_.temperature <= 0) return best;
     const int n = static_cast<int>(logits.size());
     std::vector<double> p(static_cast<size_t>(n));
     const double mx = logits[best];

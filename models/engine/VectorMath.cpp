@@ -1,10 +1,10 @@
 #include "models/engine/VectorMath.h"
+#include "models/engine/Avx2.h"
 #include "models/engine/WeightKernels.h"
 
 #include <Eigen/Dense>
 #include <algorithm>
 #include <limits>
-#include <immintrin.h>
 
 namespace llmdse::kernels {
 
@@ -44,7 +44,8 @@ int argmaxPortable(const float* x, int n)
     return best;
 }
 
-#define LLMDSE_AVX2 __attribute__((target("avx2,fma")))
+using avx2::hmax;
+using avx2::hsum;
 
 // e^x: x = k ln2 + r with |r| <= ln2 / 2, e^r by its Taylor series to r^7 (the next term is
 // below 6e-9 relative, under float's rounding), 2^k put into the exponent bits. x is clamped
@@ -100,9 +101,7 @@ LLMDSE_AVX2 void softmaxScaledAvx2(float* s, int n, float scale)
     __m256 mx = _mm256_set1_ps(s[0]);
     int j = 0;
     for (; j + 8 <= n; j += 8) mx = _mm256_max_ps(mx, _mm256_loadu_ps(s + j));
-    alignas(32) float top[8];
-    _mm256_store_ps(top, mx);
-    float m = *std::max_element(top, top + 8);
+    float m = hmax(mx);
     for (; j < n; ++j) m = std::max(m, s[j]);
     const __m256 mv = _mm256_set1_ps(m), sv = _mm256_set1_ps(scale);
     __m256 sum = _mm256_setzero_ps();
@@ -112,10 +111,7 @@ LLMDSE_AVX2 void softmaxScaledAvx2(float* s, int n, float scale)
         _mm256_storeu_ps(s + i, e);
         sum = _mm256_add_ps(sum, e);
     }
-    alignas(32) float lanes[8];
-    _mm256_store_ps(lanes, sum);
-    float total = 0;
-    for (float v : lanes) total += v;
+    float total = hsum(sum);
     if (i < n) {
         alignas(32) float t[8];
         std::fill(t, t + 8, m); // padding lanes give e^0, not counted below
@@ -135,9 +131,7 @@ LLMDSE_AVX2 int argmaxAvx2(const float* x, int n)
     __m256 m = _mm256_set1_ps(-std::numeric_limits<float>::infinity());
     int i = 0;
     for (; i + 8 <= n; i += 8) m = _mm256_max_ps(_mm256_loadu_ps(x + i), m); // a NaN in x leaves m
-    alignas(32) float lanes[8];
-    _mm256_store_ps(lanes, m);
-    float top = *std::max_element(lanes, lanes + 8);
+    float top = hmax(m);
     for (; i < n; ++i) top = x[i] > top ? x[i] : top;
     if (top == -std::numeric_limits<float>::infinity()) return argmaxPortable(x, n); // all -inf or NaN
     const __m256 t = _mm256_set1_ps(top);
@@ -160,10 +154,7 @@ LLMDSE_AVX2 float sumAvx2(const float* x, std::size_t n)
         a2 = _mm256_add_ps(a2, _mm256_loadu_ps(x + i + 16));
         a3 = _mm256_add_ps(a3, _mm256_loadu_ps(x + i + 24));
     }
-    alignas(32) float lanes[8];
-    _mm256_store_ps(lanes, _mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3)));
-    float s = 0;
-    for (float v : lanes) s += v;
+    float s = hsum(_mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3)));
     for (; i < n; ++i) s += x[i];
     return s;
 }

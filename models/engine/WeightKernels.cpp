@@ -1,4 +1,5 @@
 #include "models/engine/WeightKernels.h"
+#include "models/engine/Avx2.h"
 #include "models/engine/Safetensors.h"
 
 #include <algorithm>
@@ -25,8 +26,6 @@ bool cpuHasAvx2()
     return has;
 }
 
-#define LLMDSE_AVX2 __attribute__((target("avx2,fma,f16c")))
-
 // ---- activations -> int8 blocks (round to nearest even, as cvtps_epi32 does) ----
 
 void quantizeBlocksPortable(const float* x, std::int8_t* q, float* d, int blocks)
@@ -40,19 +39,8 @@ void quantizeBlocksPortable(const float* x, std::int8_t* q, float* d, int blocks
     }
 }
 
-LLMDSE_AVX2 float hmax(__m256 v)
-{
-    __m128 m = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    m = _mm_max_ps(m, _mm_movehl_ps(m, m));
-    return _mm_cvtss_f32(_mm_max_ss(m, _mm_movehdup_ps(m)));
-}
-
-LLMDSE_AVX2 float hsum(__m256 v)
-{
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    return _mm_cvtss_f32(_mm_add_ss(s, _mm_movehdup_ps(s)));
-}
+using avx2::hmax;
+using avx2::hsum;
 
 LLMDSE_AVX2 void quantizeBlocksAvx2(const float* x, std::int8_t* q, float* d, int blocks)
 {
@@ -149,6 +137,12 @@ LLMDSE_AVX2 void groupInt8Avx2(const std::int8_t* w, const std::uint16_t* wd, in
     for (int j = 0; j < RX; ++j) storeLanes(acc[j], y + (j0 + j) * ldy, valid);
 }
 
+// One activation row's quad against eight weight rows' (aw = |wv|), added to its integer sums.
+LLMDSE_AVX2 inline __m256i int8Step(__m256i sum, __m256i aw, __m256i wv, const std::int8_t* xq, __m256i ones)
+{
+    return _mm256_add_epi32(sum, _mm256_madd_epi16(_mm256_maddubs_epi16(aw, _mm256_sign_epi8(quad(xq), wv)), ones));
+}
+
 // Eight activation rows in one pass over a group (a batch-8 decode step): each weight vector is
 // loaded and its absolute value taken once for all eight, where two passes of four do both twice.
 // The eight integer sums take eight registers, so the float sums live in memory, updated once a
@@ -158,12 +152,6 @@ LLMDSE_AVX2 void groupInt8Avx2(const std::int8_t* w, const std::uint16_t* wd, in
 // weights on both cores (a harness built from this source; 1.04-1.05x without the next group's
 // prefetch, 1.02-1.03x from cache). The barrier itself gave the bare kernel 1.04x from cache and
 // 1.055x on the 87 MB, nothing measurable through Linear::apply.
-// One activation row's quad against eight weight rows' (aw = |wv|), added to its integer sums.
-LLMDSE_AVX2 inline __m256i int8Step(__m256i sum, __m256i aw, __m256i wv, const std::int8_t* xq, __m256i ones)
-{
-    return _mm256_add_epi32(sum, _mm256_madd_epi16(_mm256_maddubs_epi16(aw, _mm256_sign_epi8(quad(xq), wv)), ones));
-}
-
 LLMDSE_AVX2 void groupInt8x8Avx2(const std::int8_t* w, const std::uint16_t* wd, int nb, const QuantizedRows& x, int j0, float* y,
                                  std::ptrdiff_t ldy, int valid, std::uintptr_t pf)
 {
