@@ -16,7 +16,6 @@
 #include <oneapi/tbb/task_arena.h>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 
 using namespace llmdse;
 
@@ -58,10 +57,10 @@ int main(int argc, char** argv)
         if (argc < 4) throw InputError("", "arguments", std::string("missing; ") + usage);
         const ModelSpec spec = resolveModel(argv[1]);
         const GgmlType type = parseGgufWeights(argv[2], "format");
-        const int threads = std::atoi(argv[3]);
-        const int prompt = argc > 4 ? std::atoi(argv[4]) : 128, output = argc > 5 ? std::atoi(argv[5]) : 64;
-        const int rounds = argc > 6 ? std::atoi(argv[6]) : 5;
-        if (threads < 1 || prompt < 1 || output < 2 || rounds < 1) throw InputError("", "arguments", "out of range");
+        const int threads = int(bench::countArg(argc, argv, 3, 1, 1, 1024, "threads"));
+        const int prompt = int(bench::countArg(argc, argv, 4, 128, 1, 4096, "prompt"));
+        const int output = int(bench::countArg(argc, argv, 5, 64, 2, 4096, "output"));
+        const int rounds = int(bench::countArg(argc, argv, 6, 5, 1, 100, "rounds"));
         const std::string gguf = cachedGguf(ModelSource{"", spec, 1}, type);
         ModelWeights w = syntheticWeights(spec, 1);
         const QuantFormat fmt = quantFormatOf(type);
